@@ -1,0 +1,70 @@
+"""A coach's caseload: creating clients, and the task library's steps and order."""
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from selko import clock
+from selko.i18n import LANGUAGES
+from selko.models import ClientProfile, Role, StepTick, Task, TaskAssignment, TaskStep, User
+
+
+def check_client(form: dict) -> dict:
+    """Errors per field, in words for the coach; empty when the form is fine."""
+    errors = {}
+    if not form.get("name"):
+        errors["name"] = _("Give the client's name.")
+    elif len(form["name"]) > 200:
+        errors["name"] = _("The name can have at most 200 characters.")
+    phone = form.get("phone", "")
+    if phone and not all(c.isdigit() or c in "+ -()" for c in phone) or len(phone) > 40:
+        errors["phone"] = _("Write the phone number with digits, like 040 123 4567.")
+    if len(form.get("workplace", "")) > 200:
+        errors["workplace"] = _("The workplace can have at most 200 characters.")
+    if form.get("language") not in LANGUAGES:
+        errors["language"] = _("Choose a language.")
+    return errors
+
+
+def create_client(db: Session, *, coach: User, name: str, phone: str = "", workplace: str = "", language: str = "fi") -> User:
+    client = User(
+        organisation_id=coach.organisation_id,
+        role=Role.client,
+        name=name,
+        phone=phone,
+        language=language,
+        created_at=clock.now(),
+    )
+    db.add(client)
+    db.flush()
+    db.add(ClientProfile(user_id=client.id, coach_id=coach.id, workplace=workplace))
+    db.flush()
+    return client
+
+
+def set_steps(db: Session, task: Task, texts: list[str]) -> None:
+    """Rewrite a task's steps in order. Steps keep their ids by position, so
+    today's ticks stay on the steps that remain."""
+    existing = list(task.steps)
+    for position, text in enumerate(texts, start=1):
+        if position <= len(existing):
+            existing[position - 1].text = text
+        else:
+            task.steps.append(TaskStep(position=position, text=text))
+    for step in existing[len(texts):]:
+        db.execute(delete(StepTick).where(StepTick.step_id == step.id))
+        task.steps.remove(step)
+
+
+def move_assignment_up(db: Session, assignment: TaskAssignment) -> None:
+    same_day = list(
+        db.scalars(
+            select(TaskAssignment)
+            .where(TaskAssignment.client_id == assignment.client_id, TaskAssignment.weekday == assignment.weekday)
+            .order_by(TaskAssignment.position, TaskAssignment.id)
+        )
+    )
+    index = same_day.index(assignment)
+    if index > 0:
+        same_day[index - 1], same_day[index] = same_day[index], same_day[index - 1]
+    for position, a in enumerate(same_day, start=1):
+        a.position = position

@@ -1,0 +1,120 @@
+"""The `selko` command: organisations, coaches, demo data, translations."""
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from selko import clock, db, demo, signin
+from selko.models import Organisation, Role, User
+
+LOCALES = Path(__file__).parent.parent / "locales"
+
+
+def sign_in_link(user: User, created_by: User | None = None) -> str:
+    token = signin.create_link_token(
+        db.session(), user, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=created_by
+    )
+    return f"{origin()}/signin/{token}"
+
+
+def origin() -> str:
+    return current_app.config["ORIGIN"] or "http://localhost:5000"
+
+
+@click.command("create-organisation")
+@click.argument("name")
+@click.option("--time-zone", default="Europe/Helsinki", show_default=True)
+def create_organisation(name: str, time_zone: str):
+    """Create an organisation and print its id."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown time zone {time_zone!r}", param_hint="--time-zone") from None
+    organisation = Organisation(name=name, time_zone=time_zone)
+    db.session().add(organisation)
+    db.session().commit()
+    click.echo(f"organisation: {organisation.id}")
+
+
+@click.command("invite-coach")
+@click.argument("name")
+@click.option("--organisation", "organisation_id", type=int, required=True, help="The organisation's id.")
+@click.option("--phone", default="")
+@click.option("--admin", is_flag=True, help="Make the coach an admin of the organisation.")
+def invite_coach(name: str, organisation_id: int, phone: str, admin: bool):
+    """Create a coach and print a one-time sign-in link."""
+    if db.session().get(Organisation, organisation_id) is None:
+        raise click.BadParameter(f"no organisation {organisation_id}", param_hint="--organisation")
+    coach = User(
+        organisation_id=organisation_id,
+        role=Role.admin if admin else Role.coach,
+        name=name,
+        phone=phone,
+        created_at=clock.now(),
+    )
+    db.session().add(coach)
+    db.session().flush()
+    link = sign_in_link(coach)
+    db.session().commit()
+    click.echo(f"coach: {link}")
+
+
+@click.command("sign-in-link")
+@click.argument("user_id", type=int)
+def sign_in_link_command(user_id: int):
+    """Print a new one-time sign-in link for a user (recovery)."""
+    user = db.session().get(User, user_id)
+    if user is None:
+        raise click.BadParameter(f"no user {user_id}")
+    link = sign_in_link(user)
+    db.session().commit()
+    click.echo(f"{user.role.value}: {link}")
+
+
+@click.command("demo")
+def demo_command():
+    """Load the demo data (once) and print fresh sign-in links."""
+    coach, client = demo.load(db.session())
+    links = [("coach", sign_in_link(coach)), ("client", sign_in_link(client, created_by=coach))]
+    db.session().commit()
+    for role, link in links:
+        click.echo(f"{role}: {link}")
+
+
+@click.group("translate")
+def translate():
+    """Extract, update and compile the message catalogues."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+@translate.command("extract")
+def translate_extract():
+    """Find the messages in code and templates and update every catalogue."""
+    root = LOCALES.parent
+    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-o", str(LOCALES / "messages.pot"), "--omit-header", str(root / "selko"))
+    _pybabel("update", "-i", str(LOCALES / "messages.pot"), "-d", str(LOCALES), "--omit-header", "--no-fuzzy-matching")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the catalogues for the app."""
+    _pybabel("compile", "-d", str(LOCALES))
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_organisation, invite_coach, sign_in_link_command, demo_command, translate):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from selko import create_app
+
+    FlaskGroup(create_app=lambda: create_app()).main()

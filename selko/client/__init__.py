@@ -1,0 +1,206 @@
+"""The client's phone: today, check-in, tasks, breaks, help, how today went."""
+from datetime import date
+
+from flask import Blueprint, abort, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from selko import attendance, db, help_request, schedule, self_assessment, tasks
+from selko.access import client_required
+from selko.models import AbsenceReason, Role
+from selko.pages import after_post, page
+
+bp = Blueprint("client", __name__, template_folder="templates")
+
+
+def _today() -> date:
+    return schedule.local_now(g.user.organisation).date()
+
+
+def _posted_day() -> date:
+    """The day a form was made for. A page left open since yesterday must not
+    change today, so a form from another day is refused."""
+    today = _today()
+    if request.form.get("day") != today.isoformat():
+        abort(400, description=_("This page is from another day. Open the page again."))
+    return today
+
+
+def _day_context() -> dict:
+    now = schedule.local_now(g.user.organisation)
+    day = now.date()
+    plan = schedule.day_plan(db.session(), g.user.id, day)
+    todays_tasks = tasks.for_day(db.session(), g.user.id, day)
+    return {
+        "now": now,
+        "day": day,
+        "plan": plan,
+        "next_event": schedule.next_event(plan, now.time()),
+        "bar": schedule.break_bar(plan, now.time()),
+        "attendance": attendance.for_day(db.session(), g.user.id, day),
+        "tasks": todays_tasks,
+        "tasks_finished": sum(1 for t in todays_tasks if t.finished),
+        "assessment": self_assessment.for_day(db.session(), g.user.id, day),
+    }
+
+
+@bp.get("/")
+def today():
+    if g.user is None:
+        return redirect(url_for("auth.welcome"))
+    if g.user.role != Role.client:
+        return redirect(url_for("coach.board"))
+    return page("client/today.html", **_day_context())
+
+
+@bp.post("/arrive")
+@client_required
+def arrive():
+    attendance.arrive(db.session(), g.user.id, _posted_day())
+    db.session().commit()
+    return after_post(url_for(".today"), "client/_check_in.html", **_day_context())
+
+
+@bp.post("/leave")
+@client_required
+def leave():
+    attendance.leave(db.session(), g.user.id, _posted_day())
+    db.session().commit()
+    return after_post(url_for(".today"), "client/_check_in.html", **_day_context())
+
+
+@bp.route("/absent", methods=["GET", "POST"])
+@client_required
+def absent():
+    if request.method == "GET":
+        return page("client/absent.html", reasons=list(AbsenceReason), day=_today())
+    day = _posted_day()
+    try:
+        reason = AbsenceReason(request.form.get("reason", ""))
+    except ValueError:
+        return page(
+            "client/absent.html",
+            status=400,
+            reasons=list(AbsenceReason),
+            day=day,
+            error=_("Choose one picture."),
+            note=request.form.get("note", ""),
+        )
+    attendance.report_absence(db.session(), g.user.id, day, reason, request.form.get("note", ""))
+    db.session().commit()
+    return redirect(url_for(".today"), code=303)
+
+
+@bp.get("/tasks")
+@client_required
+def task_list():
+    return page("client/tasks.html", **_day_context())
+
+
+def _task_today(assignment_id: int):
+    task = tasks.one_for_day(db.session(), g.user.id, _today(), assignment_id)
+    if task is None:
+        abort(404)
+    return task
+
+
+@bp.get("/tasks/<int:assignment_id>")
+@client_required
+def task(assignment_id: int):
+    return page("client/task.html", task=_task_today(assignment_id), day=_today())
+
+
+@bp.post("/tasks/<int:assignment_id>/steps/<int:step_id>")
+@client_required
+def tick(assignment_id: int, step_id: int):
+    day = _posted_day()
+    task_today = _task_today(assignment_id)
+    step = next((s for s in task_today.task.steps if s.id == step_id), None)
+    if step is None:
+        abort(404)
+    done = request.form.get("done")
+    if done not in ("1", "0"):
+        abort(400, description=_("Something went wrong. Try again."))
+    tasks.set_tick(db.session(), g.user.id, day, step, done == "1")
+    db.session().commit()
+    return after_post(
+        url_for(".task", assignment_id=assignment_id) + f"#step-{step.id}",
+        "client/_steps.html",
+        task=_task_today(assignment_id),
+        day=day,
+    )
+
+
+@bp.post("/help")
+@client_required
+def ask_for_help():
+    task_today = None
+    if request.form.get("task"):
+        try:
+            task_today = _task_today(int(request.form["task"]))
+        except ValueError:
+            abort(404)
+    help_request.ask(db.session(), g.user.id, task_today)
+    db.session().commit()
+    return after_post(url_for(".help_sent"), "client/_help_sent.html")
+
+
+@bp.get("/help")
+@client_required
+def help_sent():
+    return page("client/help_sent.html")
+
+
+
+@bp.route("/today-went", methods=["GET", "POST"])
+@client_required
+def how_today_went():
+    if request.method == "GET":
+        day = _today()
+        existing = self_assessment.for_day(db.session(), g.user.id, day)
+        chosen = {a: getattr(existing, a) for a in self_assessment.AREAS} if existing else {}
+        return page(
+            "client/how_today_went.html",
+            day=day,
+            chosen=chosen,
+            wants_to_talk=bool(existing and existing.wants_to_talk),
+        )
+    day = _posted_day()
+    chosen = {}
+    for area in self_assessment.AREAS:
+        value = request.form.get(area, "")
+        chosen[area] = int(value) if value.isdigit() else 0
+    wants_to_talk = request.form.get("talk") == "1"
+    try:
+        self_assessment.save(db.session(), g.user.id, day, chosen, wants_to_talk)
+    except ValueError:
+        return page(
+            "client/how_today_went.html",
+            status=400,
+            day=day,
+            chosen=chosen,
+            wants_to_talk=wants_to_talk,
+            error=_("Choose one face for every question."),
+        )
+    db.session().commit()
+    return redirect(url_for(".how_today_went_saved"), code=303)
+
+
+@bp.get("/today-went/thanks")
+@client_required
+def how_today_went_saved():
+    return page("client/how_today_went_saved.html")
+
+
+@bp.get("/home-screen")
+def home_screen():
+    return page("client/home_screen.html")
+
+
+@bp.app_context_processor
+def coach_contact():
+    """The coach's name and phone, shown on every client page."""
+    user = g.get("user")
+    if user is None or user.role != Role.client or user.client_profile is None:
+        return {}
+    return {"my_coach": user.client_profile.coach}
+

@@ -1,0 +1,315 @@
+"""The coach's view: today board, clients, schedules, the task library."""
+from datetime import date
+
+import segno
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import delete, func, select
+
+from selko import caseload, db, help_request, schedule, signin, tasks
+from selko.access import client_for_coach, clients_of, coach_required
+from selko.board import is_late
+from selko.board import rows as board_rows
+from selko.i18n import clock_time
+from selko.models import HelpRequest, ScheduleException, Task, TaskAssignment
+from selko.pages import page
+
+bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
+
+WEEKDAYS = range(7)
+MAX_BREAKS = 4
+
+
+@bp.before_request
+@coach_required
+def _coaches_only():
+    return None
+
+
+def _now():
+    return schedule.local_now(g.user.organisation)
+
+
+@bp.get("/")
+def board():
+    now = _now()
+    rows = board_rows(db.session(), clients_of(g.user), now.date(), now)
+    return page("coach/board.html", "coach/_board.html", rows=rows, now=now, is_late=is_late)
+
+
+@bp.post("/help/<int:request_id>/handled")
+def help_handled(request_id: int):
+    help_req = db.session().get(HelpRequest, request_id)
+    if help_req is None:
+        abort(404)
+    client_for_coach(help_req.client_id)
+    help_request.mark_handled(db.session(), help_req, g.user.id)
+    db.session().commit()
+    return redirect(url_for(".board"), code=303)
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+def client_new():
+    if request.method == "GET":
+        return page("coach/client_new.html", form={})
+    form = {k: request.form.get(k, "").strip() for k in ("name", "phone", "workplace", "language")}
+    errors = caseload.check_client(form)
+    if errors:
+        return page("coach/client_new.html", status=400, form=form, errors=errors, error=True)
+    client = caseload.create_client(db.session(), coach=g.user, **form)
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id), code=303)
+
+
+def _client_context(client, **extra):
+    now = _now()
+    assignments = db.session().scalars(
+        select(TaskAssignment)
+        .where(TaskAssignment.client_id == client.id)
+        .order_by(TaskAssignment.weekday, TaskAssignment.position, TaskAssignment.id)
+    ).all()
+    exceptions = db.session().scalars(
+        select(ScheduleException)
+        .where(ScheduleException.client_id == client.id, ScheduleException.date >= now.date())
+        .order_by(ScheduleException.date)
+    ).all()
+    library = db.session().scalars(
+        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
+    ).all()
+    week = [schedule.weekday_plan(db.session(), client.id, d) for d in WEEKDAYS]
+    return {
+        "client": client,
+        "week": week,
+        "assignments": assignments,
+        "exceptions": exceptions,
+        "library": library,
+        "today": now.date(),
+        "todays_tasks": tasks.for_day(db.session(), client.id, now.date()),
+        **extra,
+    }
+
+
+@bp.get("/clients/<int:client_id>")
+def client_page(client_id: int):
+    client = client_for_coach(client_id)
+    return page("coach/client.html", **_client_context(client))
+
+
+@bp.post("/clients/<int:client_id>/connect")
+def connect_phone(client_id: int):
+    client = client_for_coach(client_id)
+    token = signin.create_link_token(
+        db.session(), client, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user
+    )
+    db.session().commit()
+    link = sign_in_url(token)
+    qr = segno.make(link, error="m").svg_inline(scale=6, title=_("QR code of the sign-in link"))
+    return page(
+        "coach/connect.html",
+        client=client,
+        link=link,
+        qr=Markup(qr),
+        minutes=current_app.config["SIGN_IN_LINK_MINUTES"],
+    )
+
+
+def sign_in_url(token: str) -> str:
+    origin = current_app.config["ORIGIN"]
+    path = url_for("auth.sign_in_link", token=token)
+    return origin + path if origin else url_for("auth.sign_in_link", token=token, _external=True)
+
+
+def _weekday_or_404(weekday: int) -> int:
+    if weekday not in WEEKDAYS:
+        abort(404)
+    return weekday
+
+
+@bp.route("/clients/<int:client_id>/schedule/<int:weekday>", methods=["GET", "POST"])
+def schedule_day(client_id: int, weekday: int):
+    client = client_for_coach(client_id)
+    _weekday_or_404(weekday)
+    if request.method == "GET":
+        plan = schedule.weekday_plan(db.session(), client.id, weekday)
+        return page("coach/schedule_day.html", client=client, weekday=weekday, form=schedule_form(plan))
+    form = request.form
+    if form.get("works") != "1":
+        schedule.set_weekday(db.session(), client.id, weekday, None, [])
+        db.session().commit()
+        return redirect(url_for(".client_page", client_id=client.id) + "#schedule", code=303)
+    try:
+        hours = (schedule.parse_time(form.get("starts", "")), schedule.parse_time(form.get("ends", "")))
+        breaks = []
+        for i in range(MAX_BREAKS):
+            starts, ends = form.get(f"break{i}_starts", "").strip(), form.get(f"break{i}_ends", "").strip()
+            if starts or ends:
+                breaks.append(
+                    schedule.BreakTime(
+                        schedule.parse_time(starts), schedule.parse_time(ends), form.get(f"break{i}_name", "").strip()[:100]
+                    )
+                )
+        problem = schedule.check_day(hours, breaks)
+    except ValueError:
+        problem = _("Write times like 8.00 or 14.30.")
+    if problem:
+        return page(
+            "coach/schedule_day.html",
+            status=400,
+            client=client,
+            weekday=weekday,
+            form=form,
+            error=problem,
+        )
+    schedule.set_weekday(db.session(), client.id, weekday, hours, breaks)
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#schedule", code=303)
+
+
+def schedule_form(plan: schedule.DayPlan) -> dict:
+    form = {"works": "1" if plan.works else ""}
+    if plan.works:
+        form.update(starts=clock_time(plan.starts), ends=clock_time(plan.ends))
+    for i, b in enumerate(plan.breaks):
+        form.update({f"break{i}_starts": clock_time(b.starts), f"break{i}_ends": clock_time(b.ends), f"break{i}_name": b.name})
+    return form
+
+
+@bp.post("/clients/<int:client_id>/exceptions")
+def exception_add(client_id: int):
+    client = client_for_coach(client_id)
+    form = request.form
+    error = None
+    try:
+        day = date.fromisoformat(form.get("date", ""))
+        day_off = form.get("kind") == "off"
+        hours = None if day_off else (schedule.parse_time(form.get("starts", "")), schedule.parse_time(form.get("ends", "")))
+        if hours and hours[1] <= hours[0]:
+            error = _("Work must end after it starts.")
+    except ValueError:
+        error = _("Give a date, and times like 8.00 or 14.30.")
+    if error:
+        return page("coach/client.html", status=400, **_client_context(client, error=error, exception_form=form))
+    db.session().execute(
+        delete(ScheduleException).where(ScheduleException.client_id == client.id, ScheduleException.date == day)
+    )
+    db.session().add(
+        ScheduleException(
+            client_id=client.id,
+            date=day,
+            day_off=day_off,
+            starts=hours[0] if hours else None,
+            ends=hours[1] if hours else None,
+            note=form.get("note", "").strip()[:200],
+        )
+    )
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
+
+
+@bp.post("/clients/<int:client_id>/exceptions/<int:exception_id>/delete")
+def exception_delete(client_id: int, exception_id: int):
+    client = client_for_coach(client_id)
+    db.session().execute(
+        delete(ScheduleException).where(ScheduleException.id == exception_id, ScheduleException.client_id == client.id)
+    )
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
+
+
+@bp.post("/clients/<int:client_id>/assignments")
+def assignment_add(client_id: int):
+    client = client_for_coach(client_id)
+    try:
+        weekday = _weekday_or_404(int(request.form.get("weekday", "")))
+        task = db.session().get(Task, int(request.form.get("task", "")))
+    except ValueError:
+        task = None
+    if task is None or task.organisation_id != g.user.organisation_id:
+        return page(
+            "coach/client.html",
+            status=400,
+            **_client_context(client, error=_("Choose a day and a task.")),
+        )
+    last = db.session().scalar(
+        select(func.max(TaskAssignment.position)).where(
+            TaskAssignment.client_id == client.id, TaskAssignment.weekday == weekday
+        )
+    )
+    db.session().add(TaskAssignment(client_id=client.id, task_id=task.id, weekday=weekday, position=(last or 0) + 1))
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#tasks", code=303)
+
+
+def _assignment(client, assignment_id: int) -> TaskAssignment:
+    assignment = db.session().get(TaskAssignment, assignment_id)
+    if assignment is None or assignment.client_id != client.id:
+        abort(404)
+    return assignment
+
+
+@bp.post("/clients/<int:client_id>/assignments/<int:assignment_id>/delete")
+def assignment_delete(client_id: int, assignment_id: int):
+    client = client_for_coach(client_id)
+    db.session().delete(_assignment(client, assignment_id))
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#tasks", code=303)
+
+
+@bp.post("/clients/<int:client_id>/assignments/<int:assignment_id>/up")
+def assignment_up(client_id: int, assignment_id: int):
+    client = client_for_coach(client_id)
+    assignment = _assignment(client, assignment_id)
+    caseload.move_assignment_up(db.session(), assignment)
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#tasks", code=303)
+
+
+@bp.get("/tasks")
+def task_library():
+    library = db.session().scalars(
+        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
+    ).all()
+    return page("coach/tasks.html", library=library)
+
+
+def _library_task(task_id: int) -> Task:
+    task = db.session().get(Task, task_id)
+    if task is None or task.organisation_id != g.user.organisation_id:
+        abort(404)
+    return task
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"], defaults={"task_id": None})
+@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+def task_edit(task_id: int | None):
+    task = _library_task(task_id) if task_id is not None else None
+    if request.method == "GET":
+        form = {}
+        if task:
+            form = {"title": task.title, "emoji": task.emoji, "steps": "\n".join(s.text for s in task.steps)}
+        return page("coach/task_edit.html", task=task, form=form)
+    form = {k: request.form.get(k, "") for k in ("title", "emoji", "steps")}
+    steps = [line.strip() for line in form["steps"].splitlines() if line.strip()]
+    errors = {}
+    if not form["title"].strip():
+        errors["title"] = _("Give the task a name.")
+    elif len(form["title"].strip()) > 120:
+        errors["title"] = _("The name can have at most 120 characters.")
+    if not steps:
+        errors["steps"] = _("Write at least one step, one step on each line.")
+    elif any(len(s) > 300 for s in steps):
+        errors["steps"] = _("A step can have at most 300 characters.")
+    if len(form["emoji"].strip()) > 16:
+        errors["emoji"] = _("Give one picture character, like 🧽.")
+    if errors:
+        return page("coach/task_edit.html", status=400, task=task, form=form, errors=errors, error=True)
+    if task is None:
+        task = Task(organisation_id=g.user.organisation_id)
+        db.session().add(task)
+    task.title = form["title"].strip()
+    task.emoji = form["emoji"].strip()
+    caseload.set_steps(db.session(), task, steps)
+    db.session().commit()
+    return redirect(url_for(".task_library"), code=303)
+

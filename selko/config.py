@@ -1,0 +1,51 @@
+"""Configuration from the environment.
+
+Every setting has one place where it is read, and a bad value stops the app
+at start-up with a message that says which variable is wrong.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SELKO_SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError("SELKO_SECRET_KEY must be set when SELKO_ENV=production")
+    # Demo and development: a key kept in instance/ so sessions survive restarts.
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    instance_path.mkdir(parents=True, exist_ok=True)
+    production = os.environ.get("SELKO_ENV", "development") == "production"
+    default_db = f"sqlite:///{instance_path / 'selko.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path, production),
+        "DATABASE_URL": os.environ.get("SELKO_DATABASE_URL", default_db),
+        # The address people reach Selko at; sign-in links and QR codes use it.
+        "ORIGIN": os.environ.get("SELKO_ORIGIN", "").rstrip("/"),
+        "SIGN_IN_LINK_MINUTES": _int("SELKO_SIGN_IN_LINK_MINUTES", 15),
+        "DEVICE_SESSION_DAYS": _int("SELKO_DEVICE_SESSION_DAYS", 90),
+        "SESSION_COOKIE_SECURE": os.environ.get("SELKO_ORIGIN", "").startswith("https://"),
+    }

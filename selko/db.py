@@ -1,0 +1,72 @@
+"""The database: one engine per app, one session per request, Alembic migrations."""
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_foreign_keys(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str):
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_foreign_keys)
+    return engine
+
+
+def session() -> Session:
+    """The current request's (or CLI command's) database session."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["selko.sessionmaker"]()
+    return g.db_session
+
+
+def _close_session(_exc):
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(app: Flask) -> None:
+    command.upgrade(alembic_config(app.config["DATABASE_URL"]), "head")
+
+
+def database_answers() -> bool:
+    try:
+        session().execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "does not answer"
+        current_app.logger.exception("database health check failed")
+        return False
+
+
+@click.command("migrate")
+def migrate_command():
+    """Bring the database up to the newest migration."""
+    migrate(current_app)
+    click.echo("Database is up to date.")
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["selko.engine"] = engine
+    app.extensions["selko.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+    app.cli.add_command(migrate_command)

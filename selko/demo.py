@@ -1,0 +1,133 @@
+"""Demo data: one organisation, one coach, three clients with different days."""
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from selko import attendance, caseload, clock, schedule, self_assessment
+from selko.models import AbsenceReason, Organisation, Role, ScheduleException, Task, TaskAssignment, User
+
+ORGANISATION = "Selko demo"
+
+TASKS = {
+    "dishes": ("Tiskaa astiat", "🍽️", [
+        "Laita esiliina päälle.",
+        "Kerää likaiset astiat.",
+        "Huuhtele astiat.",
+        "Laita astiat koneeseen.",
+        "Paina vihreää nappia.",
+    ]),
+    "tables": ("Pyyhi pöydät", "🧽", [
+        "Ota liina ja suihkepullo.",
+        "Suihkuta pöydälle.",
+        "Pyyhi pöytä kuivaksi.",
+        "Nosta tuolit paikalleen.",
+    ]),
+    "coffee": ("Keitä kahvia", "☕", [
+        "Laita suodatinpussi paikalleen.",
+        "Mittaa kuusi mittaa kahvia.",
+        "Kaada vesi keittimeen.",
+        "Paina virtanappia.",
+    ]),
+    "parcels": ("Lajittele paketit", "📦", [
+        "Ota paketti hyllystä.",
+        "Katso postinumero.",
+        "Laita paketti oikeaan laatikkoon.",
+    ]),
+    "floor": ("Lakaise lattia", "🧹", [
+        "Ota harja ja rikkalapio.",
+        "Lakaise lattia ovelta alkaen.",
+        "Vie roskat roskikseen.",
+    ]),
+    "prices": ("Hinnoittele vaatteet", "🏷️", [
+        "Ota vaate korista.",
+        "Katso hintalistasta hinta.",
+        "Kiinnitä hintalappu hihaan.",
+        "Ripusta vaate rekkiin.",
+    ]),
+}
+
+# name, phone, workplace, language, work hours by weekday, breaks, tasks by weekday
+CLIENTS = [
+    ("Aino Mäkinen", "040 111 2222", "Kahvila Kulma", "fi",
+     {d: (time(8), time(14)) for d in range(5)},
+     [(time(10), time(10, 15), "Kahvitauko"), (time(11, 30), time(12), "Ruokatauko")],
+     ["dishes", "tables", "coffee"]),
+    ("Mikko Laine", "040 333 4444", "Varasto Oy", "fi",
+     {d: (time(9), time(13)) for d in (0, 2, 4)},
+     [(time(11), time(11, 20), "Tauko")],
+     ["parcels", "floor"]),
+    ("Leila Ahmed", "", "Kirpputori Aarre", "en",
+     {d: (time(10), time(15)) for d in (1, 3)},
+     [(time(12), time(12, 30), "Lunch")],
+     ["prices"]),
+]
+
+
+def load(db: Session) -> tuple[User, User]:
+    """Create the demo once; later runs find it. Returns the coach and the first client."""
+    organisation = db.scalar(select(Organisation).where(Organisation.name == ORGANISATION))
+    if organisation is None:
+        organisation = _create(db)
+    coach = db.scalar(select(User).where(User.organisation_id == organisation.id, User.role == Role.coach))
+    client = db.scalar(
+        select(User).where(User.organisation_id == organisation.id, User.role == Role.client).order_by(User.id)
+    )
+    _make_today_a_work_day(db, organisation, client)
+    return coach, client
+
+
+def _create(db: Session) -> Organisation:
+    now = clock.now()
+    organisation = Organisation(name=ORGANISATION, time_zone="Europe/Helsinki")
+    db.add(organisation)
+    db.flush()
+    coach = User(
+        organisation_id=organisation.id, role=Role.coach, name="Sanna Virtanen",
+        phone="040 123 4567", created_at=now,
+    )
+    db.add(coach)
+    db.flush()
+    tasks = {}
+    for key, (title, emoji, steps) in TASKS.items():
+        task = Task(organisation_id=organisation.id, title=title, emoji=emoji)
+        db.add(task)
+        caseload.set_steps(db, task, steps)
+        tasks[key] = task
+    db.flush()
+    for name, phone, workplace, language, hours, breaks, task_keys in CLIENTS:
+        client = caseload.create_client(db, coach=coach, name=name, phone=phone, workplace=workplace, language=language)
+        for weekday, day_hours in hours.items():
+            schedule.set_weekday(db, client.id, weekday, day_hours, [schedule.BreakTime(*b) for b in breaks])
+            for position, key in enumerate(task_keys, start=1):
+                db.add(TaskAssignment(client_id=client.id, task_id=tasks[key].id, weekday=weekday, position=position))
+        _history(db, organisation, client, hours)
+    return organisation
+
+
+def _history(db: Session, organisation: Organisation, client: User, hours: dict) -> None:
+    """A few past work days: attended, one absence, some answers."""
+    zone = ZoneInfo(organisation.time_zone)
+    today = schedule.local_now(organisation).date()
+    past_days = [today - timedelta(days=n) for n in range(1, 8) if (today - timedelta(days=n)).weekday() in hours]
+    for index, day in enumerate(past_days[:4]):
+        starts, ends = hours[day.weekday()]
+        if index == 1 and client.name.startswith("Mikko"):
+            attendance.report_absence(db, client.id, day, AbsenceReason.ill, "")
+            continue
+        record = attendance.arrive(db, client.id, day)
+        record.arrived_at = datetime.combine(day, starts, zone) - timedelta(minutes=5 + index)
+        record.left_at = datetime.combine(day, ends, zone) + timedelta(minutes=2)
+        if client.name.startswith("Aino"):
+            answers = {area: 3 - (index + i) % 2 for i, area in enumerate(self_assessment.AREAS)}
+            self_assessment.save(db, client.id, day, answers, wants_to_talk=index == 2)
+
+
+def _make_today_a_work_day(db: Session, organisation: Organisation, client: User) -> None:
+    """The demo should show a work day even on a weekend."""
+    today = schedule.local_now(organisation).date()
+    if schedule.day_plan(db, client.id, today).works:
+        return
+    db.add(ScheduleException(client_id=client.id, date=today, starts=time(8), ends=time(14), note="Tänään on ylimääräinen työpäivä."))
+    db.flush()

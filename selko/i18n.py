@@ -1,0 +1,53 @@
+"""Languages: Finnish selkokieli first, then Swedish lättläst and English Easy Read.
+
+Message ids are English; each language is a catalogue in locales/, so a
+translator adds a language by adding a catalogue and a line in LANGUAGES.
+"""
+from datetime import date, datetime, time
+from pathlib import Path
+
+from babel.dates import get_day_names
+from flask import Flask, g, session
+from flask_babel import Babel, format_date, get_locale
+
+LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+DEFAULT = "fi"
+
+# Dates and times the way plain-language guides write them: "maanantai 23.11.", "klo 8.00".
+DATE_PATTERNS = {"fi": "EEEE d.M.", "sv": "EEEE d MMMM", "en": "EEEE d MMMM"}
+TIME_SEPARATOR = {"fi": ".", "sv": ".", "en": ":"}
+
+
+def language() -> str:
+    return str(get_locale() or DEFAULT)
+
+
+def select_locale() -> str:
+    user = g.get("user")
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    chosen = session.get("language")
+    return chosen if chosen in LANGUAGES else DEFAULT
+
+
+def day_in_words(day: date) -> str:
+    return format_date(day, DATE_PATTERNS.get(language(), "full"))
+
+
+def clock_time(value: time | datetime) -> str:
+    return f"{value.hour}{TIME_SEPARATOR.get(language(), ':')}{value.minute:02d}"
+
+
+def weekday_name(weekday: int) -> str:
+    """Monday is 0, as in date.weekday()."""
+    return get_day_names("wide", locale=get_locale())[weekday]
+
+
+def init_app(app: Flask) -> None:
+    locales = Path(__file__).parent.parent / "locales"
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(locales))
+    app.jinja_env.filters["day_in_words"] = day_in_words
+    app.jinja_env.filters["clock"] = clock_time
+    app.jinja_env.filters["weekday_name"] = weekday_name
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["language"] = language

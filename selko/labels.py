@@ -1,0 +1,56 @@
+"""The words for Selko's domain values, in every language (shown to clients and coaches)."""
+from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from selko.i18n import clock_time
+from selko.models import AbsenceReason
+from selko.schedule import Event
+from selko.self_assessment import AREAS, FACES
+
+REASON_EMOJI = {"ill": "🤒", "doctor": "🩺", "family": "👪", "transport": "🚌", "other": "❓"}
+REASONS = {
+    AbsenceReason.ill: _l("I am ill"),
+    AbsenceReason.doctor: _l("I go to the doctor"),
+    AbsenceReason.family: _l("Family matter"),
+    AbsenceReason.transport: _l("I have no ride"),
+    AbsenceReason.other: _l("Something else"),
+}
+
+QUESTIONS = {
+    "energy": _l("How did your body feel?"),
+    "mind": _l("How did you feel in your mind?"),
+    "skills": _l("How did the work tasks go?"),
+    "everyday": _l("How did everyday things go?"),
+    "work": _l("How was it with the people at work?"),
+}
+FACE_EMOJI = {1: "🙁", 2: "😐", 3: "🙂"}
+FACE_LABELS = {1: _l("Bad"), 2: _l("So-so"), 3: _l("Good")}
+
+
+def reason_label(reason: AbsenceReason) -> str:
+    return str(REASONS[reason])
+
+
+def event_text(event: Event) -> str:
+    time = clock_time(event.at)
+    if event.kind == "work_start":
+        return _("Work starts at %(time)s.", time=time)
+    if event.kind == "break_start":
+        return _("%(name)s starts at %(time)s.", name=event.name or _("Break"), time=time)
+    if event.kind == "break_end":
+        return _("%(name)s ends at %(time)s.", name=event.name or _("Break"), time=time)
+    return _("Work ends at %(time)s.", time=time)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        reason_emoji=REASON_EMOJI,
+        reason_label=reason_label,
+        event_text=event_text,
+        areas=AREAS,
+        faces=FACES,
+        question=lambda area: str(QUESTIONS[area]),
+        face_emoji=FACE_EMOJI,
+        face_label=lambda face: str(FACE_LABELS[face]),
+    )

@@ -1,0 +1,282 @@
+"""Selko's data, all in one place.
+
+Instants are stored in UTC; schedules are local wall-clock times in the
+organisation's time zone, so that "work starts at 8.00" stays 8.00 across
+daylight saving time changes.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime on every database (SQLite keeps no time zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Selko stores aware UTC instants")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Role(str, enum.Enum):
+    admin = "admin"
+    coach = "coach"
+    client = "client"
+
+
+class AbsenceReason(str, enum.Enum):
+    ill = "ill"
+    doctor = "doctor"
+    family = "family"
+    transport = "transport"
+    other = "other"
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Helsinki")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    language: Mapped[str] = mapped_column(String(8), default="fi")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    client_profile: Mapped[ClientProfile | None] = relationship(
+        foreign_keys="ClientProfile.user_id", back_populates="user"
+    )
+
+
+class ClientProfile(Base):
+    __tablename__ = "client_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    workplace: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="client_profile")
+    coach: Mapped[User] = relationship(foreign_keys=[coach_id])
+
+
+class WorkDay(Base):
+    """A weekday the client works, with its hours (weekday 0 is Monday)."""
+
+    __tablename__ = "work_days"
+    __table_args__ = (UniqueConstraint("client_id", "weekday"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+
+
+class Break(Base):
+    __tablename__ = "breaks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    name: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ScheduleException(Base):
+    """One date that differs from the weekly schedule: a day off or other hours."""
+
+    __tablename__ = "schedule_exceptions"
+    __table_args__ = (UniqueConstraint("client_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    day_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts: Mapped[time | None] = mapped_column(Time, nullable=True)
+    ends: Mapped[time | None] = mapped_column(Time, nullable=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Task(Base):
+    """A reusable instruction in the organisation's task library."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    emoji: Mapped[str] = mapped_column(String(16), default="")
+    photo: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+    steps: Mapped[list[TaskStep]] = relationship(
+        order_by="TaskStep.position", cascade="all, delete-orphan", back_populates="task"
+    )
+
+
+class TaskStep(Base):
+    __tablename__ = "task_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(300))
+    emoji: Mapped[str] = mapped_column(String(16), default="")
+    photo: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+    task: Mapped[Task] = relationship(back_populates="steps")
+
+
+class TaskAssignment(Base):
+    """A task on one of the client's weekdays, in order."""
+
+    __tablename__ = "task_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+    task: Mapped[Task] = relationship()
+
+
+class StepTick(Base):
+    __tablename__ = "step_ticks"
+    __table_args__ = (UniqueConstraint("client_id", "step_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("task_steps.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    ticked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("client_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    absence_reason: Mapped[AbsenceReason | None] = mapped_column(
+        Enum(AbsenceReason, native_enum=False, length=16), nullable=True
+    )
+    absence_note: Mapped[str] = mapped_column(String(500), default="")
+    absence_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SelfAssessment(Base):
+    """How did today go: one answer per area, 1 (bad) to 3 (good)."""
+
+    __tablename__ = "self_assessments"
+    __table_args__ = (UniqueConstraint("client_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    energy: Mapped[int] = mapped_column(Integer)
+    mind: Mapped[int] = mapped_column(Integer)
+    skills: Mapped[int] = mapped_column(Integer)
+    everyday: Mapped[int] = mapped_column(Integer)
+    work: Mapped[int] = mapped_column(Integer)
+    wants_to_talk: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HelpRequest(Base):
+    __tablename__ = "help_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Where the client was: a task and the step they were on, if any.
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), nullable=True)
+    step_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    task: Mapped[Task | None] = relationship()
+
+
+class DeviceSession(Base):
+    """A phone or browser that stays signed in; the cookie holds the token."""
+
+    __tablename__ = "device_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
+class SignInToken(Base):
+    """A one-time sign-in link; only the hash of its token is kept."""
+
+    __tablename__ = "sign_in_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

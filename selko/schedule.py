@@ -1,0 +1,169 @@
+"""A client's day: work hours and breaks from the weekly schedule and its exceptions.
+
+Schedules are wall-clock times in the organisation's time zone. "Now" is
+turned into that zone once, here, so the rest of Selko compares plain times.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from selko import clock
+from selko.models import Break, Organisation, ScheduleException, WorkDay
+
+
+def local_now(organisation: Organisation) -> datetime:
+    return clock.now().astimezone(ZoneInfo(organisation.time_zone))
+
+
+@dataclass(frozen=True)
+class BreakTime:
+    starts: time
+    ends: time
+    name: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.ends) - _minutes(self.starts)
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: date | None
+    starts: time | None = None
+    ends: time | None = None
+    breaks: list[BreakTime] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def works(self) -> bool:
+        return self.starts is not None
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # work_start, break_start, break_end, work_end
+    at: time
+    name: str = ""
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def weekday_plan(db: Session, client_id: int, weekday: int) -> DayPlan:
+    """The weekly schedule of one weekday, without date exceptions (day is unset)."""
+    return _plan(db, client_id, weekday, None, None)
+
+
+def day_plan(db: Session, client_id: int, day: date) -> DayPlan:
+    exception = db.scalar(
+        select(ScheduleException).where(
+            ScheduleException.client_id == client_id, ScheduleException.date == day
+        )
+    )
+    return _plan(db, client_id, day.weekday(), day, exception)
+
+
+def _plan(db: Session, client_id: int, weekday: int, day: date | None, exception: ScheduleException | None) -> DayPlan:
+    if exception is not None and exception.day_off:
+        return DayPlan(day, note=exception.note)
+    work_day = db.scalar(select(WorkDay).where(WorkDay.client_id == client_id, WorkDay.weekday == weekday))
+    if exception is not None:
+        starts, ends, note = exception.starts, exception.ends, exception.note
+    elif work_day is not None:
+        starts, ends, note = work_day.starts, work_day.ends, ""
+    else:
+        return DayPlan(day)
+    breaks = [
+        BreakTime(b.starts, b.ends, b.name)
+        for b in db.scalars(
+            select(Break)
+            .where(Break.client_id == client_id, Break.weekday == weekday)
+            .order_by(Break.starts)
+        )
+        # Other hours on this date: keep only the breaks that fit in them.
+        if starts <= b.starts and b.ends <= ends
+    ]
+    return DayPlan(day, starts, ends, breaks, note)
+
+
+def events(plan: DayPlan) -> list[Event]:
+    if not plan.works:
+        return []
+    result = [Event("work_start", plan.starts)]
+    for b in plan.breaks:
+        result += [Event("break_start", b.starts, b.name), Event("break_end", b.ends, b.name)]
+    result.append(Event("work_end", plan.ends))
+    return result
+
+
+def next_event(plan: DayPlan, now: time) -> Event | None:
+    return next((e for e in events(plan) if e.at > now), None)
+
+
+@dataclass(frozen=True)
+class BreakBar:
+    """The time bar for the next break: minutes left of the stretch it measures."""
+
+    brk: BreakTime
+    on_break: bool
+    minutes_left: int
+    minutes_total: int
+
+
+def break_bar(plan: DayPlan, now: time) -> BreakBar | None:
+    """During a break: time left of the break. Before one: time left until it."""
+    n = _minutes(now)
+    previous_end = _minutes(plan.starts) if plan.works else 0
+    for b in plan.breaks:
+        if _minutes(b.starts) <= n < _minutes(b.ends):
+            return BreakBar(b, True, _minutes(b.ends) - n, b.minutes)
+        if n < _minutes(b.starts):
+            start = min(previous_end, n)
+            return BreakBar(b, False, _minutes(b.starts) - n, _minutes(b.starts) - start)
+        previous_end = _minutes(b.ends)
+    return None
+
+
+def parse_time(text: str) -> time:
+    """A wall-clock time as people type it: 8, 8.00, 08:00, 8:5 is refused."""
+    text = text.strip().replace(":", ".")
+    hours, _, minutes = text.partition(".")
+    if not hours.isdigit() or (minutes and (not minutes.isdigit() or len(minutes) != 2)):
+        raise ValueError(text)
+    return time(int(hours), int(minutes or 0))
+
+
+def set_weekday(db: Session, client_id: int, weekday: int, hours: tuple[time, time] | None, breaks: list[BreakTime]) -> None:
+    """Replace one weekday of the weekly schedule: hours (None for no work) and breaks."""
+    for row in db.scalars(select(WorkDay).where(WorkDay.client_id == client_id, WorkDay.weekday == weekday)):
+        db.delete(row)
+    for row in db.scalars(select(Break).where(Break.client_id == client_id, Break.weekday == weekday)):
+        db.delete(row)
+    db.flush()
+    if hours is None:
+        return
+    db.add(WorkDay(client_id=client_id, weekday=weekday, starts=hours[0], ends=hours[1]))
+    for b in breaks:
+        db.add(Break(client_id=client_id, weekday=weekday, starts=b.starts, ends=b.ends, name=b.name))
+
+
+def check_day(hours: tuple[time, time], breaks: list[BreakTime]) -> str | None:
+    """What is wrong with these hours and breaks, in words for the coach, or None."""
+    starts, ends = hours
+    if ends <= starts:
+        return _("Work must end after it starts.")
+    previous = starts
+    for b in sorted(breaks, key=lambda b: b.starts):
+        if b.ends <= b.starts:
+            return _("A break must end after it starts.")
+        if b.starts < previous or b.ends > ends:
+            return _("Breaks must be inside work hours and must not overlap.")
+        previous = b.ends
+    return None

@@ -1,0 +1,64 @@
+// Selko's service worker: keeps the app shell and the last Today page, so a
+// phone in a basement with no signal still shows the day.
+const SHELL = "selko-shell-v1";
+const PAGES = "selko-pages-v1";
+const SHELL_FILES = [
+  "/static/selko.css",
+  "/static/selko.js",
+  "/vendor/htmx.min.js",
+  "/static/icons/icon-192.png",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== SHELL && k !== PAGES).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+function isTodayPage(request, url) {
+  return request.mode === "navigate" && url.pathname === "/";
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+
+  if (isTodayPage(request, url)) {
+    // Network first: the day changes. Keep the newest copy for offline use;
+    // the page itself says when it was made.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok && !response.redirected) {
+            const copy = response.clone();
+            caches.open(PAGES).then((cache) => cache.put("/", copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match("/", { cacheName: PAGES }).then((cached) => cached || Response.error()))
+    );
+    return;
+  }
+
+  if (SHELL_FILES.includes(url.pathname)) {
+    // Answer from the cache at once, and refresh the copy for next time.
+    event.respondWith(
+      caches.open(SHELL).then((cache) =>
+        cache.match(request).then((cached) => {
+          const fresh = fetch(request).then((response) => {
+            if (response.ok) cache.put(request, response.clone());
+            return response;
+          });
+          return cached || fresh;
+        })
+      )
+    );
+  }
+});

@@ -1,0 +1,72 @@
+"""Today's tasks for a client, their steps, and the ticks that mark steps done."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from selko import clock
+from selko.models import StepTick, Task, TaskAssignment, TaskStep
+
+
+@dataclass
+class TaskToday:
+    assignment: TaskAssignment
+    ticked: set[int]  # step ids done today
+
+    @property
+    def task(self) -> Task:
+        return self.assignment.task
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.task.steps if s.id in self.ticked)
+
+    @property
+    def total(self) -> int:
+        return len(self.task.steps)
+
+    @property
+    def finished(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+    @property
+    def current_step(self) -> TaskStep | None:
+        """The first step not yet done: where the client is."""
+        return next((s for s in self.task.steps if s.id not in self.ticked), None)
+
+
+def _ticked(db: Session, client_id: int, day: date) -> set[int]:
+    return set(
+        db.scalars(select(StepTick.step_id).where(StepTick.client_id == client_id, StepTick.date == day))
+    )
+
+
+def for_day(db: Session, client_id: int, day: date) -> list[TaskToday]:
+    assignments = db.scalars(
+        select(TaskAssignment)
+        .where(TaskAssignment.client_id == client_id, TaskAssignment.weekday == day.weekday())
+        .order_by(TaskAssignment.position, TaskAssignment.id)
+        .options(selectinload(TaskAssignment.task).selectinload(Task.steps))
+    ).all()
+    ticked = _ticked(db, client_id, day)
+    return [TaskToday(a, ticked) for a in assignments]
+
+
+def one_for_day(db: Session, client_id: int, day: date, assignment_id: int) -> TaskToday | None:
+    """The client's own task for that day, or None (someone else's, or another weekday)."""
+    return next((t for t in for_day(db, client_id, day) if t.assignment.id == assignment_id), None)
+
+
+def set_tick(db: Session, client_id: int, day: date, step: TaskStep, done: bool) -> None:
+    existing = db.scalar(
+        select(StepTick).where(
+            StepTick.client_id == client_id, StepTick.step_id == step.id, StepTick.date == day
+        )
+    )
+    if done and existing is None:
+        db.add(StepTick(client_id=client_id, step_id=step.id, date=day, ticked_at=clock.now()))
+    elif not done and existing is not None:
+        db.execute(delete(StepTick).where(StepTick.id == existing.id))

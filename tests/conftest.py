@@ -1,0 +1,175 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL from SELKO_TEST_DATABASE_URL),
+a frozen clock, persona factories and a test client that fills in CSRF tokens."""
+import os
+import re
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from selko import caseload, clock, create_app, db, schedule, signin
+from selko.models import Base, Organisation, Role, Task, TaskAssignment, User
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+# Monday 23 November 2026, 9.30 in Helsinki: a work day, after work started.
+MONDAY_0930 = datetime(2026, 11, 23, 9, 30, tzinfo=HELSINKI)
+
+
+def pytest_report_header(config):
+    return f"database: {_database_url('<tmp>').split('@')[-1]}"
+
+
+def _database_url(tmp: str) -> str:
+    return os.environ.get("SELKO_TEST_DATABASE_URL") or f"sqlite:///{tmp}/test.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database built by the real migrations, once per test run."""
+    url = _database_url(str(tmp_path_factory.mktemp("db")))
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    from alembic import command
+
+    command.upgrade(db.alembic_config(url), "head")
+    return url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": ""}
+    )
+    yield app
+    engine = app.extensions["selko.engine"]
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def now(monkeypatch):
+    """The frozen time; tests move it with now.set(datetime)."""
+
+    class Clock:
+        value = MONDAY_0930
+
+        def set(self, value: datetime):
+            self.value = value
+
+    frozen = Clock()
+    monkeypatch.setattr(clock, "now", lambda: frozen.value.astimezone(ZoneInfo("UTC")))
+    return frozen
+
+
+@pytest.fixture
+def session(app):
+    """A database session for arranging and checking data outside requests.
+    No app context is held open: requests must get their own, as in production.
+    Call session.expire_all() before reading what a request changed."""
+    with Session(app.extensions["selko.engine"]) as db_session:
+        yield db_session
+
+
+class Client:
+    """Flask's test client, with the CSRF token a real form would carry."""
+
+    def __init__(self, flask_client):
+        self.http = flask_client
+
+    def get(self, url, **kwargs):
+        return self.http.get(url, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.http.get("/language").get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def post(self, url, data=None, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.csrf_token())
+        return self.http.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client_factory(app):
+    return lambda: Client(app.test_client())
+
+
+@pytest.fixture
+def web(client_factory):
+    return client_factory()
+
+
+class Make:
+    """Keyword-only factories for the personas every test needs."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def organisation(self, *, name="Testi ry", time_zone="Europe/Helsinki") -> Organisation:
+        organisation = Organisation(name=name, time_zone=time_zone)
+        self.session.add(organisation)
+        self.session.commit()
+        return organisation
+
+    def coach(self, *, organisation=None, name="Sanna Coach", phone="040 123 4567") -> User:
+        organisation = organisation or self.organisation()
+        coach = User(
+            organisation_id=organisation.id, role=Role.coach, name=name, phone=phone, created_at=clock.now()
+        )
+        self.session.add(coach)
+        self.session.commit()
+        return coach
+
+    def client(self, *, coach=None, name="Aino Client", language="fi", works=range(5), hours=(time(8), time(14)), breaks=((time(10), time(10, 15), "Coffee"),)) -> User:
+        coach = coach or self.coach()
+        client = caseload.create_client(self.session, coach=coach, name=name, language=language)
+        for weekday in works:
+            schedule.set_weekday(
+                self.session, client.id, weekday, hours, [schedule.BreakTime(*b) for b in breaks]
+            )
+        self.session.commit()
+        return client
+
+    def task(self, *, organisation_id, title="Wash the dishes", emoji="🍽️", steps=("Put on the apron.", "Rinse the dishes.", "Fill the machine.")) -> Task:
+        task = Task(organisation_id=organisation_id, title=title, emoji=emoji)
+        self.session.add(task)
+        caseload.set_steps(self.session, task, list(steps))
+        self.session.commit()
+        return task
+
+    def assignment(self, *, client, task, weekday=0, position=1) -> TaskAssignment:
+        assignment = TaskAssignment(client_id=client.id, task_id=task.id, weekday=weekday, position=position)
+        self.session.add(assignment)
+        self.session.commit()
+        return assignment
+
+    def link(self, user, minutes=15) -> str:
+        token = signin.create_link_token(self.session, user, minutes=minutes)
+        self.session.commit()
+        return token
+
+
+@pytest.fixture
+def make(session, now):
+    return Make(session)
+
+
+@pytest.fixture
+def sign_in(make):
+    """Sign a test client in as a user, the way a phone does: through a one-time link."""
+
+    def sign_in(web: Client, user: User) -> Client:
+        token = make.link(user)
+        response = web.post(f"/signin/{token}")
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return web
+
+    return sign_in
