@@ -14,7 +14,8 @@ LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT = "fi"
 
 # Dates and times the way plain-language guides write them: "maanantai 23.11.", "klo 8.00".
-DATE_PATTERNS = {"fi": "EEEE d.M.", "sv": "EEEE d MMMM", "en": "EEEE d MMMM"}
+# "cccc" is the stand-alone weekday: Finnish "maanantai", not "maanantaina".
+DATE_PATTERNS = {"fi": "cccc d.M.", "sv": "cccc d MMMM", "en": "cccc d MMMM"}
 TIME_SEPARATOR = {"fi": ".", "sv": ".", "en": ":"}
 
 

@@ -1,0 +1,32 @@
+# Two promises: `make demo` and `make test`, on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export SELKO_ORIGIN ?= http://localhost:$(PORT)
+
+.PHONY: demo test setup translations clean
+
+$(BIN)/selko: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+translations: $(BIN)/selko
+	$(BIN)/selko translate compile
+
+setup: $(BIN)/selko node_modules/.package-lock.json translations
+	$(BIN)/selko migrate
+
+demo: setup
+	$(BIN)/selko demo
+	$(BIN)/selko run --host 127.0.0.1 --port $(PORT)
+
+test: $(BIN)/selko node_modules/.package-lock.json translations
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules instance

@@ -1,0 +1,247 @@
+"""The client's day on the phone: today, check-in, tasks, help, how today went."""
+from datetime import datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from selko.models import AbsenceReason, Attendance, HelpRequest, SelfAssessment, StepTick, User
+from tests.conftest import HELSINKI
+
+DAY = "2026-11-23"
+
+
+@pytest.fixture
+def aino(make):
+    coach = make.coach(name="Sanna Coach", phone="040 123 4567")
+    return make.client(
+        coach=coach,
+        name="Aino",
+        language="en",
+        breaks=((time(10), time(10, 15), "Coffee break"), (time(11, 30), time(12), "Lunch")),
+    )
+
+
+@pytest.fixture
+def phone(web, sign_in, aino):
+    return sign_in(web, aino)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def attendance(session, client) -> Attendance | None:
+    session.expire_all()
+    return session.scalar(select(Attendance).where(Attendance.client_id == client.id))
+
+
+def test_today_says_the_day_hours_and_what_comes_next(phone):
+    page = text(phone.get("/"))
+    assert "Today is Monday 23 November." in page
+    assert "Work starts at 8:00." in page
+    assert "Work ends at 14:00." in page
+    assert "Next:</strong> Coffee break starts at 10:00." in page
+    assert "Your next break starts in 30 minutes." in page
+    assert 'max="120" value="30"' in page, "the time bar: 30 of the 120 minutes since work started"
+
+
+def test_today_during_a_break_shows_the_time_left_of_it(phone, now):
+    now.set(datetime(2026, 11, 23, 10, 5, tzinfo=HELSINKI))
+    page = text(phone.get("/"))
+    assert "You are on a break." in page
+    assert "The break ends in 10 minutes." in page
+    assert 'max="15" value="10"' in page
+    assert "Coffee break ends at 10:15." in page
+
+
+def test_today_in_finnish_speaks_of_a_day_off(make, web, sign_in):
+    client = make.client(language="fi", works=[1, 2])
+    sign_in(web, client)
+    page = text(web.get("/"))
+    assert '<html lang="fi">' in page
+    assert "maanantai 23.11." in page
+    assert 'action="/arrive"' not in page, "no check-in on a day off"
+
+
+def test_every_client_page_shows_how_to_call_the_coach(phone, make, aino, session):
+    task = make.task(organisation_id=aino.organisation_id)
+    assignment = make.assignment(client=aino, task=task)
+    for url in ["/", "/tasks", f"/tasks/{assignment.id}", "/absent", "/today-went", "/help"]:
+        page = text(phone.get(url))
+        assert "Your coach is Sanna Coach." in page, url
+        assert 'href="tel:0401234567"' in page, url
+        assert 'href="sms:0401234567"' in page, url
+        assert 'action="/help"' in page, url
+
+
+def test_checking_in_records_the_time_once(phone, aino, session, now):
+    response = phone.post("/arrive", {"day": DAY})
+    assert response.status_code == 303
+    assert "You came to work at 9:30." in text(phone.get("/"))
+    now.set(now.value + timedelta(minutes=20))
+    phone.post("/arrive", {"day": DAY})
+    record = attendance(session, aino)
+    assert record.arrived_at == datetime(2026, 11, 23, 9, 30, tzinfo=HELSINKI)
+
+
+def test_going_home_records_the_time(phone, aino, session, now):
+    phone.post("/arrive", {"day": DAY})
+    now.set(datetime(2026, 11, 23, 14, 2, tzinfo=HELSINKI))
+    phone.post("/leave", {"day": DAY})
+    assert attendance(session, aino).left_at == datetime(2026, 11, 23, 14, 2, tzinfo=HELSINKI)
+    assert "You went home at 14:02." in text(phone.get("/"))
+
+
+def test_going_home_without_checking_in_changes_nothing(phone, aino, session):
+    phone.post("/leave", {"day": DAY})
+    assert attendance(session, aino) is None
+
+
+def test_htmx_check_in_answers_with_the_check_in_block_only(phone):
+    response = phone.post("/arrive", {"day": DAY}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    body = text(response)
+    assert body.lstrip().startswith('<section class="block check-in" id="check-in"')
+    assert "<html" not in body
+    assert "You came to work at 9:30." in body
+
+
+def test_reporting_absent_with_a_reason_and_text(phone, aino, session):
+    page = text(phone.get("/absent"))
+    for reason in AbsenceReason:
+        assert f'value="{reason.value}"' in page
+    response = phone.post("/absent", {"day": DAY, "reason": "transport", "note": "The bus did not come."})
+    assert response.status_code == 303
+    record = attendance(session, aino)
+    assert record.absence_reason == AbsenceReason.transport
+    assert record.absence_note == "The bus did not come."
+    assert "You are not coming today." in text(phone.get("/"))
+
+
+def test_absent_without_a_reason_says_what_is_missing_and_saves_nothing(phone, aino, session):
+    response = phone.post("/absent", {"day": DAY, "note": "I am tired"})
+    assert response.status_code == 400
+    assert "Choose one picture." in text(response)
+    assert "I am tired" in text(response), "what the client wrote is kept"
+    assert attendance(session, aino) is None
+
+
+def test_coming_after_all_replaces_the_absence(phone, aino, session):
+    phone.post("/absent", {"day": DAY, "reason": "ill"})
+    phone.post("/arrive", {"day": DAY})
+    record = attendance(session, aino)
+    assert record.absence_reason is None
+    assert record.arrived_at is not None
+
+
+def test_tasks_come_in_order_with_progress(phone, make, aino):
+    first = make.task(organisation_id=aino.organisation_id, title="Wash the dishes", emoji="🍽️")
+    second = make.task(organisation_id=aino.organisation_id, title="Wipe the tables", emoji="🧽")
+    make.assignment(client=aino, task=second, position=2)
+    make.assignment(client=aino, task=first, position=1)
+    make.assignment(client=aino, task=second, weekday=1, position=1)
+    page = text(phone.get("/tasks"))
+    assert page.index("Wash the dishes") < page.index("Wipe the tables")
+    assert page.count("Wipe the tables") == 1, "Tuesday's task is not on Monday"
+    assert "0 of 3 steps done" in page
+
+
+def test_ticking_every_step_finishes_the_task(phone, make, aino, session):
+    task = make.task(organisation_id=aino.organisation_id)
+    assignment = make.assignment(client=aino, task=task)
+    steps = task.steps
+    for step in steps[:2]:
+        response = phone.post(f"/tasks/{assignment.id}/steps/{step.id}", {"day": DAY, "done": "1"})
+        assert response.status_code == 303
+    page = text(phone.get(f"/tasks/{assignment.id}"))
+    assert "2 of 3 steps done" in page
+    assert "Well done!" not in page
+    response = phone.post(
+        f"/tasks/{assignment.id}/steps/{steps[2].id}", {"day": DAY, "done": "1"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in text(response)
+    assert "3 of 3 steps done" in text(response)
+    assert "Well done! The task is ready." in text(response)
+    assert "Ready" in text(phone.get("/tasks"))
+
+
+def test_unticking_a_step(phone, make, aino, session):
+    task = make.task(organisation_id=aino.organisation_id)
+    assignment = make.assignment(client=aino, task=task)
+    step = task.steps[0]
+    phone.post(f"/tasks/{assignment.id}/steps/{step.id}", {"day": DAY, "done": "1"})
+    phone.post(f"/tasks/{assignment.id}/steps/{step.id}", {"day": DAY, "done": "0"})
+    session.expire_all()
+    assert session.scalars(select(StepTick)).all() == []
+
+
+def test_ticks_belong_to_one_day(phone, make, aino, session, now):
+    task = make.task(organisation_id=aino.organisation_id)
+    monday = make.assignment(client=aino, task=task, weekday=0)
+    make.assignment(client=aino, task=task, weekday=0 + 7 - 7)  # same task twice is allowed
+    phone.post(f"/tasks/{monday.id}/steps/{task.steps[0].id}", {"day": DAY, "done": "1"})
+    now.set(now.value + timedelta(days=7))
+    assert "0 of 3 steps done" in text(phone.get(f"/tasks/{monday.id}")), "next Monday starts fresh"
+
+
+def test_help_inside_a_task_tells_the_coach_which_step(phone, make, aino, session, client_factory, sign_in):
+    task = make.task(organisation_id=aino.organisation_id, title="Wash the dishes")
+    assignment = make.assignment(client=aino, task=task)
+    phone.post(f"/tasks/{assignment.id}/steps/{task.steps[0].id}", {"day": DAY, "done": "1"})
+    phone.post(f"/tasks/{assignment.id}/steps/{task.steps[1].id}", {"day": DAY, "done": "1"})
+    response = phone.post("/help", {"task": str(assignment.id)})
+    assert response.status_code == 303
+    assert "Your coach got your message." in text(phone.get(response.headers["Location"]))
+    session.expire_all()
+    request = session.scalar(select(HelpRequest))
+    assert (request.task_id, request.step_position) == (task.id, 3)
+
+    coach = session.get(User, aino.client_profile.coach_id)
+    coach.language = "en"
+    session.commit()
+    board = text(sign_in(client_factory(), coach).get("/coach/"))
+    assert "Stuck on step 3 of Wash the dishes." in board
+
+
+def test_help_from_today_needs_no_task(phone, session):
+    response = phone.post("/help", headers={"HX-Request": "true"})
+    assert "Your coach got your message." in text(response)
+    session.expire_all()
+    assert session.scalar(select(HelpRequest)).task_id is None
+
+
+def test_answering_how_today_went(phone, aino, session):
+    answers = {"energy": "3", "mind": "2", "skills": "3", "everyday": "1", "work": "3", "talk": "1", "day": DAY}
+    response = phone.post("/today-went", answers)
+    assert response.status_code == 303
+    assert "Thank you!" in text(phone.get(response.headers["Location"]))
+    session.expire_all()
+    saved = session.scalar(select(SelfAssessment))
+    assert (saved.energy, saved.mind, saved.skills, saved.everyday, saved.work) == (3, 2, 3, 1, 3)
+    assert saved.wants_to_talk
+    page = text(phone.get("/today-went"))
+    assert 'name="everyday" value="1" checked' in page, "the form shows today's answers"
+
+
+def test_a_missing_face_keeps_the_answers_and_saves_nothing(phone, session):
+    response = phone.post("/today-went", {"energy": "3", "mind": "2", "day": DAY})
+    assert response.status_code == 400
+    assert "Choose one face for every question." in text(response)
+    assert 'name="energy" value="3" checked' in text(response)
+    session.expire_all()
+    assert session.scalar(select(SelfAssessment)) is None
+
+
+def test_the_language_choice_is_kept_for_the_client(phone, aino, session, client_factory):
+    phone.post("/language", {"language": "sv"})
+    session.expire_all()
+    assert session.get(User, aino.id).language == "sv"
+    assert '<html lang="sv">' in text(phone.get("/"))
+
+
+def test_an_unknown_language_is_refused(phone, aino, session):
+    response = phone.post("/language", {"language": "xx"})
+    assert response.status_code == 400
+    session.expire_all()
+    assert session.get(User, aino.id).language == "en"
