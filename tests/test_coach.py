@@ -1,0 +1,253 @@
+"""The coach: today board, clients, schedules, the task library."""
+import re
+from datetime import datetime, time
+
+import pytest
+from sqlalchemy import select
+
+from selko.models import Break, ClientProfile, ScheduleException, Task, TaskAssignment, User, WorkDay
+from tests.conftest import HELSINKI
+
+DAY = "2026-11-23"
+
+
+@pytest.fixture
+def coach(make):
+    coach = make.coach(name="Sanna")
+    coach.language = "en"
+    return coach
+
+
+@pytest.fixture
+def desk(web, sign_in, coach, session):
+    session.merge(coach)
+    session.commit()
+    return sign_in(web, coach)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_board_shows_each_clients_day(make, coach, desk, client_factory, sign_in, now):
+    arrived = make.client(coach=coach, name="Arto Arrived")
+    absent = make.client(coach=coach, name="Bea Absent")
+    late = make.client(coach=coach, name="Cai Late")
+    later = make.client(coach=coach, name="Dan Later", hours=(time(12), time(16)), breaks=())
+    off = make.client(coach=coach, name="Eve Off", works=[2])
+    helper = make.client(coach=coach, name="Zoe Help")
+    now.set(datetime(2026, 11, 23, 8, 5, tzinfo=HELSINKI))
+    sign_in(client_factory(), arrived).post("/arrive", {"day": DAY})
+    sign_in(client_factory(), absent).post("/absent", {"day": DAY, "reason": "doctor", "note": "Dentist"})
+    zoe = sign_in(client_factory(), helper)
+    zoe.post("/today-went", {"energy": "1", "mind": "1", "skills": "2", "everyday": "3", "work": "3", "talk": "1", "day": DAY})
+    zoe.post("/help")
+    now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
+
+    board = text(desk.get("/coach/"))
+    names = re.findall(r'<h2><a href="/coach/clients/\d+">([^<]+)</a></h2>', board)
+    assert names[0] == "Zoe Help", "help requests come first"
+    assert names[1] == "Cai Late", "then clients late for work"
+    assert "At work since 8:05" in board
+    assert "Absent: I go to the doctor" in board and "Dentist" in board
+    assert "Not yet at work. Work started at 8:00." in board
+    assert "Not yet. Work starts at 12:00." in board
+    assert "Day off" in board
+    assert "Asks for help" in board
+    assert "Wants to talk with you." in board
+    assert board.count("is-late") == 2, "Cai and Zoe have not checked in although work started"
+
+
+def test_a_handled_help_request_leaves_the_top(make, coach, desk, client_factory, sign_in):
+    client = make.client(coach=coach, name="Zoe")
+    sign_in(client_factory(), client).post("/help")
+    board = text(desk.get("/coach/"))
+    request_id = re.search(r'/coach/help/(\d+)/handled', board).group(1)
+    assert desk.post(f"/coach/help/{request_id}/handled").status_code == 303
+    assert "Asks for help" not in text(desk.get("/coach/"))
+
+
+def test_the_board_refreshes_itself_with_htmx(coach, desk):
+    response = desk.get("/coach/", headers={"HX-Request": "true"})
+    assert text(response).lstrip().startswith('<div id="board"')
+    assert 'hx-trigger="every 30s"' in text(response)
+
+
+def test_creating_a_client(coach, desk, session):
+    response = desk.post("/coach/clients/new", {"name": "Uusi Asiakas", "phone": "040 555 6666", "workplace": "Kahvila", "language": "sv"})
+    assert response.status_code == 303
+    session.expire_all()
+    client = session.scalar(select(User).where(User.name == "Uusi Asiakas"))
+    assert (client.phone, client.language) == ("040 555 6666", "sv")
+    assert session.get(ClientProfile, client.id).coach_id == coach.id
+    assert response.headers["Location"] == f"/coach/clients/{client.id}"
+
+
+def test_a_client_needs_a_name_and_a_real_phone_number(coach, desk, session):
+    response = desk.post("/coach/clients/new", {"name": "", "phone": "call me", "language": "fi"})
+    assert response.status_code == 400
+    assert "Give the client&#39;s name." in text(response)
+    assert "Write the phone number with digits" in text(response)
+    assert 'value="call me"' in text(response)
+    session.expire_all()
+    assert session.scalars(select(User).where(User.role == "client")).all() == []
+
+
+def test_connecting_a_phone_shows_a_qr_code_of_a_fifteen_minute_link(make, coach, desk, client_factory):
+    client = make.client(coach=coach)
+    page = text(desk.post(f"/coach/clients/{client.id}/connect"))
+    link = re.search(r'<a href="([^"]+)" data-sign-in-link>', page).group(1)
+    assert link.startswith("http://localhost/signin/")
+    assert "<svg" in page and "QR code of the sign-in link" in page
+    assert "for 15 minutes" in page
+    phone = client_factory()
+    assert phone.post(link.removeprefix("http://localhost")).status_code == 303
+    assert phone.get("/").status_code == 200
+
+
+def test_editing_a_weekday_with_breaks(make, coach, desk, session):
+    client = make.client(coach=coach, works=[])
+    response = desk.post(
+        f"/coach/clients/{client.id}/schedule/2",
+        {"works": "1", "starts": "8.30", "ends": "15:00", "break0_name": "Coffee", "break0_starts": "10", "break0_ends": "10.15", "break1_starts": "12.00", "break1_ends": "12.30"},
+    )
+    assert response.status_code == 303
+    session.expire_all()
+    day = session.scalar(select(WorkDay).where(WorkDay.client_id == client.id))
+    assert (day.weekday, day.starts, day.ends) == (2, time(8, 30), time(15))
+    breaks = session.scalars(select(Break).where(Break.client_id == client.id).order_by(Break.starts)).all()
+    assert [(b.starts, b.ends, b.name) for b in breaks] == [(time(10), time(10, 15), "Coffee"), (time(12), time(12, 30), "")]
+    page = text(desk.get(f"/coach/clients/{client.id}"))
+    assert "8:30–15:00" in page
+
+
+def test_taking_away_a_work_day(make, coach, desk, session):
+    client = make.client(coach=coach)
+    desk.post(f"/coach/clients/{client.id}/schedule/0", {"works": ""})
+    session.expire_all()
+    assert session.scalar(select(WorkDay).where(WorkDay.client_id == client.id, WorkDay.weekday == 0)) is None
+    assert session.scalar(select(Break).where(Break.client_id == client.id, Break.weekday == 0)) is None
+
+
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"starts": "15", "ends": "8"}, "Work must end after it starts."),
+        ({"starts": "8", "ends": "half past three"}, "Write times like 8.00 or 14.30."),
+        ({"starts": "25.00", "ends": "26"}, "Write times like 8.00 or 14.30."),
+        ({"starts": "8", "ends": "12", "break0_starts": "11.30", "break0_ends": "12.30"}, "Breaks must be inside work hours"),
+        ({"starts": "8", "ends": "12", "break0_starts": "10", "break0_ends": "10.30", "break1_starts": "10.15", "break1_ends": "10.45"}, "must not overlap"),
+    ],
+)
+def test_a_wrong_schedule_says_what_is_wrong_and_changes_nothing(make, coach, desk, session, form, message):
+    client = make.client(coach=coach)
+    response = desk.post(f"/coach/clients/{client.id}/schedule/0", {"works": "1", **form})
+    assert response.status_code == 400
+    assert message in text(response)
+    session.expire_all()
+    day = session.scalar(select(WorkDay).where(WorkDay.client_id == client.id, WorkDay.weekday == 0))
+    assert (day.starts, day.ends) == (time(8), time(14))
+
+
+def test_an_unknown_weekday_is_not_found(make, coach, desk):
+    client = make.client(coach=coach)
+    assert desk.get(f"/coach/clients/{client.id}/schedule/7").status_code == 404
+
+
+def test_a_date_exception_changes_that_day_only(make, coach, desk, session, client_factory, sign_in):
+    client = make.client(coach=coach, language="en")
+    response = desk.post(f"/coach/clients/{client.id}/exceptions", {"date": DAY, "kind": "off", "note": "Workplace closed"})
+    assert response.status_code == 303
+    page = text(sign_in(client_factory(), client).get("/"))
+    assert "You have a day off today." in page
+    assert "Workplace closed" in page
+    session.expire_all()
+    exception = session.scalar(select(ScheduleException))
+    desk.post(f"/coach/clients/{client.id}/exceptions/{exception.id}/delete")
+    session.expire_all()
+    assert session.scalar(select(ScheduleException)) is None
+
+
+def test_a_date_exception_with_other_hours(make, coach, desk, client_factory, sign_in):
+    client = make.client(coach=coach, language="en")
+    desk.post(f"/coach/clients/{client.id}/exceptions", {"date": DAY, "kind": "hours", "starts": "12", "ends": "16"})
+    page = text(sign_in(client_factory(), client).get("/"))
+    assert "Work starts at 12:00." in page
+    assert "Coffee" not in page, "the 10.00 break is outside the day's hours"
+
+
+def test_a_bad_date_exception_is_refused(make, coach, desk, session):
+    client = make.client(coach=coach)
+    for form in [{"date": "31.2.2026", "kind": "off"}, {"date": DAY, "kind": "hours", "starts": "16", "ends": "12"}]:
+        assert desk.post(f"/coach/clients/{client.id}/exceptions", form).status_code == 400
+    session.expire_all()
+    assert session.scalar(select(ScheduleException)) is None
+
+
+def test_writing_a_task_with_steps(coach, desk, session):
+    response = desk.post("/coach/tasks/new", {"title": "Wash the dishes", "emoji": "🍽️", "steps": "Put on the apron.\n\nRinse.\r\nFill the machine.\n"})
+    assert response.status_code == 303
+    session.expire_all()
+    task = session.scalar(select(Task))
+    assert [s.text for s in task.steps] == ["Put on the apron.", "Rinse.", "Fill the machine."]
+    assert [s.position for s in task.steps] == [1, 2, 3]
+
+
+def test_editing_steps_keeps_todays_ticks_on_the_steps_that_stay(make, coach, desk, session, client_factory, sign_in):
+    client = make.client(coach=coach)
+    task = make.task(organisation_id=coach.organisation_id, steps=("One.", "Two.", "Three."))
+    assignment = make.assignment(client=client, task=task)
+    phone = sign_in(client_factory(), client)
+    phone.post(f"/tasks/{assignment.id}/steps/{task.steps[0].id}", {"day": DAY, "done": "1"})
+    phone.post(f"/tasks/{assignment.id}/steps/{task.steps[2].id}", {"day": DAY, "done": "1"})
+    assert desk.post(f"/coach/tasks/{task.id}", {"title": "Short", "steps": "One, better.\nTwo."}).status_code == 303
+    session.expire_all()
+    task = session.get(Task, task.id)
+    assert [s.text for s in task.steps] == ["One, better.", "Two."]
+    assert "1 of 2 steps done" in text(phone.get(f"/tasks/{assignment.id}"))
+
+
+def test_a_task_needs_a_name_and_steps(coach, desk, session):
+    response = desk.post("/coach/tasks/new", {"title": " ", "steps": "\n"})
+    assert response.status_code == 400
+    assert "Give the task a name." in text(response)
+    assert "Write at least one step" in text(response)
+    session.expire_all()
+    assert session.scalar(select(Task)) is None
+
+
+def test_a_task_of_another_organisation_is_not_found(make, coach, desk):
+    other = make.organisation(name="Other")
+    task = make.task(organisation_id=other.id)
+    assert desk.get(f"/coach/tasks/{task.id}").status_code == 404
+    assert desk.post(f"/coach/tasks/{task.id}", {"title": "Mine now", "steps": "x"}).status_code == 404
+
+
+def test_assigning_tasks_to_weekdays_in_order(make, coach, desk, session):
+    client = make.client(coach=coach)
+    first = make.task(organisation_id=coach.organisation_id, title="First")
+    second = make.task(organisation_id=coach.organisation_id, title="Second")
+    desk.post(f"/coach/clients/{client.id}/assignments", {"weekday": "0", "task": str(first.id)})
+    desk.post(f"/coach/clients/{client.id}/assignments", {"weekday": "0", "task": str(second.id)})
+
+    def order():
+        session.expire_all()
+        rows = session.scalars(select(TaskAssignment).order_by(TaskAssignment.position)).all()
+        return [session.get(Task, a.task_id).title for a in rows]
+
+    assert order() == ["First", "Second"]
+    second_assignment = session.scalar(select(TaskAssignment).where(TaskAssignment.task_id == second.id))
+    desk.post(f"/coach/clients/{client.id}/assignments/{second_assignment.id}/up")
+    assert order() == ["Second", "First"]
+    desk.post(f"/coach/clients/{client.id}/assignments/{second_assignment.id}/delete")
+    assert order() == ["First"]
+
+
+def test_assigning_a_task_of_another_organisation_is_refused(make, coach, desk, session):
+    client = make.client(coach=coach)
+    other = make.organisation(name="Other")
+    task = make.task(organisation_id=other.id)
+    for form in [{"weekday": "0", "task": str(task.id)}, {"weekday": "x", "task": "1"}, {"weekday": "0", "task": "999"}]:
+        assert desk.post(f"/coach/clients/{client.id}/assignments", form).status_code in (400, 404)
+    session.expire_all()
+    assert session.scalar(select(TaskAssignment)) is None

@@ -1,0 +1,126 @@
+"""Forged or stale input is refused with a 4xx and changes nothing."""
+import pytest
+from sqlalchemy import func, select
+
+from selko.models import Attendance, Break, SelfAssessment, StepTick, WorkDay
+
+DAY = "2026-11-23"
+
+
+def count(session, model) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def two_clients(make):
+    coach = make.coach()
+    a = make.client(coach=coach, name="A", language="en")
+    b = make.client(coach=coach, name="B")
+    task_a = make.task(organisation_id=coach.organisation_id, title="Task of A")
+    task_b = make.task(organisation_id=coach.organisation_id, title="Task of B")
+    return a, b, make.assignment(client=a, task=task_a), make.assignment(client=b, task=task_b), task_a, task_b
+
+
+def test_another_clients_task_is_not_found(two_clients, web, sign_in, session):
+    a, b, assignment_a, assignment_b, task_a, task_b = two_clients
+    sign_in(web, a)
+    assert web.get(f"/tasks/{assignment_b.id}").status_code == 404
+    response = web.post(f"/tasks/{assignment_b.id}/steps/{task_b.steps[0].id}", {"day": DAY, "done": "1"})
+    assert response.status_code == 404
+    assert count(session, StepTick) == 0
+
+
+def test_a_step_of_another_task_is_not_found(two_clients, web, sign_in, session):
+    a, b, assignment_a, assignment_b, task_a, task_b = two_clients
+    sign_in(web, a)
+    response = web.post(f"/tasks/{assignment_a.id}/steps/{task_b.steps[0].id}", {"day": DAY, "done": "1"})
+    assert response.status_code == 404
+    assert count(session, StepTick) == 0
+
+
+def test_a_tick_that_is_neither_done_nor_undone_is_refused(two_clients, web, sign_in, session):
+    a, b, assignment_a, *_rest, task_a, task_b = two_clients
+    sign_in(web, a)
+    response = web.post(f"/tasks/{assignment_a.id}/steps/{task_a.steps[0].id}", {"day": DAY, "done": "yes"})
+    assert response.status_code == 400
+    assert count(session, StepTick) == 0
+
+
+def test_help_about_another_clients_task_is_refused(two_clients, web, sign_in, session):
+    a, b, assignment_a, assignment_b, *_ = two_clients
+    sign_in(web, a)
+    assert web.post("/help", {"task": str(assignment_b.id)}).status_code == 404
+    assert web.post("/help", {"task": "not-a-number"}).status_code == 404
+
+
+def test_an_unknown_absence_reason_is_refused(two_clients, web, sign_in, session):
+    sign_in(web, two_clients[0])
+    response = web.post("/absent", {"day": DAY, "reason": "holiday"})
+    assert response.status_code == 400
+    assert count(session, Attendance) == 0
+
+
+@pytest.mark.parametrize("day", ["2026-11-22", "2026-11-24", "", "yesterday"])
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/arrive", {}),
+        ("/absent", {"reason": "ill"}),
+        ("/today-went", {"energy": "3", "mind": "3", "skills": "3", "everyday": "3", "work": "3"}),
+    ],
+)
+def test_a_form_from_another_day_is_refused(two_clients, web, sign_in, session, day, url, data):
+    sign_in(web, two_clients[0])
+    response = web.post(url, {**data, "day": day})
+    assert response.status_code == 400
+    assert "This page is from another day." in response.get_data(as_text=True)
+    assert count(session, Attendance) == 0
+    assert count(session, SelfAssessment) == 0
+
+
+def test_a_tick_from_another_day_is_refused(two_clients, web, sign_in, session):
+    a, b, assignment_a, *_rest, task_a, task_b = two_clients
+    sign_in(web, a)
+    response = web.post(f"/tasks/{assignment_a.id}/steps/{task_a.steps[0].id}", {"day": "2026-11-22", "done": "1"})
+    assert response.status_code == 400
+    assert count(session, StepTick) == 0
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_a_post_without_the_right_csrf_token_is_refused(two_clients, web, sign_in, session, token):
+    sign_in(web, two_clients[0])
+    data = {"day": DAY}
+    if token:
+        data["csrf_token"] = token
+    response = web.post("/arrive", data, csrf=False)
+    assert response.status_code == 400
+    assert count(session, Attendance) == 0
+
+
+def test_a_coach_cannot_reach_another_coachs_client(make, web, sign_in, session):
+    mine = make.coach(name="Mine")
+    theirs = make.coach(name="Theirs")
+    other_client = make.client(coach=theirs)
+    sign_in(web, mine)
+    assert web.get(f"/coach/clients/{other_client.id}").status_code == 404
+    assert web.post(f"/coach/clients/{other_client.id}/connect").status_code == 404
+    before = count(session, WorkDay), count(session, Break)
+    response = web.post(f"/coach/clients/{other_client.id}/schedule/0", {"works": ""})
+    assert response.status_code == 404
+    assert (count(session, WorkDay), count(session, Break)) == before
+    assert "Theirs" not in web.get("/coach/").get_data(as_text=True)
+
+
+def test_a_client_cannot_reach_coach_pages(two_clients, web, sign_in):
+    sign_in(web, two_clients[0])
+    for url in ["/coach/", "/coach/tasks", f"/coach/clients/{two_clients[1].id}"]:
+        assert web.get(url).status_code == 404, url
+
+
+def test_anonymous_visitors_are_sent_to_the_welcome_page(two_clients, web):
+    for url in ["/", "/tasks", "/coach/", "/today-went"]:
+        response = web.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"] == "/welcome"
+    assert web.post("/arrive", {"day": DAY}).status_code == 302
