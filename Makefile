@@ -25,7 +25,11 @@ demo: setup
 	$(BIN)/selko demo
 	$(BIN)/selko run --host 127.0.0.1 --port $(PORT)
 
-test: $(BIN)/selko node_modules/.package-lock.json translations
+# The browser tests drive Debian's Chromium; install it once if it is missing.
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromium
 	$(BIN)/pytest
 
 clean:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from selko import clock, db, demo, signin
 from selko.models import Organisation, Role, User
@@ -25,6 +25,7 @@ def origin() -> str:
 
 
 @click.command("create-organisation")
+@with_appcontext
 @click.argument("name")
 @click.option("--time-zone", default="Europe/Helsinki", show_default=True)
 def create_organisation(name: str, time_zone: str):
@@ -42,6 +43,7 @@ def create_organisation(name: str, time_zone: str):
 
 
 @click.command("invite-coach")
+@with_appcontext
 @click.argument("name")
 @click.option("--organisation", "organisation_id", type=int, required=True, help="The organisation's id.")
 @click.option("--phone", default="")
@@ -65,6 +67,7 @@ def invite_coach(name: str, organisation_id: int, phone: str, admin: bool):
 
 
 @click.command("sign-in-link")
+@with_appcontext
 @click.argument("user_id", type=int)
 def sign_in_link_command(user_id: int):
     """Print a new one-time sign-in link for a user (recovery)."""
@@ -77,6 +80,7 @@ def sign_in_link_command(user_id: int):
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load the demo data (once) and print fresh sign-in links."""
     coach, client = demo.load(db.session())

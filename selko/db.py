@@ -5,6 +5,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
+from flask.cli import with_appcontext
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,6 +59,7 @@ def database_answers() -> bool:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command():
     """Bring the database up to the newest migration."""
     migrate(current_app)

@@ -37,7 +37,7 @@ def attendance(session, client) -> Attendance | None:
 
 def test_today_says_the_day_hours_and_what_comes_next(phone):
     page = text(phone.get("/"))
-    assert "Today is Monday 23 November." in page
+    assert "<h1 id=\"today-heading\">Today is Monday 23 November</h1>" in page
     assert "Work starts at 8:00." in page
     assert "Work ends at 14:00." in page
     assert "Next:</strong> Coffee break starts at 10:00." in page

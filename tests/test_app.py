@@ -1,0 +1,114 @@
+"""The app as a whole: health, PWA files, CLI, migrations, catalogues."""
+import re
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from babel.messages.pofile import read_po
+
+from selko.models import Base
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_healthz_says_the_database_answers(web):
+    response = web.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"ok": True, "database": True}
+
+
+def test_healthz_says_when_the_database_does_not_answer(database_url, tmp_path):
+    from selko import create_app
+
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path)})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] is False
+
+
+def test_the_manifest_makes_selko_installable(web):
+    manifest = web.get("/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    data = manifest.json
+    assert (data["short_name"], data["start_url"], data["display"], data["lang"]) == ("Selko", "/", "standalone", "fi")
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in data["icons"]}
+    assert sizes == {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"), ("512x512", "maskable")}
+    for icon in data["icons"]:
+        assert web.get(icon["src"]).status_code == 200
+
+
+def test_the_service_worker_is_served_from_the_root_and_not_cached(web):
+    response = web.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    for path in re.findall(r'"(/[^"]+\.(?:css|js|png))"', response.get_data(as_text=True)):
+        assert web.get(path).status_code == 200, f"the worker caches {path}, which must exist"
+
+
+def test_htmx_comes_from_npm_not_from_the_repository(web):
+    assert "htmx" in web.get("/vendor/htmx.min.js").get_data(as_text=True)
+    assert web.get("/vendor/../package.json").status_code == 404
+    assert web.get("/vendor/anything.js").status_code == 404
+
+
+def test_the_cli_makes_an_organisation_and_invites_a_coach(app, web):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-organisation", "Työvalmennus Oy"])
+    organisation_id = re.search(r"organisation: (\d+)", result.output).group(1)
+    result = runner.invoke(args=["invite-coach", "--organisation", organisation_id, "Sanna"])
+    link = re.fullmatch(r"coach: (http://localhost:5000(/signin/\S+))\n", result.output)
+    assert link, result.output
+    assert web.post(link.group(2)).headers["Location"] == "/coach/"
+
+
+def test_the_cli_refuses_an_unknown_time_zone_and_organisation(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["create-organisation", "X", "--time-zone", "Mars/Olympus"]).exit_code != 0
+    assert runner.invoke(args=["invite-coach", "--organisation", "999", "Sanna"]).exit_code != 0
+
+
+def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"]).output
+    second = runner.invoke(args=["demo"]).output
+    assert re.fullmatch(r"coach: http://\S+\nclient: http://\S+\n", first), first
+    assert first != second
+    coach_link, client_link = [line.split(": ", 1)[1].removeprefix("http://localhost:5000") for line in second.splitlines()]
+    coach = client_factory()
+    coach.post(coach_link)
+    board = coach.get("/coach/").get_data(as_text=True)
+    assert board.count('class="board-row') == 3, "three clients, loaded once"
+    phone = client_factory()
+    phone.post(client_link)
+    today = phone.get("/").get_data(as_text=True)
+    assert 'action="/arrive"' in today, "the demo client has a work day today"
+    assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
+
+
+def test_the_migrations_match_the_models(app):
+    with app.extensions["selko.engine"].connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    assert differences == [], "make a migration: the models changed"
+
+
+def test_the_finnish_and_swedish_catalogues_are_complete():
+    for language in ("fi", "sv"):
+        catalogue = read_po((ROOT / f"locales/{language}/LC_MESSAGES/messages.po").open())
+        missing = [m.id for m in catalogue if m.id and (not all(m.string) if isinstance(m.string, tuple) else not m.string)]
+        fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+        assert missing == [] and fuzzy == [], (language, missing[:10], fuzzy[:10])
+
+
+def test_the_catalogues_know_every_message_in_the_code():
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    method_map, options_map = parse_mapping_cfg((ROOT / "babel.cfg").open())
+    keywords = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+    in_code = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / "selko", method_map, options_map, keywords=keywords)
+    }
+    catalogue = read_po((ROOT / "locales/fi/LC_MESSAGES/messages.po").open())
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
+    assert in_code - known == set(), "run `selko translate extract` and translate the new messages"

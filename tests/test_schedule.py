@@ -1,0 +1,68 @@
+"""The day plan from the weekly schedule, its exceptions, what comes next, the break bar."""
+from datetime import date, time
+
+import pytest
+
+from selko import schedule
+from selko.models import ScheduleException
+from selko.schedule import BreakTime, DayPlan
+
+MONDAY = date(2026, 11, 23)
+PLAN = DayPlan(MONDAY, time(8), time(14), [BreakTime(time(10), time(10, 15), "Coffee"), BreakTime(time(11, 30), time(12), "Lunch")])
+
+
+def test_the_next_event_of_the_day():
+    assert schedule.next_event(PLAN, time(7)).kind == "work_start"
+    assert schedule.next_event(PLAN, time(9, 59)) == schedule.Event("break_start", time(10), "Coffee")
+    assert schedule.next_event(PLAN, time(10)) == schedule.Event("break_end", time(10, 15), "Coffee")
+    assert schedule.next_event(PLAN, time(12)).kind == "work_end"
+    assert schedule.next_event(PLAN, time(14)) is None
+
+
+@pytest.mark.parametrize(
+    "now, expected",
+    [
+        (time(7, 0), ("Coffee", False, 180, 180)),  # before work: the whole wait counts
+        (time(9, 0), ("Coffee", False, 60, 120)),
+        (time(10, 5), ("Coffee", True, 10, 15)),
+        (time(10, 15), ("Lunch", False, 75, 75)),
+        (time(11, 45), ("Lunch", True, 15, 30)),
+        (time(12, 0), None),
+    ],
+)
+def test_the_break_bar_shows_time_left(now, expected):
+    bar = schedule.break_bar(PLAN, now)
+    got = None if bar is None else (bar.brk.name, bar.on_break, bar.minutes_left, bar.minutes_total)
+    assert got == expected
+
+
+def test_the_weekly_schedule_and_its_exceptions(make, session):
+    client = make.client(works=[0], hours=(time(8), time(14)), breaks=((time(10), time(10, 15), "Coffee"),))
+    assert schedule.day_plan(session, client.id, MONDAY).starts == time(8)
+    assert not schedule.day_plan(session, client.id, date(2026, 11, 24)).works
+    session.add(ScheduleException(client_id=client.id, date=MONDAY, day_off=True, note="Closed"))
+    session.add(ScheduleException(client_id=client.id, date=date(2026, 11, 24), starts=time(9), ends=time(11)))
+    session.commit()
+    assert schedule.day_plan(session, client.id, MONDAY) == DayPlan(MONDAY, note="Closed")
+    tuesday = schedule.day_plan(session, client.id, date(2026, 11, 24))
+    assert (tuesday.starts, tuesday.ends, tuesday.breaks) == (time(9), time(11), [])
+    assert schedule.day_plan(session, client.id, date(2026, 11, 30)).breaks == [BreakTime(time(10), time(10, 15), "Coffee")]
+
+
+def test_the_local_day_follows_the_organisations_time_zone(make, now):
+    from datetime import datetime, timezone
+
+    organisation = make.organisation()
+    now.set(datetime(2026, 11, 22, 22, 30, tzinfo=timezone.utc))  # 00.30 on Monday in Helsinki
+    assert schedule.local_now(organisation).date() == MONDAY
+
+
+@pytest.mark.parametrize("typed, expected", [("8", time(8)), ("8.00", time(8)), ("08:30", time(8, 30)), (" 14.05 ", time(14, 5))])
+def test_times_as_people_type_them(typed, expected):
+    assert schedule.parse_time(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "8.5", "24", "8.60", "x", "8:00 pm", "-1"])
+def test_times_that_are_not_times(typed):
+    with pytest.raises(ValueError):
+        schedule.parse_time(typed)
