@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from selko import access, config, db, i18n, labels
+from selko.ids import IdConverter
 
 csrf = CSRFProtect()
 ROOT = Path(__file__).parent.parent
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    app.url_map.converters["id"] = IdConverter
 
     db.init_app(app)
     i18n.init_app(app)

@@ -124,3 +124,19 @@ def test_anonymous_visitors_are_sent_to_the_welcome_page(two_clients, web):
         assert response.status_code == 302, url
         assert response.headers["Location"] == "/welcome"
     assert web.post("/arrive", {"day": DAY}).status_code == 302
+
+
+@pytest.mark.parametrize("huge", ["2147483648", "99999999999999999999999"])
+def test_ids_too_big_for_the_database_are_not_found(make, client_factory, sign_in, huge):
+    coach = make.coach()
+    client = make.client(coach=coach, name="A")
+    phone = sign_in(client_factory(), client)
+    desk = sign_in(client_factory(), coach)
+    assert phone.get(f"/tasks/{huge}").status_code == 404
+    assert phone.post(f"/tasks/{huge}/steps/{huge}", {"day": DAY, "done": "1"}).status_code == 404
+    assert phone.post("/help", {"task": huge}).status_code == 404
+    assert desk.get(f"/coach/clients/{huge}").status_code == 404
+    assert desk.get(f"/coach/tasks/{huge}").status_code == 404
+    assert desk.get(f"/coach/clients/{client.id}/schedule/{huge}").status_code == 404
+    assert desk.post(f"/coach/help/{huge}/handled").status_code == 404
+    assert desk.post(f"/coach/clients/{client.id}/assignments", {"weekday": "0", "task": huge}).status_code == 400

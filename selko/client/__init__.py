@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from selko import attendance, db, help_request, schedule, self_assessment, tasks
 from selko.access import client_required
+from selko.ids import parse_id
 from selko.models import AbsenceReason, Role
 from selko.pages import after_post, page
 
@@ -103,13 +104,13 @@ def _task_today(assignment_id: int):
     return task
 
 
-@bp.get("/tasks/<int:assignment_id>")
+@bp.get("/tasks/<id:assignment_id>")
 @client_required
 def task(assignment_id: int):
     return page("client/task.html", task=_task_today(assignment_id), day=_today())
 
 
-@bp.post("/tasks/<int:assignment_id>/steps/<int:step_id>")
+@bp.post("/tasks/<id:assignment_id>/steps/<id:step_id>")
 @client_required
 def tick(assignment_id: int, step_id: int):
     day = _posted_day()
@@ -135,10 +136,7 @@ def tick(assignment_id: int, step_id: int):
 def ask_for_help():
     task_today = None
     if request.form.get("task"):
-        try:
-            task_today = _task_today(int(request.form["task"]))
-        except ValueError:
-            abort(404)
+        task_today = _task_today(parse_id(request.form["task"]) or 0)
     help_request.ask(db.session(), g.user.id, task_today)
     db.session().commit()
     return after_post(url_for(".help_sent"), "client/_help_sent.html")

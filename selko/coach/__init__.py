@@ -12,6 +12,7 @@ from selko.access import client_for_coach, clients_of, coach_required
 from selko.board import is_late
 from selko.board import rows as board_rows
 from selko.i18n import clock_time
+from selko.ids import parse_id
 from selko.models import HelpRequest, ScheduleException, Task, TaskAssignment
 from selko.pages import page
 
@@ -38,7 +39,7 @@ def board():
     return page("coach/board.html", "coach/_board.html", rows=rows, now=now, is_late=is_late)
 
 
-@bp.post("/help/<int:request_id>/handled")
+@bp.post("/help/<id:request_id>/handled")
 def help_handled(request_id: int):
     help_req = db.session().get(HelpRequest, request_id)
     if help_req is None:
@@ -90,13 +91,13 @@ def _client_context(client, **extra):
     }
 
 
-@bp.get("/clients/<int:client_id>")
+@bp.get("/clients/<id:client_id>")
 def client_page(client_id: int):
     client = client_for_coach(client_id)
     return page("coach/client.html", **_client_context(client))
 
 
-@bp.post("/clients/<int:client_id>/connect")
+@bp.post("/clients/<id:client_id>/connect")
 def connect_phone(client_id: int):
     client = client_for_coach(client_id)
     token = signin.create_link_token(
@@ -126,7 +127,7 @@ def _weekday_or_404(weekday: int) -> int:
     return weekday
 
 
-@bp.route("/clients/<int:client_id>/schedule/<int:weekday>", methods=["GET", "POST"])
+@bp.route("/clients/<id:client_id>/schedule/<int:weekday>", methods=["GET", "POST"])
 def schedule_day(client_id: int, weekday: int):
     client = client_for_coach(client_id)
     _weekday_or_404(weekday)
@@ -175,7 +176,7 @@ def schedule_form(plan: schedule.DayPlan) -> dict:
     return form
 
 
-@bp.post("/clients/<int:client_id>/exceptions")
+@bp.post("/clients/<id:client_id>/exceptions")
 def exception_add(client_id: int):
     client = client_for_coach(client_id)
     form = request.form
@@ -207,7 +208,7 @@ def exception_add(client_id: int):
     return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
 
 
-@bp.post("/clients/<int:client_id>/exceptions/<int:exception_id>/delete")
+@bp.post("/clients/<id:client_id>/exceptions/<id:exception_id>/delete")
 def exception_delete(client_id: int, exception_id: int):
     client = client_for_coach(client_id)
     db.session().execute(
@@ -217,15 +218,13 @@ def exception_delete(client_id: int, exception_id: int):
     return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
 
 
-@bp.post("/clients/<int:client_id>/assignments")
+@bp.post("/clients/<id:client_id>/assignments")
 def assignment_add(client_id: int):
     client = client_for_coach(client_id)
-    try:
-        weekday = _weekday_or_404(int(request.form.get("weekday", "")))
-        task = db.session().get(Task, int(request.form.get("task", "")))
-    except ValueError:
-        task = None
-    if task is None or task.organisation_id != g.user.organisation_id:
+    weekday = {str(d): d for d in WEEKDAYS}.get(request.form.get("weekday", ""))
+    task_id = parse_id(request.form.get("task"))
+    task = db.session().get(Task, task_id) if task_id else None
+    if weekday not in WEEKDAYS or task is None or task.organisation_id != g.user.organisation_id:
         return page(
             "coach/client.html",
             status=400,
@@ -248,7 +247,7 @@ def _assignment(client, assignment_id: int) -> TaskAssignment:
     return assignment
 
 
-@bp.post("/clients/<int:client_id>/assignments/<int:assignment_id>/delete")
+@bp.post("/clients/<id:client_id>/assignments/<id:assignment_id>/delete")
 def assignment_delete(client_id: int, assignment_id: int):
     client = client_for_coach(client_id)
     db.session().delete(_assignment(client, assignment_id))
@@ -256,7 +255,7 @@ def assignment_delete(client_id: int, assignment_id: int):
     return redirect(url_for(".client_page", client_id=client.id) + "#tasks", code=303)
 
 
-@bp.post("/clients/<int:client_id>/assignments/<int:assignment_id>/up")
+@bp.post("/clients/<id:client_id>/assignments/<id:assignment_id>/up")
 def assignment_up(client_id: int, assignment_id: int):
     client = client_for_coach(client_id)
     assignment = _assignment(client, assignment_id)
@@ -281,7 +280,7 @@ def _library_task(task_id: int) -> Task:
 
 
 @bp.route("/tasks/new", methods=["GET", "POST"], defaults={"task_id": None})
-@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@bp.route("/tasks/<id:task_id>", methods=["GET", "POST"])
 def task_edit(task_id: int | None):
     task = _library_task(task_id) if task_id is not None else None
     if request.method == "GET":
