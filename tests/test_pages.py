@@ -1,5 +1,6 @@
 """Every page, in every language: one h1, a title that starts with it, unique ids,
 forms with an action, nothing loaded from another host."""
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -13,6 +14,8 @@ class Page(HTMLParser):
         self.h1s, self.ids, self.forms, self.external, self.title = [], [], [], [], ""
         self._in = None
         self._hidden = 0  # inside aria-hidden: pictures that are not read
+        self._skip = 0  # inside script or style
+        self.text = []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
@@ -27,6 +30,10 @@ class Page(HTMLParser):
                 self.external.append(value)
         if self._hidden or attrs.get("aria-hidden") == "true":
             self._hidden += 1
+        if tag in ("script", "style", "title"):
+            self._skip += 1
+        if tag in ("p", "li", "h1", "h2", "legend", "label", "button", "a", "div", "section"):
+            self.text.append("\n")
         if tag in ("h1", "title"):
             self._in = tag
             if tag == "h1":
@@ -35,10 +42,14 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if self._hidden:
             self._hidden -= 1
+        if tag in ("script", "style", "title"):
+            self._skip -= 1
         if tag == self._in:
             self._in = None
 
     def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
         if self._in == "h1" and not self._hidden:
             self.h1s[-1] += data
         elif self._in == "title":
@@ -56,6 +67,27 @@ def check(html: str, url: str):
     assert page.external == [], (url, page.external)
 
 
+# Words that plain-language guides tell us not to use on client pages.
+NOT_PLAIN = {
+    "fi": ["esim.", "jne.", "ns.", "ks.", "yms.", "tms.", "mm.", "kts.", "ko.", "suoritetaan", "toimenpide"],
+    "sv": ["t.ex.", "osv.", "bl.a.", "s.k.", "ev.", "åtgärd"],
+    "en": ["e.g.", "i.e.", "etc.", "via", "utilise", "in order to"],
+}
+# Plain language aims at 8 words a sentence; a few sentences may carry a name or a time more.
+MAX_WORDS = 10
+
+
+def check_plain_language(html: str, url: str, language: str):
+    text = "".join(Page(html).text)
+    for line in text.splitlines():
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(line.split())):
+            words = [w for w in sentence.split() if re.search(r"[^\W\d_]", w)]
+            assert len(words) <= MAX_WORDS, (url, language, sentence)
+    for word in NOT_PLAIN[language]:
+        assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE), (url, language, word)
+    assert not re.search(r"\b[A-ZÅÄÖ]{4,}\b", text.replace("QR", "")), (url, "no words in capitals")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_client_pages(make, client_factory, sign_in, language):
     client = make.client(language=language)
@@ -66,6 +98,7 @@ def test_client_pages(make, client_factory, sign_in, language):
         response = web.get(url)
         assert response.status_code == 200, url
         check(response.get_data(as_text=True), url)
+        check_plain_language(response.get_data(as_text=True), url, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
