@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from selko import access, config, db, i18n, labels
+from selko import access, audit, config, db, i18n, labels
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     labels.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
+    audit.init_app(app)
 
     from selko.pages import htmx
 
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     @app.get("/healthz")
+    @access.public
     def healthz():
         answers = db.database_answers()
         return jsonify(ok=answers, database=answers), 200 if answers else 503

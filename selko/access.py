@@ -1,28 +1,115 @@
-"""Who is signed in, and what they may reach.
+"""Who is signed in, and who may reach what — decided here, in one place.
 
-Every view reaches a client's data through client_for_coach() or as the
-client themself (g.user), so the rule "a coach sees only their own clients"
-lives here once. Strangers get 404, so links tell nothing.
+Every endpoint belongs to an audience: its blueprint's, or its own when a view
+says so. One hook checks the audience before any view runs; an endpoint that
+nobody classified is refused. Inside an audience, a client's data is reached
+only through client_for_coach() / client_for_admin(), so "a coach sees only
+their own clients" and "an admin only their own organisation" live here too.
+Strangers get 404, so links tell nothing.
 """
-from functools import wraps
+from datetime import timedelta
 
-from flask import Flask, abort, current_app, g, redirect, session, url_for
-from sqlalchemy import select
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import exists, select
 
-from selko import db, signin
-from selko.models import ClientProfile, Role, User
+from selko import audit, db, signin
+from selko.models import ClientProfile, Passkey, Role, User
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+CLIENT = "client"
+COACH = "coach"
+ADMIN = "admin"
+
+ROLES = {
+    SIGNED_IN: set(Role),
+    CLIENT: {Role.client},
+    COACH: {Role.coach, Role.admin},
+    ADMIN: {Role.admin},
+}
+# Coaches and admins read many clients' data: their sessions are short, and
+# they sign in again with a passkey. A client's phone stays signed in.
+COACH_SESSION = timedelta(hours=12)
+
+_blueprint_audience: dict[str, str] = {}
+_endpoint_audience: dict[str, str] = {}
+
+
+def audience_of_blueprint(blueprint_name: str, who: str) -> None:
+    _blueprint_audience[blueprint_name] = who
+
+
+def audience_of_endpoint(endpoint: str, who: str) -> None:
+    """For endpoints whose view cannot carry an attribute (Flask's static files)."""
+    _endpoint_audience[endpoint] = who
+
+
+def audience(who: str):
+    """Give one view an audience other than its blueprint's."""
+
+    def decorator(view):
+        view.audience = who
+        return view
+
+    return decorator
+
+
+public = audience(PUBLIC)
+signed_in = audience(SIGNED_IN)
+
+
+def audience_for(endpoint: str | None) -> str | None:
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    blueprint = endpoint.rpartition(".")[0]
+    return (
+        _endpoint_audience.get(endpoint)
+        or getattr(view, "audience", None)
+        or _blueprint_audience.get(blueprint)
+    )
+
+
+def session_length(user: User) -> timedelta:
+    if user.role == Role.client:
+        return timedelta(days=current_app.config["DEVICE_SESSION_DAYS"])
+    return COACH_SESSION
 
 
 def load_user() -> None:
     g.user = None
     token = session.get("device")
     if token:
-        g.user = signin.device_user(db.session(), token, days=current_app.config["DEVICE_SESSION_DAYS"])
+        g.user = signin.device_user(db.session(), token, length=session_length)
         if g.user is None:
             session.pop("device", None)
 
 
-def sign_in(device_token: str) -> None:
+def has_passkey(user: User) -> bool:
+    return bool(db.session().scalar(select(exists().where(Passkey.user_id == user.id))))
+
+
+def enforce():
+    if request.endpoint is None:
+        return None  # routing answers 404 or 405 by itself
+    who = audience_for(request.endpoint)
+    if who is None:
+        current_app.logger.error("endpoint %s has no audience; refused", request.endpoint)
+        abort(404)
+    if who == PUBLIC:
+        return None
+    if g.user is None:
+        return redirect(url_for("auth.welcome"))
+    if g.user.role not in ROLES[who]:
+        abort(404)
+    if who in (COACH, ADMIN) and not has_passkey(g.user):
+        # The first link leads to a passkey; coaches use nothing else after it.
+        return redirect(url_for("auth.passkey_new"))
+    return None
+
+
+def sign_in(user: User, device_token: str) -> None:
+    # A new session at every sign-in, so nothing from before carries over.
     session.clear()
     session.permanent = True
     session["device"] = device_token
@@ -36,47 +123,41 @@ def sign_out() -> None:
     session.clear()
 
 
-def role_required(*roles: Role):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if g.user is None:
-                return redirect(url_for("auth.welcome"))
-            if g.user.role not in roles:
-                abort(404)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-client_required = role_required(Role.client)
-coach_required = role_required(Role.coach, Role.admin)
-
-
 def clients_of(coach: User) -> list[User]:
     return list(
         db.session().scalars(
             select(User)
             .join(ClientProfile, ClientProfile.user_id == User.id)
-            .where(ClientProfile.coach_id == coach.id)
+            .where(ClientProfile.coach_id == coach.id, User.erased_at.is_(None))
             .order_by(User.name)
         )
     )
 
 
 def client_for_coach(client_id: int) -> User:
-    """The signed-in coach's own client, or 404."""
+    """The signed-in coach's own client, or 404. The access is audited."""
     client = db.session().get(User, client_id)
     if (
         client is None
+        or client.erased_at is not None
         or client.client_profile is None
         or client.client_profile.coach_id != g.user.id
     ):
         abort(404)
+    audit.note(client, "read" if request.method == "GET" else "change")
+    return client
+
+
+def client_for_admin(client_id: int) -> User:
+    """A client of the signed-in admin's organisation, or 404. Audited."""
+    client = db.session().get(User, client_id)
+    if client is None or client.role != Role.client or client.organisation_id != g.user.organisation_id:
+        abort(404)
+    audit.note(client, "read" if request.method == "GET" else "change")
     return client
 
 
 def init_app(app: Flask) -> None:
     app.before_request(load_user)
+    app.before_request(enforce)
+    audience_of_endpoint("static", PUBLIC)

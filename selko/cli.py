@@ -96,21 +96,21 @@ def translate():
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+    # Run from the project root so catalogues name files by relative paths.
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=LOCALES.parent)
 
 
 @translate.command("extract")
 def translate_extract():
     """Find the messages in code and templates and update every catalogue."""
-    root = LOCALES.parent
-    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-o", str(LOCALES / "messages.pot"), "--omit-header", str(root / "selko"))
-    _pybabel("update", "-i", str(LOCALES / "messages.pot"), "-d", str(LOCALES), "--omit-header", "--no-fuzzy-matching")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "locales/messages.pot", "--sort-by-file", "selko")
+    _pybabel("update", "-i", "locales/messages.pot", "-d", "locales", "--no-fuzzy-matching")
 
 
 @translate.command("compile")
 def translate_compile():
     """Compile the catalogues for the app."""
-    _pybabel("compile", "-d", str(LOCALES))
+    _pybabel("compile", "-d", "locales")
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import (
     Boolean,
+    LargeBinary,
     Date,
     DateTime,
     Enum,
@@ -85,10 +86,14 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
+    # The WebAuthn user handle: random, so passkeys reveal nothing about the person.
+    webauthn_id: Mapped[bytes | None] = mapped_column(LargeBinary(64), unique=True, nullable=True)
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(40), default="")
     language: Mapped[str] = mapped_column(String(8), default="fi")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The erasure keeps the row, so the audit trail can still say whose data it was.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     client_profile: Mapped[ClientProfile | None] = relationship(
@@ -280,3 +285,48 @@ class SignInToken(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Passkey(Base):
+    """A WebAuthn credential: fingerprint, face or screen lock on one device."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1024), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(2048))
+    sign_count: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PasskeyChallenge(Base):
+    """A WebAuthn challenge, kept on the server so that it can be used only once."""
+
+    __tablename__ = "passkey_challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge: Mapped[bytes] = mapped_column(LargeBinary(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # register or sign_in
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditEvent(Base):
+    """Who read or changed which client's data, and when (client-data law)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
+    action: Mapped[str] = mapped_column(String(16))  # read, change, export, erase
+    what: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+    client: Mapped[User | None] = relationship(foreign_keys=[client_id])

@@ -4,9 +4,11 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, send_from_directory, url_for
 from flask_babel import gettext as _
 
+from selko import access
 from selko.i18n import language
 
 bp = Blueprint("pwa", __name__)
+access.audience_of_blueprint(bp.name, access.PUBLIC)
 
 STATIC = Path(__file__).parent / "static"
 # Front-end packages come from npm (package-lock.json), never from the repository.

@@ -5,6 +5,7 @@ of the database cannot be used to sign in.
 """
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -58,7 +59,24 @@ def find_link(db: Session, token: str) -> SignInToken:
     return row
 
 
-def redeem_link(db: Session, token: str, *, days: int, user_agent: str = "") -> tuple[User, str]:
+def open_device_session(db: Session, user: User, *, length: timedelta, user_agent: str = "") -> str:
+    """A new signed-in device; returns the token for its cookie."""
+    now = clock.now()
+    device_token = secrets.token_urlsafe(32)
+    db.add(
+        DeviceSession(
+            user_id=user.id,
+            token_hash=_hash(device_token),
+            created_at=now,
+            last_used_at=now,
+            expires_at=now + length,
+            user_agent=user_agent[:300],
+        )
+    )
+    return device_token
+
+
+def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta], user_agent: str = "") -> tuple[User, str]:
     """Use up a sign-in link; returns the user and a new device session token."""
     row = find_link(db, token)
     now = clock.now()
@@ -70,29 +88,20 @@ def redeem_link(db: Session, token: str, *, days: int, user_agent: str = "") -> 
     )
     if claimed.rowcount != 1:
         raise LinkProblem("used")
-    device_token = secrets.token_urlsafe(32)
-    db.add(
-        DeviceSession(
-            user_id=row.user_id,
-            token_hash=_hash(device_token),
-            created_at=now,
-            last_used_at=now,
-            expires_at=now + timedelta(days=days),
-            user_agent=user_agent[:300],
-        )
-    )
-    return row.user, device_token
+    return row.user, open_device_session(db, row.user, length=length(row.user), user_agent=user_agent)
 
 
-def device_user(db: Session, device_token: str, *, days: int) -> User | None:
+def device_user(db: Session, device_token: str, *, length: Callable[[User], timedelta]) -> User | None:
     """The user signed in on this device, renewing the session while it is used."""
     row = db.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(device_token)))
     now = clock.now()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
+    if row.user.erased_at is not None:
+        return None
     if now - row.last_used_at >= RENEW_EVERY:
         row.last_used_at = now
-        row.expires_at = now + timedelta(days=days)
+        row.expires_at = now + length(row.user)
         db.commit()
     return row.user
 
@@ -101,3 +110,26 @@ def end_device_session(db: Session, device_token: str) -> None:
     row = db.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(device_token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = clock.now()
+
+
+def end_all_device_sessions(db: Session, user_id: int) -> None:
+    """Sign out everywhere: every phone and browser of this person."""
+    db.execute(
+        update(DeviceSession)
+        .where(DeviceSession.user_id == user_id, DeviceSession.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+
+
+def active_device_sessions(db: Session, user_id: int) -> list[DeviceSession]:
+    return list(
+        db.scalars(
+            select(DeviceSession)
+            .where(
+                DeviceSession.user_id == user_id,
+                DeviceSession.revoked_at.is_(None),
+                DeviceSession.expires_at > clock.now(),
+            )
+            .order_by(DeviceSession.last_used_at.desc())
+        )
+    )

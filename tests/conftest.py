@@ -6,11 +6,11 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from selko import caseload, clock, create_app, db, schedule, signin
-from selko.models import Base, Organisation, Role, Task, TaskAssignment, User
+from selko.models import Base, Organisation, Passkey, Role, Task, TaskAssignment, User
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # Monday 23 November 2026, 9.30 in Helsinki: a work day, after work started.
@@ -151,6 +151,16 @@ class Make:
         self.session.commit()
         return assignment
 
+    def passkey(self, user) -> Passkey:
+        """A stored passkey row, for tests that need a coach past the passkey step.
+        Real ceremonies are tested in test_passkeys.py and in the browser."""
+        passkey = Passkey(
+            user_id=user.id, credential_id=os.urandom(16), public_key=b"test", name="Test key", created_at=clock.now()
+        )
+        self.session.add(passkey)
+        self.session.commit()
+        return passkey
+
     def link(self, user, minutes=15) -> str:
         token = signin.create_link_token(self.session, user, minutes=minutes)
         self.session.commit()
@@ -167,6 +177,8 @@ def sign_in(make):
     """Sign a test client in as a user, the way a phone does: through a one-time link."""
 
     def sign_in(web: Client, user: User) -> Client:
+        if user.role != Role.client and not make.session.scalar(select(Passkey).where(Passkey.user_id == user.id)):
+            make.passkey(user)
         token = make.link(user)
         response = web.post(f"/signin/{token}")
         assert response.status_code == 303, response.get_data(as_text=True)

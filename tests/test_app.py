@@ -6,7 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from babel.messages.pofile import read_po
 
-from selko.models import Base
+from sqlalchemy import select
+
+from selko.models import Base, User
 
 ROOT = Path(__file__).parent.parent
 
@@ -58,7 +60,7 @@ def test_the_cli_makes_an_organisation_and_invites_a_coach(app, web):
     result = runner.invoke(args=["invite-coach", "--organisation", organisation_id, "Sanna"])
     link = re.fullmatch(r"coach: (http://localhost:5000(/signin/\S+))\n", result.output)
     assert link, result.output
-    assert web.post(link.group(2)).headers["Location"] == "/coach/"
+    assert web.post(link.group(2)).headers["Location"] == "/passkeys/new", "a coach's first link leads to a passkey"
 
 
 def test_the_cli_refuses_an_unknown_time_zone_and_organisation(app):
@@ -67,13 +69,14 @@ def test_the_cli_refuses_an_unknown_time_zone_and_organisation(app):
     assert runner.invoke(args=["invite-coach", "--organisation", "999", "Sanna"]).exit_code != 0
 
 
-def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory):
+def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, session):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"]).output
     second = runner.invoke(args=["demo"]).output
     assert re.fullmatch(r"coach: http://\S+\nclient: http://\S+\n", first), first
     assert first != second
     coach_link, client_link = [line.split(": ", 1)[1].removeprefix("http://localhost:5000") for line in second.splitlines()]
+    make.passkey(session.scalar(select(User).where(User.role == "coach")))
     coach = client_factory()
     coach.post(coach_link)
     board = coach.get("/coach/").get_data(as_text=True)

@@ -22,7 +22,7 @@ def test_it_signs_in_a_phone_with_a_one_time_link(make, web, session):
 
     response = web.post(f"/signin/{token}")
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/passkeys/new", "the phone is offered a lock next"
     assert device_sessions(session) == 1
     today = web.get("/")
     assert today.status_code == 200

@@ -1,12 +1,24 @@
-"""Signing in with a one-time link, signing out, and choosing a language."""
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+"""Signing in (one-time link, passkey), the person's own passkeys and sessions, language."""
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from selko import access, db, signin
+from selko import access, db, passkeys, signin
 from selko.i18n import LANGUAGES
-from selko.models import Role
+from selko.models import Passkey, Role, User
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+access.audience_of_blueprint(bp.name, access.PUBLIC)
+
+
+def _origin() -> str:
+    return current_app.config["ORIGIN"]
+
+
+def _home_for(user: User) -> str:
+    if user.role == Role.client:
+        return url_for("client.today")
+    return url_for("coach.board")
 
 
 def _link_problem_page(problem: signin.LinkProblem):
@@ -22,7 +34,7 @@ def _link_problem_page(problem: signin.LinkProblem):
 @bp.get("/welcome")
 def welcome():
     if g.user is not None:
-        return redirect(url_for("client.today"))
+        return redirect(_home_for(g.user))
     return render_template("auth/welcome.html")
 
 
@@ -43,23 +55,142 @@ def sign_in(token: str):
         user, device_token = signin.redeem_link(
             db.session(),
             token,
-            days=current_app.config["DEVICE_SESSION_DAYS"],
+            length=access.session_length,
             user_agent=request.headers.get("User-Agent", ""),
         )
     except signin.LinkProblem as problem:
         db.session().rollback()
         return _link_problem_page(problem)
     db.session().commit()
-    access.sign_in(device_token)
-    if user.role == Role.client:
-        return redirect(url_for("client.today"), code=303)
-    return redirect(url_for("coach.board"), code=303)
+    access.sign_in(user, device_token)
+    if not access.has_passkey(user):
+        return redirect(url_for(".passkey_new"), code=303)
+    return redirect(_home_for(user), code=303)
 
 
 @bp.post("/signout")
+@access.signed_in
 def sign_out():
     access.sign_out()
-    return redirect(url_for("auth.welcome"), code=303)
+    return redirect(url_for(".welcome"), code=303)
+
+
+@bp.post("/signout/everywhere")
+@access.signed_in
+def sign_out_everywhere():
+    signin.end_all_device_sessions(db.session(), g.user.id)
+    db.session().commit()
+    session.clear()
+    return redirect(url_for(".welcome"), code=303)
+
+
+def _passkey_failed(status: int = 400):
+    # The challenge was used up even though the answer was refused: commit that.
+    db.session().commit()
+    return jsonify(message=_("That did not work. Try again.")), status
+
+
+@bp.get("/passkeys/new")
+@access.signed_in
+def passkey_new():
+    return render_template("auth/passkey_new.html", required=g.user.role != Role.client)
+
+
+@bp.post("/passkeys/options")
+@access.signed_in
+def passkey_register_options():
+    options = passkeys.registration_options(db.session(), g.user, _origin())
+    db.session().commit()
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/passkeys")
+@access.signed_in
+def passkey_register():
+    try:
+        passkeys.register(
+            db.session(),
+            g.user,
+            request.form.get("credential", ""),
+            _origin(),
+            name=device_name(request.headers.get("User-Agent", "")),
+        )
+    except passkeys.PasskeyError as error:
+        current_app.logger.info("passkey registration refused: %s", error)
+        return _passkey_failed()
+    db.session().commit()
+    return jsonify(next=_home_for(g.user))
+
+
+@bp.post("/passkeys/sign-in/options")
+def passkey_sign_in_options():
+    options = passkeys.authentication_options(db.session(), _origin())
+    db.session().commit()
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/passkeys/sign-in")
+def passkey_sign_in():
+    try:
+        user = passkeys.authenticate(db.session(), request.form.get("credential", ""), _origin())
+    except passkeys.PasskeyError as error:
+        current_app.logger.info("passkey sign-in refused: %s", error)
+        return _passkey_failed()
+    if user.erased_at is not None:
+        return _passkey_failed()
+    device_token = signin.open_device_session(
+        db.session(), user, length=access.session_length(user), user_agent=request.headers.get("User-Agent", "")
+    )
+    db.session().commit()
+    access.sign_in(user, device_token)
+    return jsonify(next=_home_for(user))
+
+
+def device_name(user_agent: str) -> str:
+    """A name people recognise their device by; they can change it."""
+    for marker, name in (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Mac OS", "Mac"), ("Windows", "Windows")):
+        if marker in user_agent:
+            return name
+    return _("This device")
+
+
+def _own_passkey(passkey_id: int) -> Passkey:
+    passkey = db.session().get(Passkey, passkey_id)
+    if passkey is None or passkey.user_id != g.user.id:
+        abort(404)
+    return passkey
+
+
+def _account_page(error: str | None = None, status: int = 200):
+    mine = db.session().scalars(select(Passkey).where(Passkey.user_id == g.user.id).order_by(Passkey.created_at)).all()
+    devices = signin.active_device_sessions(db.session(), g.user.id)
+    return render_template("auth/account.html", passkeys=mine, devices=devices, error=error), status
+
+
+@bp.get("/account")
+@access.signed_in
+def account():
+    return _account_page()
+
+
+@bp.post("/account/passkeys/<id:passkey_id>/name")
+@access.signed_in
+def passkey_rename(passkey_id: int):
+    passkey = _own_passkey(passkey_id)
+    name = request.form.get("name", "").strip()
+    if not name or len(name) > 100:
+        return _account_page(_("Give a name of 1 to 100 characters."), 400)
+    passkey.name = name
+    db.session().commit()
+    return redirect(url_for(".account"), code=303)
+
+
+@bp.post("/account/passkeys/<id:passkey_id>/delete")
+@access.signed_in
+def passkey_delete(passkey_id: int):
+    db.session().delete(_own_passkey(passkey_id))
+    db.session().commit()
+    return redirect(url_for(".account"), code=303)
 
 
 @bp.route("/language", methods=["GET", "POST"])
@@ -74,3 +205,4 @@ def language():
             db.session().commit()
         return redirect(url_for("client.today"), code=303)
     return render_template("auth/language.html")
+

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from selko import attendance, db, help_request, schedule, self_assessment, tasks
-from selko.access import client_required
+from selko import access
 from selko.ids import parse_id
 from selko.models import AbsenceReason, Role
 from selko.pages import after_post, page
 
 bp = Blueprint("client", __name__, template_folder="templates")
+access.audience_of_blueprint(bp.name, access.CLIENT)
 
 
 def _today() -> date:
@@ -45,6 +46,7 @@ def _day_context() -> dict:
 
 
 @bp.get("/")
+@access.public
 def today():
     if g.user is None:
         return redirect(url_for("auth.welcome"))
@@ -54,7 +56,6 @@ def today():
 
 
 @bp.post("/arrive")
-@client_required
 def arrive():
     attendance.arrive(db.session(), g.user.id, _posted_day())
     db.session().commit()
@@ -62,7 +63,6 @@ def arrive():
 
 
 @bp.post("/leave")
-@client_required
 def leave():
     attendance.leave(db.session(), g.user.id, _posted_day())
     db.session().commit()
@@ -70,7 +70,6 @@ def leave():
 
 
 @bp.route("/absent", methods=["GET", "POST"])
-@client_required
 def absent():
     if request.method == "GET":
         return page("client/absent.html", reasons=list(AbsenceReason), day=_today())
@@ -92,7 +91,6 @@ def absent():
 
 
 @bp.get("/tasks")
-@client_required
 def task_list():
     return page("client/tasks.html", **_day_context())
 
@@ -105,13 +103,11 @@ def _task_today(assignment_id: int):
 
 
 @bp.get("/tasks/<id:assignment_id>")
-@client_required
 def task(assignment_id: int):
     return page("client/task.html", task=_task_today(assignment_id), day=_today())
 
 
 @bp.post("/tasks/<id:assignment_id>/steps/<id:step_id>")
-@client_required
 def tick(assignment_id: int, step_id: int):
     day = _posted_day()
     task_today = _task_today(assignment_id)
@@ -132,7 +128,6 @@ def tick(assignment_id: int, step_id: int):
 
 
 @bp.post("/help")
-@client_required
 def ask_for_help():
     task_today = None
     if request.form.get("task"):
@@ -143,14 +138,12 @@ def ask_for_help():
 
 
 @bp.get("/help")
-@client_required
 def help_sent():
     return page("client/help_sent.html")
 
 
 
 @bp.route("/today-went", methods=["GET", "POST"])
-@client_required
 def how_today_went():
     if request.method == "GET":
         day = _today()
@@ -184,12 +177,12 @@ def how_today_went():
 
 
 @bp.get("/today-went/thanks")
-@client_required
 def how_today_went_saved():
     return page("client/how_today_went_saved.html")
 
 
 @bp.get("/home-screen")
+@access.public
 def home_screen():
     return page("client/home_screen.html")
 

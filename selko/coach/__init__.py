@@ -8,7 +8,8 @@ from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
 from selko import caseload, db, help_request, schedule, signin, tasks
-from selko.access import client_for_coach, clients_of, coach_required
+from selko import access
+from selko.access import client_for_coach, clients_of
 from selko.board import is_late
 from selko.board import rows as board_rows
 from selko.i18n import clock_time
@@ -17,15 +18,10 @@ from selko.models import HelpRequest, ScheduleException, Task, TaskAssignment
 from selko.pages import page
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
+access.audience_of_blueprint(bp.name, access.COACH)
 
 WEEKDAYS = range(7)
 MAX_BREAKS = 4
-
-
-@bp.before_request
-@coach_required
-def _coaches_only():
-    return None
 
 
 def _now():

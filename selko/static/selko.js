@@ -43,7 +43,61 @@
     if (notice) notice.hidden = navigator.onLine;
   }
 
+  // Passkeys: py_webauthn's options go straight into the browser's parser,
+  // and credential.toJSON() goes straight back. No base64 of our own.
+  function csrfToken() {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    return meta ? meta.content : "";
+  }
+
+  function postForm(url, fields) {
+    var body = new FormData();
+    Object.keys(fields || {}).forEach(function (key) { body.append(key, fields[key]); });
+    return fetch(url, { method: "POST", body: body, headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" });
+  }
+
+  function passkeys(root) {
+    var supported = window.PublicKeyCredential && PublicKeyCredential.parseCreationOptionsFromJSON;
+    root.querySelectorAll("[data-passkey]").forEach(function (box) {
+      var start = box.querySelector("[data-passkey-start]");
+      var error = box.querySelector("[data-passkey-error]");
+      if (!supported) {
+        box.querySelector("[data-passkey-unsupported]").hidden = false;
+        return;
+      }
+      start.hidden = false;
+      if (start.dataset.ready) return;
+      start.dataset.ready = "1";
+      start.addEventListener("click", function () {
+        error.hidden = true;
+        start.disabled = true;
+        postForm(box.dataset.optionsUrl)
+          .then(function (response) { return response.json(); })
+          .then(function (options) {
+            if (box.dataset.passkey === "register") {
+              return navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
+            }
+            return navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+          })
+          .then(function (credential) {
+            return postForm(box.dataset.verifyUrl, { credential: JSON.stringify(credential.toJSON()) });
+          })
+          .then(function (response) {
+            if (!response.ok) throw new Error("refused");
+            return response.json().then(function (answer) { window.location.assign(answer.next); });
+          })
+          .catch(function () {
+            // Refused, cancelled or no passkey on this phone: one plain message.
+            error.textContent = box.dataset.failed;
+            error.hidden = false;
+            start.disabled = false;
+          });
+      });
+    });
+  }
+
   function activate(root) {
+    passkeys(root);
     readAloud(root);
     autoSubmit(root);
     focusErrors(root);
