@@ -21,7 +21,7 @@ def sign_in_link(user: User, created_by: User | None = None) -> str:
 
 
 def origin() -> str:
-    return current_app.config["ORIGIN"] or "http://localhost:5000"
+    return current_app.config["ORIGIN"]
 
 
 @click.command("create-organisation")

@@ -40,12 +40,15 @@ def from_environment(instance_path: Path) -> dict:
     instance_path.mkdir(parents=True, exist_ok=True)
     production = os.environ.get("SELKO_ENV", "development") == "production"
     default_db = f"sqlite:///{instance_path / 'selko.sqlite3'}"
+    origin = os.environ.get("SELKO_ORIGIN", "").rstrip("/")
+    if not origin and production:
+        raise ConfigError("SELKO_ORIGIN must be set when SELKO_ENV=production, e.g. https://selko.example.fi")
     return {
         "SECRET_KEY": _secret_key(instance_path, production),
         "DATABASE_URL": os.environ.get("SELKO_DATABASE_URL", default_db),
-        # The address people reach Selko at; sign-in links and QR codes use it.
-        "ORIGIN": os.environ.get("SELKO_ORIGIN", "").rstrip("/"),
+        # The address people reach Selko at: sign-in links, QR codes and passkeys use it.
+        "ORIGIN": origin or "http://localhost:5000",
         "SIGN_IN_LINK_MINUTES": _int("SELKO_SIGN_IN_LINK_MINUTES", 15),
         "DEVICE_SESSION_DAYS": _int("SELKO_DEVICE_SESSION_DAYS", 90),
-        "SESSION_COOKIE_SECURE": os.environ.get("SELKO_ORIGIN", "").startswith("https://"),
+        "SESSION_COOKIE_SECURE": origin.startswith("https://"),
     }

@@ -43,7 +43,7 @@ def database_url(tmp_path_factory):
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": ""}
+        {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "http://localhost"}
     )
     yield app
     engine = app.extensions["selko.engine"]

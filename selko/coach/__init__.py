@@ -112,9 +112,7 @@ def connect_phone(client_id: int):
 
 
 def sign_in_url(token: str) -> str:
-    origin = current_app.config["ORIGIN"]
-    path = url_for("auth.sign_in_link", token=token)
-    return origin + path if origin else url_for("auth.sign_in_link", token=token, _external=True)
+    return current_app.config["ORIGIN"] + url_for("auth.sign_in_link", token=token)
 
 
 def _weekday_or_404(weekday: int) -> int:
