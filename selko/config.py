@@ -51,4 +51,8 @@ def from_environment(instance_path: Path) -> dict:
         "SIGN_IN_LINK_MINUTES": _int("SELKO_SIGN_IN_LINK_MINUTES", 15),
         "DEVICE_SESSION_DAYS": _int("SELKO_DEVICE_SESSION_DAYS", 90),
         "SESSION_COOKIE_SECURE": origin.startswith("https://"),
+        # Rate-limit counters: in memory for one process, or e.g. redis://… shared.
+        "RATE_LIMIT_STORAGE": os.environ.get("SELKO_RATE_LIMIT_STORAGE", "memory://"),
+        # How many reverse proxies in front of Selko set X-Forwarded-For/-Proto.
+        "TRUSTED_PROXIES": _int("SELKO_TRUSTED_PROXIES", 0),
     }

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from selko import access, db, passkeys, signin
 from selko.i18n import LANGUAGES
 from selko.models import Passkey, Role, User
+from selko.security import SIGN_IN_LIMIT, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 access.audience_of_blueprint(bp.name, access.PUBLIC)
@@ -39,6 +40,7 @@ def welcome():
 
 
 @bp.get("/signin/<token>")
+@limiter.limit(SIGN_IN_LIMIT)
 def sign_in_link(token: str):
     """Show a button, not sign in at once: link previews in chat apps open
     links too, and must not use up a one-time link."""
@@ -50,6 +52,7 @@ def sign_in_link(token: str):
 
 
 @bp.post("/signin/<token>")
+@limiter.limit(SIGN_IN_LIMIT)
 def sign_in(token: str):
     try:
         user, device_token = signin.redeem_link(
@@ -97,6 +100,7 @@ def passkey_new():
 
 
 @bp.post("/passkeys/options")
+@limiter.limit(SIGN_IN_LIMIT)
 @access.signed_in
 def passkey_register_options():
     options = passkeys.registration_options(db.session(), g.user, _origin())
@@ -105,6 +109,7 @@ def passkey_register_options():
 
 
 @bp.post("/passkeys")
+@limiter.limit(SIGN_IN_LIMIT)
 @access.signed_in
 def passkey_register():
     try:
@@ -123,6 +128,7 @@ def passkey_register():
 
 
 @bp.post("/passkeys/sign-in/options")
+@limiter.limit(SIGN_IN_LIMIT)
 def passkey_sign_in_options():
     options = passkeys.authentication_options(db.session(), _origin())
     db.session().commit()
@@ -130,6 +136,7 @@ def passkey_sign_in_options():
 
 
 @bp.post("/passkeys/sign-in")
+@limiter.limit(SIGN_IN_LIMIT)
 def passkey_sign_in():
     try:
         user = passkeys.authenticate(db.session(), request.form.get("credential", ""), _origin())

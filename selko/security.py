@@ -1,0 +1,65 @@
+"""Security headers on every answer, and rate limits on signing in.
+
+Links carry one-time tokens and pages carry client data: no referrer leaves
+Selko, no page can be framed, and only Selko's own scripts and styles run.
+"""
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)
+
+# Sign-in links and passkey ceremonies: enough for a person, too few to guess.
+SIGN_IN_LIMIT = "10 per minute"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), bluetooth=(), serial=()"
+
+
+def _headers(response):
+    headers = response.headers
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if g.get("user") is not None and request.endpoint != "static":
+        # Client data stays out of shared caches and the browser's disk cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_many(error):
+    return render_template(
+        "error.html",
+        heading=_("Wait a moment"),
+        message=_("You tried many times. Wait one minute. Then try again."),
+    ), 429
+
+
+def init_app(app: Flask) -> None:
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=app.config["TRUSTED_PROXIES"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
+    limiter.init_app(app)
+    app.after_request(_headers)
+    app.register_error_handler(429, _too_many)
