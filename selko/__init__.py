@@ -42,12 +42,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     htmx.init_app(app)
 
-    from selko import auth, client, coach, cli, pwa
+    from selko import admin, auth, client, coach, cli, pwa
 
     app.register_blueprint(client.bp)
     app.register_blueprint(coach.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pwa.bp)
+    app.register_blueprint(admin.bp)
     cli.init_app(app)
 
     @app.get("/healthz")

@@ -153,6 +153,7 @@ def passkey_sign_in():
     return jsonify(next=_home_for(user))
 
 
+@bp.app_template_global("device_label")
 def device_name(user_agent: str) -> str:
     """A name people recognise their device by; they can change it."""
     for marker, name in (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Mac OS", "Mac"), ("Windows", "Windows")):

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from selko import caseload, db, help_request, schedule, signin, tasks
+from selko import caseload, clock, db, help_request, schedule, signin, tasks
 from selko import access
 from selko.access import client_for_coach, clients_of
 from selko.board import is_late
 from selko.board import rows as board_rows
 from selko.i18n import clock_time
 from selko.ids import parse_id
-from selko.models import HelpRequest, ScheduleException, Task, TaskAssignment
+from selko.models import DeviceSession, HelpRequest, Passkey, ScheduleException, Task, TaskAssignment
 from selko.pages import page
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
@@ -77,6 +77,8 @@ def _client_context(client, **extra):
     week = [schedule.weekday_plan(db.session(), client.id, d) for d in WEEKDAYS]
     return {
         "client": client,
+        "devices": signin.active_device_sessions(db.session(), client.id),
+        "passkeys": db.session().scalars(select(Passkey).where(Passkey.user_id == client.id)).all(),
         "week": week,
         "assignments": assignments,
         "exceptions": exceptions,
@@ -109,6 +111,37 @@ def connect_phone(client_id: int):
         qr=Markup(qr),
         minutes=current_app.config["SIGN_IN_LINK_MINUTES"],
     )
+
+
+@bp.post("/clients/<id:client_id>/devices/<id:device_id>/sign-out")
+def device_sign_out(client_id: int, device_id: int):
+    client = client_for_coach(client_id)
+    device = db.session().get(DeviceSession, device_id)
+    if device is None or device.user_id != client.id:
+        abort(404)
+    device.revoked_at = device.revoked_at or clock.now()
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+
+
+@bp.post("/clients/<id:client_id>/passkeys/<id:passkey_id>/delete")
+def passkey_delete(client_id: int, passkey_id: int):
+    client = client_for_coach(client_id)
+    deleted = db.session().execute(delete(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == client.id))
+    if deleted.rowcount != 1:
+        abort(404)
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+
+
+@bp.post("/clients/<id:client_id>/phone-lost")
+def phone_lost(client_id: int):
+    """A lost phone: sign out every device and remove every passkey of the client."""
+    client = client_for_coach(client_id)
+    signin.end_all_device_sessions(db.session(), client.id)
+    db.session().execute(delete(Passkey).where(Passkey.user_id == client.id))
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
 
 
 def sign_in_url(token: str) -> str:

@@ -1,0 +1,135 @@
+"""The organisation's admin: coaches, the audit trail, a client's data export and erasure."""
+import csv
+import io
+
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from selko import access, audit, client_data, clock, db, signin
+from selko.access import client_for_admin
+from selko.ids import parse_id
+from selko.models import AuditEvent, Role, User
+
+bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
+access.audience_of_blueprint(bp.name, access.ADMIN)
+
+AUDIT_PAGE = 200
+
+
+def _people(role: Role) -> list[User]:
+    return list(
+        db.session().scalars(
+            select(User)
+            .where(User.organisation_id == g.user.organisation_id, User.role == role, User.erased_at.is_(None))
+            .order_by(User.name)
+        )
+    )
+
+
+@bp.get("/")
+def organisation():
+    return render_template(
+        "admin/organisation.html",
+        coaches=_people(Role.coach) + _people(Role.admin),
+        clients=_people(Role.client),
+    )
+
+
+@bp.post("/coaches")
+def coach_invite():
+    name = request.form.get("name", "").strip()
+    if not name or len(name) > 200:
+        return render_template(
+            "admin/organisation.html",
+            coaches=_people(Role.coach) + _people(Role.admin),
+            clients=_people(Role.client),
+            error=_("Give the coach's name."),
+        ), 400
+    coach = User(
+        organisation_id=g.user.organisation_id,
+        role=Role.admin if request.form.get("admin") == "1" else Role.coach,
+        name=name,
+        created_at=clock.now(),
+    )
+    db.session().add(coach)
+    db.session().flush()
+    return _link_page(coach)
+
+
+@bp.post("/coaches/<id:user_id>/link")
+def coach_link(user_id: int):
+    """A new one-time link: how a coach who lost their passkey gets back in."""
+    coach = db.session().get(User, user_id)
+    if coach is None or coach.organisation_id != g.user.organisation_id or coach.role == Role.client:
+        return render_template("error.html", heading=_("Page not found"), message=_("Nothing changed.")), 404
+    return _link_page(coach)
+
+
+def _link_page(coach: User):
+    token = signin.create_link_token(
+        db.session(), coach, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user
+    )
+    db.session().commit()
+    link = current_app.config["ORIGIN"] + url_for("auth.sign_in_link", token=token)
+    return render_template("admin/link.html", coach=coach, link=link, minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
+
+
+def _audit_rows(client_id: int | None, limit: int | None):
+    query = select(AuditEvent).where(AuditEvent.organisation_id == g.user.organisation_id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if client_id:
+        query = query.where(AuditEvent.client_id == client_id)
+    if limit:
+        query = query.limit(limit)
+    return db.session().scalars(query).all()
+
+
+@bp.get("/audit")
+def audit_log():
+    client_id = parse_id(request.args.get("client"))
+    return render_template(
+        "admin/audit.html", events=_audit_rows(client_id, AUDIT_PAGE), clients=_people(Role.client), client_id=client_id
+    )
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    client_id = parse_id(request.args.get("client"))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at_utc", "who", "who_id", "action", "client", "client_id", "what"])
+    for event in _audit_rows(client_id, None):
+        writer.writerow([
+            event.at.isoformat(), event.actor.name, event.actor_id, event.action,
+            event.client.name if event.client else "", event.client_id or "", event.what,
+        ])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=selko-audit.csv"},
+    )
+
+
+@bp.get("/clients/<id:client_id>/export.json")
+def client_export(client_id: int):
+    client = client_for_admin(client_id)
+    audit.record(db.session(), g.user, client, "export", "admin.client_export")
+    db.session().commit()
+    response = jsonify(client_data.export(db.session(), client))
+    response.headers["Content-Disposition"] = f"attachment; filename=selko-client-{client.id}.json"
+    return response
+
+
+@bp.route("/clients/<id:client_id>/erase", methods=["GET", "POST"])
+def client_erase(client_id: int):
+    client = client_for_admin(client_id)
+    if client.erased_at is not None:
+        return redirect(url_for(".organisation"), code=303)
+    if request.method == "GET":
+        return render_template("admin/erase.html", client=client)
+    if request.form.get("confirm") != client.name:
+        return render_template("admin/erase.html", client=client, error=_("Write the client's name to confirm.")), 400
+    client_data.erase(db.session(), client)
+    audit.record(db.session(), g.user, client, "erase", "admin.client_erase")
+    db.session().commit()
+    return redirect(url_for(".organisation"), code=303)
