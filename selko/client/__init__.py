@@ -109,11 +109,11 @@ def task(assignment_id: int):
 
 @bp.post("/tasks/<id:assignment_id>/steps/<id:step_id>")
 def tick(assignment_id: int, step_id: int):
-    day = _posted_day()
     task_today = _task_today(assignment_id)
     step = next((s for s in task_today.task.steps if s.id == step_id), None)
     if step is None:
         abort(404)
+    day = _posted_day()
     done = request.form.get("done")
     if done not in ("1", "0"):
         abort(400, description=_("Something went wrong. Try again."))

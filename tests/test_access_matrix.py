@@ -1,0 +1,174 @@
+"""Every route × every persona, each with its expected outcome.
+
+A route that is not in ROUTES fails test_every_route_is_classified, so a new
+route cannot ship before somebody decides who may use it.
+"""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from selko import help_request, security, signin
+from selko.models import DeviceSession, Role, ScheduleException, User
+
+PERSONAS = ["anonymous", "client_a", "client_b", "coach_a", "coach_b", "admin_a", "admin_x"]
+OK, LOGIN, HIDDEN = "ok", "login", "404"
+
+
+def outcomes(ok=(), login=("anonymous",)) -> dict:
+    return {p: OK if p in ok else LOGIN if p in login else HIDDEN for p in PERSONAS}
+
+
+EVERYONE = {p: OK for p in PERSONAS}
+SIGNED_IN = outcomes(ok=PERSONAS[1:])
+CLIENTS = outcomes(ok=("client_a", "client_b"))
+CLIENT_A = outcomes(ok=("client_a",))
+STAFF = outcomes(ok=("coach_a", "coach_b", "admin_a", "admin_x"))
+STAFF_OF_ORG_A = outcomes(ok=("coach_a", "coach_b", "admin_a"))
+COACH_OF_A = outcomes(ok=("coach_a",))
+ADMINS = outcomes(ok=("admin_a", "admin_x"))
+ADMIN_OF_A = outcomes(ok=("admin_a",))
+
+ROUTES = {
+    ("/", "GET"): SIGNED_IN,  # sends each person to their own start page
+    ("/welcome", "GET"): EVERYONE,
+    ("/signin/<token>", "GET"): EVERYONE,
+    ("/signin/<token>", "POST"): EVERYONE,
+    ("/language", "GET"): EVERYONE,
+    ("/language", "POST"): EVERYONE,
+    ("/home-screen", "GET"): EVERYONE,
+    ("/healthz", "GET"): EVERYONE,
+    ("/manifest.webmanifest", "GET"): EVERYONE,
+    ("/sw.js", "GET"): EVERYONE,
+    ("/vendor/<name>", "GET"): EVERYONE,
+    ("/static/<path:filename>", "GET"): EVERYONE,
+    ("/passkeys/sign-in/options", "POST"): EVERYONE,
+    ("/passkeys/sign-in", "POST"): EVERYONE,
+    ("/signout", "POST"): SIGNED_IN,
+    ("/signout/everywhere", "POST"): SIGNED_IN,
+    ("/account", "GET"): SIGNED_IN,
+    ("/passkeys/new", "GET"): SIGNED_IN,
+    ("/passkeys/options", "POST"): SIGNED_IN,
+    ("/passkeys", "POST"): SIGNED_IN,
+    ("/account/passkeys/<id:passkey_id>/name", "POST"): CLIENT_A,
+    ("/account/passkeys/<id:passkey_id>/delete", "POST"): CLIENT_A,
+    ("/arrive", "POST"): CLIENTS,
+    ("/leave", "POST"): CLIENTS,
+    ("/absent", "GET"): CLIENTS,
+    ("/absent", "POST"): CLIENTS,
+    ("/help", "GET"): CLIENTS,
+    ("/help", "POST"): CLIENTS,
+    ("/today-went", "GET"): CLIENTS,
+    ("/today-went", "POST"): CLIENTS,
+    ("/today-went/thanks", "GET"): CLIENTS,
+    ("/tasks", "GET"): CLIENTS,
+    ("/tasks/<id:assignment_id>", "GET"): CLIENT_A,
+    ("/tasks/<id:assignment_id>/steps/<id:step_id>", "POST"): CLIENT_A,
+    ("/coach/", "GET"): STAFF,
+    ("/coach/clients/new", "GET"): STAFF,
+    ("/coach/clients/new", "POST"): STAFF,
+    ("/coach/tasks", "GET"): STAFF,
+    ("/coach/tasks/new", "GET"): STAFF,
+    ("/coach/tasks/new", "POST"): STAFF,
+    ("/coach/tasks/<id:task_id>", "GET"): STAFF_OF_ORG_A,
+    ("/coach/tasks/<id:task_id>", "POST"): STAFF_OF_ORG_A,
+    ("/coach/help/<id:request_id>/handled", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/connect", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/schedule/<int:weekday>", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/schedule/<int:weekday>", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/exceptions", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/exceptions/<id:exception_id>/delete", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/assignments", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/assignments/<id:assignment_id>/delete", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/assignments/<id:assignment_id>/up", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/devices/<id:device_id>/sign-out", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/passkeys/<id:passkey_id>/delete", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/phone-lost", "POST"): COACH_OF_A,
+    ("/admin/", "GET"): ADMINS,
+    ("/admin/coaches", "POST"): ADMINS,
+    ("/admin/audit", "GET"): ADMINS,
+    ("/admin/audit.csv", "GET"): ADMINS,
+    ("/admin/coaches/<id:user_id>/link", "POST"): ADMIN_OF_A,
+    ("/admin/clients/<id:client_id>/export.json", "GET"): ADMIN_OF_A,
+    ("/admin/clients/<id:client_id>/erase", "GET"): ADMIN_OF_A,
+    ("/admin/clients/<id:client_id>/erase", "POST"): ADMIN_OF_A,
+}
+
+
+def all_routes(app) -> set:
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_is_classified(app):
+    assert all_routes(app) - set(ROUTES) == set(), "add the new route to ROUTES with who may use it"
+    assert set(ROUTES) - all_routes(app) == set(), "a route in ROUTES no longer exists"
+
+
+def build_world(make, session, client_factory, sign_in):
+    """Client A of coach A, client B, another coach and admin of A's
+    organisation, and an admin of another organisation; each signed in."""
+    organisation = make.organisation()
+    coach_a = make.coach(organisation=organisation, name="Coach A")
+    coach_b = make.coach(organisation=organisation, name="Coach B")
+    client_a = make.client(coach=coach_a, name="Client A")
+    client_b = make.client(coach=coach_b, name="Client B")
+    admin_a = make.coach(organisation=organisation, name="Admin A")
+    admin_x = make.coach(name="Admin X")
+    for admin in (admin_a, admin_x):
+        session.get(User, admin.id).role = Role.admin
+    session.commit()
+    task = make.task(organisation_id=organisation.id)
+    assignment = make.assignment(client=client_a, task=task)
+    exception = ScheduleException(client_id=client_a.id, date=date(2026, 12, 24), day_off=True)
+    session.add(exception)
+    passkey = make.passkey(client_a)
+    request = help_request.ask(session, client_a.id)
+    session.commit()
+    people = {"client_a": client_a, "client_b": client_b, "coach_a": coach_a, "coach_b": coach_b, "admin_a": admin_a, "admin_x": admin_x}
+    browsers = {"anonymous": client_factory()}
+    for name, person in people.items():
+        browsers[name] = sign_in(client_factory(), person)
+    device = session.scalar(select(DeviceSession).where(DeviceSession.user_id == client_a.id))
+    values = {
+        "client_id": client_a.id, "assignment_id": assignment.id, "step_id": task.steps[0].id,
+        "task_id": task.id, "request_id": request.id, "exception_id": exception.id,
+        "device_id": device.id, "passkey_id": passkey.id, "weekday": 0, "user_id": coach_a.id,
+        "name": "htmx.min.js", "filename": "selko.css",
+        "token": signin.create_link_token(session, client_a, minutes=15),
+    }
+    session.commit()
+    return browsers, values
+
+
+def outcome(response) -> str:
+    if response.status_code == 404:
+        return HIDDEN
+    # The access check answers 302; a view's own redirect after a post is 303.
+    if response.status_code == 302 and response.headers["Location"] == "/welcome":
+        return LOGIN
+    assert response.status_code < 500 and response.status_code != 403, response.status_code
+    return OK
+
+
+@pytest.mark.parametrize("route, method", sorted(ROUTES))
+def test_who_may_use_each_route(route, method, app, make, session, client_factory, sign_in, monkeypatch):
+    monkeypatch.setattr(security.limiter, "enabled", False)
+    browsers, values = build_world(make, session, client_factory, sign_in)
+    url = route
+    for name, value in values.items():
+        for converter in ("", "id:", "int:", "path:"):
+            url = url.replace(f"<{converter}{name}>", str(value))
+    expected = ROUTES[(route, method)]
+    # Refused personas first: an allowed request may change the world (sign out, erase).
+    order = sorted(PERSONAS, key=lambda p: expected[p] == OK)
+    got = {}
+    for persona in order:
+        web = browsers[persona]
+        response = web.get(url) if method == "GET" else web.post(url, {})
+        got[persona] = outcome(response)
+    assert got == expected
