@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from selko import caseload, clock, db, help_request, schedule, signin, tasks
+from selko import audit, caseload, clock, db, help_request, schedule, signin, tasks
 from selko import access
 from selko.access import client_for_coach, clients_of
 from selko.board import is_late
@@ -32,6 +32,8 @@ def _now():
 def board():
     now = _now()
     rows = board_rows(db.session(), clients_of(g.user), now.date(), now)
+    for row in rows:
+        audit.note(row.client, "read")
     return page("coach/board.html", "coach/_board.html", rows=rows, now=now, is_late=is_late)
 
 
