@@ -96,6 +96,13 @@
     });
   }
 
+  // Signed out: the saved Today page must not stay readable on this phone.
+  function forgetSavedPages() {
+    if (document.querySelector("[data-signed-out]") && "caches" in window) {
+      caches.delete("selko-pages-v1");
+    }
+  }
+
   function activate(root) {
     passkeys(root);
     readAloud(root);
@@ -106,6 +113,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     activate(document);
     offlineNotice();
+    forgetSavedPages();
     window.addEventListener("online", offlineNotice);
     window.addEventListener("offline", offlineNotice);
     if ("serviceWorker" in navigator) {

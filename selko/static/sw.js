@@ -36,10 +36,11 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok && !response.redirected) {
-            const copy = response.clone();
-            caches.open(PAGES).then((cache) => cache.put("/", copy));
-          }
+          const copy = response.clone();
+          caches.open(PAGES).then((cache) =>
+            // Signed out (a redirect to the welcome page): forget the saved day.
+            response.ok && !response.redirected ? cache.put("/", copy) : cache.delete("/")
+          );
           return response;
         })
         .catch(() => caches.match("/", { cacheName: PAGES }).then((cached) => cached || Response.error()))
