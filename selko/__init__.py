@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * app.config["DEVICE_SESSION_DAYS"],
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="selko",
+        SESSION_REFRESH_EACH_REQUEST=False,
         # Forms may stay open all day; the day check and the session guard them.
         WTF_CSRF_TIME_LIMIT=None,
     )

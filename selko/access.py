@@ -80,9 +80,14 @@ def load_user() -> None:
     g.user = None
     token = session.get("device")
     if token:
-        g.user = signin.device_user(db.session(), token, length=session_length)
+        g.user, renewed = signin.device_user(db.session(), token, length=session_length)
         if g.user is None:
             session.pop("device", None)
+        elif renewed:
+            # Send the cookie again only when the session is renewed. A cookie
+            # set on every answer lets a slow request that started before
+            # signing in (a service worker's fetch) put the old cookie back.
+            session.modified = True
 
 
 def has_passkey(user: User) -> bool:

@@ -91,19 +91,19 @@ def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta],
     return row.user, open_device_session(db, row.user, length=length(row.user), user_agent=user_agent)
 
 
-def device_user(db: Session, device_token: str, *, length: Callable[[User], timedelta]) -> User | None:
-    """The user signed in on this device, renewing the session while it is used."""
+def device_user(db: Session, device_token: str, *, length: Callable[[User], timedelta]) -> tuple[User | None, bool]:
+    """The user signed in on this device, and whether the session was renewed
+    just now (it is, at most once an hour, while it is used)."""
     row = db.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(device_token)))
     now = clock.now()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
-        return None
-    if row.user.erased_at is not None:
-        return None
-    if now - row.last_used_at >= RENEW_EVERY:
-        row.last_used_at = now
-        row.expires_at = now + length(row.user)
-        db.commit()
-    return row.user
+    if row is None or row.revoked_at is not None or row.expires_at <= now or row.user.erased_at is not None:
+        return None, False
+    if now - row.last_used_at < RENEW_EVERY:
+        return row.user, False
+    row.last_used_at = now
+    row.expires_at = now + length(row.user)
+    db.commit()
+    return row.user, True
 
 
 def end_device_session(db: Session, device_token: str) -> None:

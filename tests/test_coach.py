@@ -194,7 +194,7 @@ def test_writing_a_task_with_steps(coach, desk, session):
 
 
 def test_editing_steps_keeps_todays_ticks_on_the_steps_that_stay(make, coach, desk, session, client_factory, sign_in):
-    client = make.client(coach=coach)
+    client = make.client(coach=coach, language="en")
     task = make.task(organisation_id=coach.organisation_id, steps=("One.", "Two.", "Three."))
     assignment = make.assignment(client=client, task=task)
     phone = sign_in(client_factory(), client)

@@ -105,3 +105,18 @@ def test_signing_out_ends_the_device_session(make, web, sign_in, session):
     assert web.get("/").headers["Location"] == "/welcome"
     session.expire_all()
     assert session.scalar(select(DeviceSession)).revoked_at is not None
+
+
+def test_static_files_never_set_a_cookie(make, web, sign_in):
+    """A slow fetch that began before signing in must not put the old cookie back."""
+    sign_in(web, make.client())
+    for path in ["/static/selko.css", "/vendor/htmx.min.js", "/sw.js", "/manifest.webmanifest"]:
+        assert "Set-Cookie" not in web.get(path).headers, path
+
+
+def test_the_cookie_is_sent_again_when_the_session_is_renewed(make, web, sign_in, now):
+    sign_in(web, make.client())
+    web.get("/")  # the first page stores its CSRF token in the session
+    assert "Set-Cookie" not in web.get("/tasks").headers
+    now.set(now.value + timedelta(hours=2))
+    assert "Set-Cookie" in web.get("/tasks").headers
