@@ -75,7 +75,7 @@ def _register_error_pages(app: Flask) -> None:
         return render_template(
             "error.html",
             heading=_("Something went wrong"),
-            message=_("The page was too old. Open the page again and try again. Nothing changed."),
+            message=_("The page was open too long. Open it again. Then try again."),
         ), 400
 
     @app.errorhandler(HTTPException)

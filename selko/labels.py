@@ -12,7 +12,7 @@ REASON_EMOJI = {"ill": "🤒", "doctor": "🩺", "family": "👪", "transport": 
 REASONS = {
     AbsenceReason.ill: _l("I am ill"),
     AbsenceReason.doctor: _l("I go to the doctor"),
-    AbsenceReason.family: _l("Family matter"),
+    AbsenceReason.family: _l("Something with my family"),
     AbsenceReason.transport: _l("I have no ride"),
     AbsenceReason.other: _l("Something else"),
 }
