@@ -107,6 +107,12 @@ class ClientProfile(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     workplace: Mapped[str] = mapped_column(String(200), default="")
+    # Which alarms ring on the client's phone: the client's own choice.
+    alarm_work_start: Mapped[bool] = mapped_column(Boolean, default=True)
+    alarm_break_start: Mapped[bool] = mapped_column(Boolean, default=True)
+    alarm_break_end: Mapped[bool] = mapped_column(Boolean, default=True)
+    alarm_work_end: Mapped[bool] = mapped_column(Boolean, default=True)
+    alarms_silenced_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="client_profile")
     coach: Mapped[User] = relationship(foreign_keys=[coach_id])
@@ -330,3 +336,43 @@ class AuditEvent(Base):
 
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     client: Mapped[User | None] = relationship(foreign_keys=[client_id])
+
+
+class PushSubscription(Base):
+    """Where the push service delivers alarms for one signed-in phone."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    device_session_id: Mapped[int] = mapped_column(ForeignKey("device_sessions.id"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_test_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    test_heard: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+class Reminder(Base):
+    """One alarm to send: planned from the schedule, or sent by the coach.
+
+    The outbox: whatever causes an alarm writes this row; the worker claims
+    due rows and sends them."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("client_id", "day", "kind", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # work_start, break_start, break_end, work_end, coach, test
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    text: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default="planned", index=True)  # planned, sending, sent, dropped, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(200), default="")
