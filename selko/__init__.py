@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from selko import access, audit, config, db, i18n, labels, security
+from selko import access, audit, config, db, i18n, labels, push, security
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.init_app(app)
     audit.init_app(app)
     security.init_app(app)
+    push.init_app(app)
 
     from selko.pages import htmx
 
@@ -46,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from selko import admin, auth, client, coach, cli, pwa
 
     app.register_blueprint(client.bp)
+    # The service worker reports a shown alarm; it has no page to carry a token.
+    csrf.exempt(client.alarms_shown)
     app.register_blueprint(coach.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pwa.bp)

@@ -77,13 +77,15 @@ def session_length(user: User) -> timedelta:
 
 
 def load_user() -> None:
-    g.user = None
+    g.user = g.device = None
     token = session.get("device")
     if token:
-        g.user, renewed = signin.device_user(db.session(), token, length=session_length)
-        if g.user is None:
+        g.device, renewed = signin.device_session(db.session(), token, length=session_length)
+        if g.device is None:
             session.pop("device", None)
-        elif renewed:
+            return
+        g.user = g.device.user
+        if renewed:
             # Send the cookie again only when the session is renewed. A cookie
             # set on every answer lets a slow request that started before
             # signing in (a service worker's fetch) put the old cookie back.

@@ -24,6 +24,12 @@ QUESTIONS = {
     "everyday": _l("How did everyday things go?"),
     "work": _l("How was it with the people at work?"),
 }
+ALARMS = {
+    "work_start": _l("When work starts"),
+    "break_start": _l("When a break starts"),
+    "break_end": _l("When a break ends"),
+    "work_end": _l("When work ends"),
+}
 FACE_EMOJI = {1: "🙁", 2: "😐", 3: "🙂"}
 FACE_LABELS = {1: _l("Bad"), 2: _l("So-so"), 3: _l("Good")}
 
@@ -53,4 +59,5 @@ def init_app(app: Flask) -> None:
         question=lambda area: str(QUESTIONS[area]),
         face_emoji=FACE_EMOJI,
         face_label=lambda face: str(FACE_LABELS[face]),
+        alarm_label=lambda kind: str(ALARMS[kind]),
     )

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from selko import clock
-from selko.models import DeviceSession, SignInToken, User
+from selko.models import DeviceSession, PushSubscription, SignInToken, User
 
 # Renew a device session at most this often, so reading a page is not a write.
 RENEW_EVERY = timedelta(hours=1)
@@ -91,25 +91,31 @@ def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta],
     return row.user, open_device_session(db, row.user, length=length(row.user), user_agent=user_agent)
 
 
-def device_user(db: Session, device_token: str, *, length: Callable[[User], timedelta]) -> tuple[User | None, bool]:
-    """The user signed in on this device, and whether the session was renewed
-    just now (it is, at most once an hour, while it is used)."""
+def device_session(db: Session, device_token: str, *, length: Callable[[User], timedelta]) -> tuple[DeviceSession | None, bool]:
+    """The signed-in device, and whether its session was renewed just now
+    (it is, at most once an hour, while it is used)."""
     row = db.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(device_token)))
     now = clock.now()
     if row is None or row.revoked_at is not None or row.expires_at <= now or row.user.erased_at is not None:
         return None, False
     if now - row.last_used_at < RENEW_EVERY:
-        return row.user, False
+        return row, False
     row.last_used_at = now
     row.expires_at = now + length(row.user)
     db.commit()
-    return row.user, True
+    return row, True
 
 
 def end_device_session(db: Session, device_token: str) -> None:
     row = db.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(device_token)))
-    if row is not None and row.revoked_at is None:
-        row.revoked_at = clock.now()
+    if row is not None:
+        end(db, row)
+
+
+def end(db: Session, row: DeviceSession) -> None:
+    """Sign one device out; it stops ringing alarms too."""
+    row.revoked_at = row.revoked_at or clock.now()
+    db.execute(delete(PushSubscription).where(PushSubscription.device_session_id == row.id))
 
 
 def end_all_device_sessions(db: Session, user_id: int) -> None:
@@ -119,6 +125,7 @@ def end_all_device_sessions(db: Session, user_id: int) -> None:
         .where(DeviceSession.user_id == user_id, DeviceSession.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
+    db.execute(delete(PushSubscription).where(PushSubscription.user_id == user_id))
 
 
 def active_device_sessions(db: Session, user_id: int) -> list[DeviceSession]:

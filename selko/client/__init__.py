@@ -1,13 +1,15 @@
 """The client's phone: today, check-in, tasks, breaks, help, how today went."""
 from datetime import date
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 
-from selko import attendance, db, help_request, schedule, self_assessment, tasks
+from sqlalchemy import delete, select
+
+from selko import attendance, clock, db, help_request, push, schedule, self_assessment, tasks
 from selko import access
 from selko.ids import parse_id
-from selko.models import AbsenceReason, Role
+from selko.models import AbsenceReason, PushSubscription, Reminder, Role
 from selko.pages import after_post, page
 
 bp = Blueprint("client", __name__, template_folder="templates")
@@ -179,6 +181,93 @@ def how_today_went():
 @bp.get("/today-went/thanks")
 def how_today_went_saved():
     return page("client/how_today_went_saved.html")
+
+
+ALARM_KINDS = ("work_start", "break_start", "break_end", "work_end")
+
+
+def _this_phones_subscription() -> PushSubscription | None:
+    return db.session().scalar(select(PushSubscription).where(PushSubscription.device_session_id == g.device.id))
+
+
+@bp.route("/alarms", methods=["GET", "POST"])
+def alarms():
+    profile = g.user.client_profile
+    if request.method == "POST":
+        for kind in ALARM_KINDS:
+            setattr(profile, f"alarm_{kind}", request.form.get(kind) == "1")
+        db.session().commit()
+        return redirect(url_for(".alarms"), code=303)
+    return page(
+        "client/alarms.html",
+        profile=profile,
+        kinds=ALARM_KINDS,
+        day=_today(),
+        subscription=_this_phones_subscription(),
+    )
+
+
+@bp.post("/alarms/silence")
+def alarms_silence():
+    day = _posted_day()
+    profile = g.user.client_profile
+    profile.alarms_silenced_on = None if profile.alarms_silenced_on == day else day
+    db.session().commit()
+    return redirect(url_for(".alarms"), code=303)
+
+
+@bp.post("/alarms/subscription")
+def alarms_subscribe():
+    data = request.get_json(silent=True) or {}
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
+    if not all(isinstance(v, str) and 0 < len(v) <= 1000 for v in (endpoint, p256dh, auth)) or not push.check_endpoint(
+        endpoint, current_app.config["PUSH_ALLOW_LOCAL"]
+    ):
+        return jsonify(message=_("Something went wrong. Try again.")), 400
+    db.session().execute(delete(PushSubscription).where(
+        (PushSubscription.endpoint == endpoint) | (PushSubscription.device_session_id == g.device.id)
+    ))
+    db.session().add(
+        PushSubscription(
+            user_id=g.user.id, device_session_id=g.device.id, endpoint=endpoint,
+            p256dh=p256dh, auth=auth, created_at=clock.now(),
+        )
+    )
+    db.session().commit()
+    return jsonify(ok=True), 201
+
+
+@bp.post("/alarms/test")
+def alarms_test():
+    subscription = _this_phones_subscription()
+    if subscription is None:
+        abort(400, description=_("First let Selko ring on this phone."))
+    subscription.last_test_at = clock.now()
+    subscription.test_heard = None
+    db.session().add(Reminder(client_id=g.user.id, day=_today(), kind="test", due_at=clock.now()))
+    db.session().commit()
+    return redirect(url_for(".alarms") + "#test", code=303)
+
+
+@bp.post("/alarms/test/heard")
+def alarms_heard():
+    subscription = _this_phones_subscription()
+    if subscription is None or request.form.get("heard") not in ("yes", "no"):
+        abort(400, description=_("Something went wrong. Try again."))
+    subscription.test_heard = request.form["heard"] == "yes"
+    db.session().commit()
+    return redirect(url_for(".alarms") + "#test", code=303)
+
+
+@bp.post("/alarms/shown")
+def alarms_shown():
+    """The service worker says it showed an alarm: the coach sees that alarms ring here."""
+    subscription = _this_phones_subscription()
+    if subscription is not None:
+        subscription.last_shown_at = clock.now()
+        db.session().commit()
+    return "", 204
 
 
 @bp.get("/home-screen")

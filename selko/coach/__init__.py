@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from selko import audit, caseload, clock, db, help_request, schedule, signin, tasks
+from selko import audit, break_reminder, caseload, db, help_request, schedule, signin, tasks
 from selko import access
 from selko.access import client_for_coach, clients_of
 from selko.board import is_late
@@ -121,7 +121,7 @@ def device_sign_out(client_id: int, device_id: int):
     device = db.session().get(DeviceSession, device_id)
     if device is None or device.user_id != client.id:
         abort(404)
-    device.revoked_at = device.revoked_at or clock.now()
+    signin.end(db.session(), device)
     db.session().commit()
     return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
 
@@ -166,7 +166,7 @@ def schedule_day(client_id: int, weekday: int):
     form = request.form
     if form.get("works") != "1":
         schedule.set_weekday(db.session(), client.id, weekday, None, [])
-        db.session().commit()
+        _schedule_changed(client)
         return redirect(url_for(".client_page", client_id=client.id) + "#schedule", code=303)
     try:
         hours = (schedule.parse_time(form.get("starts", "")), schedule.parse_time(form.get("ends", "")))
@@ -192,8 +192,15 @@ def schedule_day(client_id: int, weekday: int):
             error=problem,
         )
     schedule.set_weekday(db.session(), client.id, weekday, hours, breaks)
-    db.session().commit()
+    _schedule_changed(client)
     return redirect(url_for(".client_page", client_id=client.id) + "#schedule", code=303)
+
+
+def _schedule_changed(client) -> None:
+    """Today's alarms follow the new schedule at once; later days are planned on their day."""
+    db.session().flush()
+    break_reminder.plan_day(db.session(), client, _now().date())
+    db.session().commit()
 
 
 def schedule_form(plan: schedule.DayPlan) -> dict:
@@ -233,7 +240,7 @@ def exception_add(client_id: int):
             note=form.get("note", "").strip()[:200],
         )
     )
-    db.session().commit()
+    _schedule_changed(client)
     return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
 
 
@@ -243,7 +250,7 @@ def exception_delete(client_id: int, exception_id: int):
     db.session().execute(
         delete(ScheduleException).where(ScheduleException.id == exception_id, ScheduleException.client_id == client.id)
     )
-    db.session().commit()
+    _schedule_changed(client)
     return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
 
 

@@ -103,7 +103,47 @@
     }
   }
 
+  // "Let Selko ring at breaks": notification permission, then a push subscription.
+  function alarms(root) {
+    root.querySelectorAll("[data-push-subscribe]").forEach(function (box) {
+      var start = box.querySelector("[data-push-start]");
+      var error = box.querySelector("[data-push-error]");
+      if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+        box.querySelector("[data-push-unsupported]").hidden = false;
+        return;
+      }
+      start.hidden = false;
+      if (start.dataset.ready) return;
+      start.dataset.ready = "1";
+      start.addEventListener("click", function () {
+        error.hidden = true;
+        Notification.requestPermission()
+          .then(function (permission) {
+            if (permission !== "granted") throw new Error("no permission");
+            return navigator.serviceWorker.ready;
+          })
+          .then(function (registration) {
+            return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: box.dataset.key });
+          })
+          .then(function (subscription) {
+            return fetch(box.dataset.url, {
+              method: "POST",
+              credentials: "same-origin",
+              headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+              body: JSON.stringify(subscription.toJSON()),
+            });
+          })
+          .then(function (response) {
+            if (!response.ok) throw new Error("refused");
+            window.location.reload();
+          })
+          .catch(function () { error.hidden = false; });
+      });
+    });
+  }
+
   function activate(root) {
+    alarms(root);
     passkeys(root);
     readAloud(root);
     autoSubmit(root);

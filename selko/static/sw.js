@@ -63,3 +63,39 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Alarms: show each push as a notification, also with the screen locked,
+// and tell Selko it was shown, so the coach knows alarms ring on this phone.
+self.addEventListener("push", (event) => {
+  let data;
+  try {
+    data = event.data.json();
+  } catch (error) {
+    data = { title: "Selko", body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    Promise.all([
+      self.registration.showNotification(data.title || "Selko", {
+        body: data.body || "",
+        icon: "/static/icons/icon-192.png",
+        badge: "/static/icons/icon-192-maskable.png",
+        vibrate: [400, 200, 400, 200, 400],
+        tag: "selko-" + (data.reminder || "message"),
+        renotify: true,
+        data: { url: data.url || "/" },
+      }),
+      fetch("/alarms/shown", { method: "POST", credentials: "same-origin" }).catch(() => null),
+    ])
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).pathname === url && "focus" in w);
+      return open ? open.focus() : self.clients.openWindow(url);
+    })
+  );
+});

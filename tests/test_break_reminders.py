@@ -1,0 +1,256 @@
+"""Break reminders: planning from the schedule (also across DST), and sending
+through a real Web Push path to a fake push service that decrypts every message."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from selko import break_reminder, signin
+from selko.models import DeviceSession, PushSubscription, Reminder
+from selko.worker import send_due, sender_for
+from tests.conftest import HELSINKI
+from tests.fake_push import FakePushService
+
+UTC = timezone.utc
+BREAKS = ((time(10), time(10, 15), "Kahvitauko"), (time(12), time(12, 30), "Ruokatauko"))
+
+
+@pytest.fixture
+def push_service():
+    service = FakePushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def pool():
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        yield pool
+
+
+@pytest.fixture
+def sender(app):
+    return sender_for(app)
+
+
+def planned(session, client) -> list[tuple[str, datetime]]:
+    session.expire_all()
+    rows = session.scalars(select(Reminder).where(Reminder.client_id == client.id).order_by(Reminder.due_at)).all()
+    return [(r.kind, r.due_at) for r in rows]
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), HELSINKI).astimezone(UTC)
+
+
+def test_planning_follows_the_schedule_and_is_idempotent(make, session, now):
+    now.set(datetime(2026, 11, 23, 7, 0, tzinfo=HELSINKI))
+    client = make.client(breaks=BREAKS)
+    monday = date(2026, 11, 23)
+    break_reminder.plan_day(session, client, monday)
+    session.commit()
+    first = planned(session, client)
+    assert first == [
+        ("work_start", at(monday, 8)), ("break_start", at(monday, 10)), ("break_end", at(monday, 10, 15)),
+        ("break_start", at(monday, 12)), ("break_end", at(monday, 12, 30)), ("work_end", at(monday, 14)),
+    ]
+    break_reminder.plan_day(session, client, monday)
+    session.commit()
+    assert planned(session, client) == first
+
+
+def test_a_schedule_change_replans_the_rest_of_the_day(make, web, sign_in, session, now, app):
+    coach = make.coach()
+    client = make.client(coach=coach, breaks=BREAKS)
+    monday = date(2026, 11, 23)
+    now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
+    break_reminder.plan_day(session, client, monday)
+    session.commit()
+    sign_in(web, coach).post(
+        f"/coach/clients/{client.id}/schedule/0",
+        {"works": "1", "starts": "8", "ends": "15", "break0_name": "Kahvi", "break0_starts": "10.30", "break0_ends": "10.45"},
+    )
+    assert planned(session, client) == [
+        ("break_start", at(monday, 10, 30)), ("break_end", at(monday, 10, 45)), ("work_end", at(monday, 15)),
+    ], "8.00 has passed; the rest follows the new schedule"
+
+
+@pytest.mark.parametrize(
+    "day, utc_hour",
+    [
+        (date(2026, 3, 28), 6),  # Saturday before summer time: UTC+2
+        (date(2026, 3, 29), 5),  # summer time starts at 03.00 that night: UTC+3
+        (date(2026, 10, 24), 5),  # last day of summer time
+        (date(2026, 10, 25), 6),  # back to UTC+2 at 04.00 that night
+    ],
+)
+def test_alarms_ring_at_local_time_across_daylight_saving_changes(make, session, now, day, utc_hour):
+    now.set(datetime.combine(day, time(0, 30), HELSINKI))
+    client = make.client(works=range(7), breaks=())
+    break_reminder.plan_day(session, client, day)
+    session.commit()
+    first = planned(session, client)[0]
+    assert first == ("work_start", datetime.combine(day, time(utc_hour), UTC))
+    assert first[1].astimezone(HELSINKI).time() == time(8)
+
+
+@pytest.fixture
+def ringing_phone(make, web, sign_in, app, push_service, session):
+    """A client whose phone subscribed to push, as the page does."""
+    app.config["PUSH_ALLOW_LOCAL"] = True
+    client = make.client(language="en", breaks=BREAKS)
+    sign_in(web, client)
+    subscription = push_service.subscribe("phone")
+    response = web.http.post(
+        "/alarms/subscription", json=subscription, headers={"X-CSRFToken": web.csrf_token()}
+    )
+    assert response.status_code == 201
+    return client
+
+
+def test_a_break_alarm_reaches_the_phone_in_plain_words(ringing_phone, session, now, sender, pool, push_service):
+    now.set(datetime(2026, 11, 23, 9, 59, tzinfo=HELSINKI))
+    break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
+    session.commit()
+    assert send_due(session, sender, pool).claimed == 0, "nothing is due before 10.00"
+    now.set(datetime(2026, 11, 23, 10, 0, 30, tzinfo=HELSINKI))
+    outcome = send_due(session, sender, pool)
+    assert outcome.sent == 1
+    assert push_service.problems == []
+    [delivery] = push_service.deliveries
+    assert delivery.message["title"] == "Break time"
+    assert delivery.message["body"] == "Kahvitauko starts now."
+    assert delivery.urgency == "normal"
+    assert 0 < delivery.ttl <= 300, "a break alarm later than 5 minutes means nothing"
+    now.set(datetime(2026, 11, 23, 10, 15, tzinfo=HELSINKI))
+    send_due(session, sender, pool)
+    assert push_service.deliveries[-1].urgency == "high", "the break ends: back to work"
+    assert send_due(session, sender, pool).claimed == 0, "each alarm is sent once"
+    session.expire_all()
+    assert session.scalar(select(PushSubscription)).last_accepted_at is not None
+
+
+def test_a_late_alarm_is_dropped(ringing_phone, session, now, sender, pool, push_service):
+    now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
+    break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
+    session.commit()
+    now.set(datetime(2026, 11, 23, 10, 14, tzinfo=HELSINKI))  # the worker was down since 9.00
+    outcome = send_due(session, sender, pool)
+    assert (outcome.dropped, outcome.sent) == (1, 0), "the 10.00 alarm is 14 minutes late; 10.15 is not due"
+    assert push_service.deliveries == []
+
+
+def test_a_subscription_the_push_service_forgot_is_removed(ringing_phone, session, now, sender, pool, push_service):
+    push_service.answer("phone", 410)
+    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
+    session.commit()
+    assert send_due(session, sender, pool).failed == 1
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_a_busy_push_service_is_asked_again_after_retry_after(ringing_phone, session, now, sender, pool, push_service):
+    push_service.answer("phone", 429, **{"Retry-After": "30"})
+    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
+    session.commit()
+    assert send_due(session, sender, pool).retried == 1
+    assert send_due(session, sender, pool).claimed == 0, "not before Retry-After"
+    push_service.answers.clear()
+    now.set(now.value + timedelta(seconds=30))
+    assert send_due(session, sender, pool).sent == 1
+    assert push_service.deliveries[0].message["body"] == "Call me"
+
+
+def test_a_failing_push_service_is_retried_with_backoff_then_given_up(ringing_phone, session, now, sender, pool, push_service):
+    push_service.answer("phone", 503)
+    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
+    session.commit()
+    waits = []
+    for _attempt in range(5):
+        outcome = send_due(session, sender, pool)
+        session.expire_all()
+        reminder = session.scalar(select(Reminder))
+        if outcome.failed:
+            break
+        waits.append((reminder.retry_at - now.value).total_seconds())
+        now.set(reminder.retry_at)
+    assert waits == [5, 10, 20, 40]
+    assert reminder.status == "failed"
+
+
+def test_the_clients_choices_and_quiet_day_are_kept(ringing_phone, web, session, now, sender, pool, push_service):
+    now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
+    break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
+    session.commit()
+    web.post("/alarms", {"break_start": "1"})  # only break starts
+    now.set(datetime(2026, 11, 23, 10, 0, 30, tzinfo=HELSINKI))
+    assert send_due(session, sender, pool).sent == 1
+    now.set(datetime(2026, 11, 23, 10, 15, 30, tzinfo=HELSINKI))
+    assert send_due(session, sender, pool).skipped == 1, "break ends: turned off"
+    web.post("/alarms/silence", {"day": "2026-11-23"})
+    now.set(datetime(2026, 11, 23, 12, 0, tzinfo=HELSINKI))
+    assert send_due(session, sender, pool).skipped == 1
+    assert len(push_service.deliveries) == 1
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://10.0.0.5/push", "https://127.0.0.1/push", "https://192.168.1.1/x", "file:///etc/passwd", "https://localhost/x", "ftp://push.example/x"],
+)
+def test_a_forged_subscription_cannot_point_the_worker_inside_our_network(make, web, sign_in, session, endpoint):
+    sign_in(web, make.client())
+    response = web.http.post(
+        "/alarms/subscription",
+        json={"endpoint": endpoint, "keys": {"p256dh": "x", "auth": "y"}},
+        headers={"X-CSRFToken": web.csrf_token()},
+    )
+    assert response.status_code == 400
+    assert session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_signing_out_stops_the_phone_ringing(ringing_phone, web, session):
+    web.post("/signout")
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_two_workers_send_each_reminder_exactly_once(app, make, session, now, push_service):
+    if app.extensions["selko.engine"].dialect.name != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite one worker runs at a time (README)")
+    client = make.client()
+    subscription = push_service.subscribe("phone")
+    session.add(PushSubscription(
+        user_id=client.id, device_session_id=_device(make, session, client), endpoint=subscription["endpoint"],
+        p256dh=subscription["keys"]["p256dh"], auth=subscription["keys"]["auth"], created_at=now.value,
+    ))
+    due = now.value.astimezone(UTC)
+    session.add_all([
+        Reminder(client_id=client.id, day=date(2026, 11, 23), kind="coach", due_at=due - timedelta(seconds=n), text=str(n))
+        for n in range(2000)
+    ])
+    session.commit()
+    push_service.decrypt = False
+    sender = sender_for(app)
+
+    def work():
+        with Session(app.extensions["selko.engine"]) as own, ThreadPoolExecutor(max_workers=16) as pool:
+            while send_due(own, sender, pool, limit=100).claimed:
+                pass
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    session.expire_all()
+    assert len(push_service.deliveries) == 2000
+    assert session.scalar(select(func.count()).select_from(Reminder).where(Reminder.status == "sent")) == 2000
+
+
+def _device(make, session, client) -> int:
+    signin.open_device_session(session, client, length=timedelta(days=1))
+    session.commit()
+    return session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client.id))
