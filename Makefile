@@ -21,8 +21,10 @@ translations: $(BIN)/selko
 setup: $(BIN)/selko node_modules/.package-lock.json translations
 	$(BIN)/selko migrate
 
+# The worker sends break alarms beside the web server; both stop together.
 demo: setup
 	$(BIN)/selko demo
+	$(BIN)/selko worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/selko run --host 127.0.0.1 --port $(PORT)
 
 # The browser tests drive Debian's Chromium; install it once if it is missing.

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import attendance, help_request, schedule, self_assessment
-from selko.models import Attendance, HelpRequest, SelfAssessment, User
+from selko.models import Attendance, HelpRequest, PushSubscription, SelfAssessment, User
 
 
 @dataclass
@@ -17,6 +18,7 @@ class BoardRow:
     attendance: Attendance | None
     assessment: SelfAssessment | None
     help_requests: list[HelpRequest]
+    can_ring: bool = True
 
     @property
     def status(self) -> str:
@@ -35,6 +37,7 @@ class BoardRow:
 
 def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[BoardRow]:
     requests = help_request.open_requests(db, [c.id for c in clients])
+    ringing = set(db.scalars(select(PushSubscription.user_id).where(PushSubscription.user_id.in_([c.id for c in clients]))))
     result = []
     for client in clients:
         result.append(
@@ -44,6 +47,7 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
                 attendance=attendance.for_day(db, client.id, day),
                 assessment=self_assessment.for_day(db, client.id, day),
                 help_requests=[r for r in requests if r.client_id == client.id],
+                can_ring=client.id in ringing,
             )
         )
     # Help requests first, then late clients, then the rest by name.

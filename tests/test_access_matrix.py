@@ -92,6 +92,7 @@ ROUTES = {
     ("/coach/clients/<id:client_id>/devices/<id:device_id>/sign-out", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/passkeys/<id:passkey_id>/delete", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/phone-lost", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/reminder", "POST"): COACH_OF_A,
     ("/admin/", "GET"): ADMINS,
     ("/admin/coaches", "POST"): ADMINS,
     ("/admin/audit", "GET"): ADMINS,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from selko import break_reminder, signin
-from selko.models import DeviceSession, PushSubscription, Reminder
+from selko.models import DeviceSession, PushSubscription, Reminder, User
 from selko.worker import send_due, sender_for
 from tests.conftest import HELSINKI
 from tests.fake_push import FakePushService
@@ -254,3 +254,29 @@ def _device(make, session, client) -> int:
     signin.open_device_session(session, client, length=timedelta(days=1))
     session.commit()
     return session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client.id))
+
+
+def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_phone, make, session, client_factory, sign_in, now, sender, pool, push_service):
+    coach = session.get(User, ringing_phone.client_profile.coach_id)
+    coach.language = "en"
+    session.commit()
+    desk = sign_in(client_factory(), coach)
+    page = desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
+    assert "Alarms can ring." in page
+    assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "Remember your break."}).status_code == 303
+    assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"own": "x" * 301}).status_code == 400
+    assert send_due(session, sender, pool).sent == 1
+    assert push_service.deliveries[0].message == {
+        "title": "Message from your coach", "body": "Remember your break.", "url": "/",
+        "reminder": push_service.deliveries[0].message["reminder"], "kind": "coach",
+    }
+    assert "Last alarm sent:" in desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
+
+
+def test_the_board_flags_a_client_whose_phone_cannot_ring(make, client_factory, sign_in, session):
+    coach = make.coach()
+    coach.language = "en"
+    session.merge(coach)
+    session.commit()
+    make.client(coach=coach, name="Silent")
+    assert "Alarms cannot ring on the phone." in sign_in(client_factory(), coach).get("/coach/").get_data(as_text=True)

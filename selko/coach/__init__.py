@@ -4,6 +4,7 @@ from datetime import date
 import segno
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
@@ -14,13 +15,14 @@ from selko.board import is_late
 from selko.board import rows as board_rows
 from selko.i18n import clock_time
 from selko.ids import parse_id
-from selko.models import DeviceSession, HelpRequest, Passkey, ScheduleException, Task, TaskAssignment
+from selko.models import DeviceSession, HelpRequest, Passkey, PushSubscription, ScheduleException, Task, TaskAssignment
 from selko.pages import page
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
 access.audience_of_blueprint(bp.name, access.COACH)
 
 WEEKDAYS = range(7)
+READY_MESSAGES = (_l("Remember your break."), _l("Call me when you can."), _l("Good work today!"))
 MAX_BREAKS = 4
 
 
@@ -80,12 +82,18 @@ def _client_context(client, **extra):
     return {
         "client": client,
         "devices": signin.active_device_sessions(db.session(), client.id),
+        "ringing": {
+            s.device_session_id: s
+            for s in db.session().scalars(select(PushSubscription).where(PushSubscription.user_id == client.id))
+        },
+        "ready_messages": READY_MESSAGES,
         "passkeys": db.session().scalars(select(Passkey).where(Passkey.user_id == client.id)).all(),
         "week": week,
         "assignments": assignments,
         "exceptions": exceptions,
         "library": library,
         "today": now.date(),
+        "now_zone": now.tzinfo,
         "todays_tasks": tasks.for_day(db.session(), client.id, now.date()),
         **extra,
     }
@@ -134,6 +142,18 @@ def passkey_delete(client_id: int, passkey_id: int):
         abort(404)
     db.session().commit()
     return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+
+
+@bp.post("/clients/<id:client_id>/reminder")
+def reminder_send(client_id: int):
+    """"Send a reminder now": a ready message or the coach's own words."""
+    client = client_for_coach(client_id)
+    text = (request.form.get("own") or request.form.get("ready") or "").strip()
+    if not text or len(text) > 300:
+        return page("coach/client.html", status=400, **_client_context(client, error=_("Choose a message or write one (at most 300 characters).")))
+    break_reminder.coach_message(db.session(), client, text)
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id, sent=1) + "#phones", code=303)
 
 
 @bp.post("/clients/<id:client_id>/phone-lost")
