@@ -8,11 +8,11 @@ rows, and planning after a schedule change replans what has not rung yet.
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from selko import clock, schedule
-from selko.models import Reminder, Role, User
+from selko.models import Organisation, Reminder, Role, User
 
 SCHEDULE_KINDS = ("work_start", "break_start", "break_end", "work_end")
 # An alarm later than this helps nobody: a break that started 20 minutes ago
@@ -27,26 +27,7 @@ def wall_clock(day: date, at, zone: str) -> datetime:
 
 def plan_day(db: Session, client: User, day: date) -> list[Reminder]:
     """Make the client's alarms for the day match the schedule, from now on."""
-    zone = client.organisation.time_zone
-    plan = schedule.day_plan(db, client.id, day)
-    now = clock.now()
-    wanted = {
-        (event.kind, wall_clock(day, event.at, zone)): event.name
-        for event in schedule.events(plan)
-    }
-    existing = db.scalars(
-        select(Reminder).where(
-            Reminder.client_id == client.id, Reminder.day == day, Reminder.kind.in_(SCHEDULE_KINDS)
-        )
-    ).all()
-    for reminder in existing:
-        if reminder.status == "planned" and (reminder.kind, reminder.due_at) not in wanted:
-            db.delete(reminder)
-    have = {(r.kind, r.due_at) for r in existing}
-    for (kind, due_at), name in wanted.items():
-        if (kind, due_at) not in have and due_at > now:
-            db.add(Reminder(client_id=client.id, day=day, kind=kind, due_at=due_at, text=name))
-    db.flush()
+    plan_clients(db, [client.id], day, client.organisation.time_zone)
     return list(
         db.scalars(
             select(Reminder)
@@ -56,13 +37,51 @@ def plan_day(db: Session, client: User, day: date) -> list[Reminder]:
     )
 
 
+def plan_clients(db: Session, client_ids: list[int], day: date, zone: str) -> None:
+    """Plan one day for many clients of one organisation, in a few statements."""
+    now = clock.now()
+    plans = schedule.day_plans(db, client_ids, day)
+    existing: dict[int, list[tuple[int, str, datetime, str]]] = {}
+    for row in db.execute(
+        select(Reminder.id, Reminder.client_id, Reminder.kind, Reminder.due_at, Reminder.status).where(
+            Reminder.client_id.in_(client_ids), Reminder.day == day, Reminder.kind.in_(SCHEDULE_KINDS)
+        )
+    ):
+        existing.setdefault(row.client_id, []).append((row.id, row.kind, row.due_at, row.status))
+    stale, new = [], []
+    for client_id, plan in plans.items():
+        wanted = {(e.kind, wall_clock(day, e.at, zone)): e.name for e in schedule.events(plan)}
+        have = set()
+        for reminder_id, kind, due_at, status in existing.get(client_id, []):
+            have.add((kind, due_at))
+            if status == "planned" and (kind, due_at) not in wanted:
+                stale.append(reminder_id)
+        new += [
+            {"client_id": client_id, "day": day, "kind": kind, "due_at": due_at, "text": name}
+            for (kind, due_at), name in wanted.items()
+            if (kind, due_at) not in have and due_at > now
+        ]
+    for chunk in range(0, len(stale), 1000):
+        db.execute(delete(Reminder).where(Reminder.id.in_(stale[chunk:chunk + 1000])))
+    if new:
+        db.execute(insert(Reminder), new)
+    db.flush()
+
+
 def plan_today_for_everyone(db: Session) -> int:
-    """Plan today's alarms for every client (each in their organisation's today)."""
-    clients = db.scalars(select(User).where(User.role == Role.client, User.erased_at.is_(None))).all()
-    for client in clients:
-        plan_day(db, client, schedule.local_now(client.organisation).date())
+    """Plan today's alarms for every client, each in their organisation's today."""
+    by_organisation: dict[int, list[int]] = {}
+    for client_id, organisation_id in db.execute(
+        select(User.id, User.organisation_id).where(User.role == Role.client, User.erased_at.is_(None))
+    ):
+        by_organisation.setdefault(organisation_id, []).append(client_id)
+    for organisation_id, client_ids in by_organisation.items():
+        organisation = db.get(Organisation, organisation_id)
+        day = schedule.local_now(organisation).date()
+        for chunk in range(0, len(client_ids), 2000):
+            plan_clients(db, client_ids[chunk:chunk + 2000], day, organisation.time_zone)
     db.commit()
-    return len(clients)
+    return sum(len(ids) for ids in by_organisation.values())
 
 
 def coach_message(db: Session, client: User, text: str) -> Reminder:

@@ -58,39 +58,58 @@ def _minutes(t: time) -> int:
 
 def weekday_plan(db: Session, client_id: int, weekday: int) -> DayPlan:
     """The weekly schedule of one weekday, without date exceptions (day is unset)."""
-    return _plan(db, client_id, weekday, None, None)
+    return _plans(db, [client_id], weekday, None)[client_id]
 
 
 def day_plan(db: Session, client_id: int, day: date) -> DayPlan:
-    exception = db.scalar(
-        select(ScheduleException).where(
-            ScheduleException.client_id == client_id, ScheduleException.date == day
-        )
-    )
-    return _plan(db, client_id, day.weekday(), day, exception)
+    return _plans(db, [client_id], day.weekday(), day)[client_id]
 
 
-def _plan(db: Session, client_id: int, weekday: int, day: date | None, exception: ScheduleException | None) -> DayPlan:
+def day_plans(db: Session, client_ids: list[int], day: date) -> dict[int, DayPlan]:
+    """Many clients' plans for one day in three queries (the worker plans everyone)."""
+    return _plans(db, client_ids, day.weekday(), day)
+
+
+def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -> dict[int, DayPlan]:
+    exceptions = {}
+    if day is not None:
+        exceptions = {
+            e.client_id: e
+            for e in db.scalars(
+                select(ScheduleException).where(ScheduleException.client_id.in_(client_ids), ScheduleException.date == day)
+            )
+        }
+    work_days = {
+        w.client_id: w
+        for w in db.scalars(select(WorkDay).where(WorkDay.client_id.in_(client_ids), WorkDay.weekday == weekday))
+    }
+    breaks: dict[int, list[Break]] = {}
+    for b in db.scalars(
+        select(Break).where(Break.client_id.in_(client_ids), Break.weekday == weekday).order_by(Break.starts)
+    ):
+        breaks.setdefault(b.client_id, []).append(b)
+    return {
+        client_id: _plan(day, exceptions.get(client_id), work_days.get(client_id), breaks.get(client_id, []))
+        for client_id in client_ids
+    }
+
+
+def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break]) -> DayPlan:
     if exception is not None and exception.day_off:
         return DayPlan(day, note=exception.note)
-    work_day = db.scalar(select(WorkDay).where(WorkDay.client_id == client_id, WorkDay.weekday == weekday))
     if exception is not None:
         starts, ends, note = exception.starts, exception.ends, exception.note
     elif work_day is not None:
         starts, ends, note = work_day.starts, work_day.ends, ""
     else:
         return DayPlan(day)
-    breaks = [
+    kept = [
         BreakTime(b.starts, b.ends, b.name)
-        for b in db.scalars(
-            select(Break)
-            .where(Break.client_id == client_id, Break.weekday == weekday)
-            .order_by(Break.starts)
-        )
+        for b in breaks
         # Other hours on this date: keep only the breaks that fit in them.
         if starts <= b.starts and b.ends <= ends
     ]
-    return DayPlan(day, starts, ends, breaks, note)
+    return DayPlan(day, starts, ends, kept, note)
 
 
 def events(plan: DayPlan) -> list[Event]:
