@@ -15,7 +15,6 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time as wall_time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,13 +29,41 @@ from selko.worker import send_due, sender_for  # noqa: E402
 
 
 def serve(latency: float, ready):
+    """The push service: its own process, asyncio, so it is never the bottleneck.
+    It checks each request's VAPID header (tests/fake_push.py's check, cached
+    per distinct header) and counts what it accepted."""
+    import asyncio
+
+    from aiohttp import web
+
     from tests.fake_push import FakePushService
 
-    service = FakePushService(delay=latency, decrypt=False).start()
-    ready.send((service.url, service.subscribe("key")))
-    ready.recv()  # until told to stop
-    ready.send(len(service.deliveries))
-    service.stop()
+    checker = FakePushService(decrypt=False)
+    accepted = 0
+
+    async def push(request):
+        nonlocal accepted
+        await request.read()
+        if not checker._vapid_ok(request.headers.get("Authorization", "")):
+            return web.Response(status=401)
+        await asyncio.sleep(latency)
+        accepted += 1
+        return web.Response(status=201)
+
+    async def main():
+        app = web.Application()
+        app.router.add_post("/{name}", push)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        checker.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        ready.send((checker.url, checker.subscribe("key")))
+        await asyncio.get_running_loop().run_in_executor(None, ready.recv)  # until told to stop
+        ready.send(accepted)
+        await runner.cleanup()
+
+    asyncio.run(main())
 
 
 def main():
@@ -101,12 +128,12 @@ def main():
         sender = sender_for(app)
         sent = 0
         send_started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=app.config["PUSH_CONNECTIONS"]) as pool:
-            while True:
-                outcome = send_due(session, sender, pool)
-                if not outcome.claimed:
-                    break
-                sent += outcome.sent
+        while True:
+            outcome = send_due(session, sender)
+            if not outcome.claimed:
+                break
+            sent += outcome.sent
+        sender.close()
         finished = time.perf_counter()
         accepted = session.scalar(select(func.count()).select_from(Reminder).where(Reminder.status == "sent"))
 

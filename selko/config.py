@@ -56,7 +56,7 @@ def from_environment(instance_path: Path) -> dict:
         # Web Push: the VAPID private key (PEM); made into instance/ when not given.
         "VAPID_PRIVATE_KEY": os.environ.get("SELKO_VAPID_PRIVATE_KEY") or None,
         "PUSH_SUBJECT": os.environ.get("SELKO_PUSH_SUBJECT", "mailto:selko@localhost"),
-        "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 64),
+        "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 128),
         # Tests run a fake push service on 127.0.0.1; real ones are https on the internet.
         "PUSH_ALLOW_LOCAL": False,
         # How many reverse proxies in front of Selko set X-Forwarded-For/-Proto.

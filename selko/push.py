@@ -1,19 +1,18 @@
-"""Web Push behind one call: send(subscription, message).
+"""Web Push behind one call: send(subscription, message), or send_many.
 
 pywebpush encrypts each message (RFC 8291); the sending path is ours, so it
-can be fast: one HTTP session with open connections shared by all threads,
-and the VAPID header signed once per push service and reused until it is
-about to expire.
+can be fast: asyncio with connections kept open, and the VAPID header signed
+once per push service and reused until it is about to expire.
 """
+import asyncio
 import ipaddress
 import json
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import urllib3
+import aiohttp
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02, b64urlencode
 from pywebpush import WebPusher
@@ -54,46 +53,71 @@ class Answer:
 
 
 class Sender:
-    def __init__(self, vapid: Vapid02, subject: str, *, connections: int = 64, timeout: float = 10.0):
+    """Sends many pushes at once on one event loop, keeping connections open
+    between batches. One Sender per worker thread."""
+
+    def __init__(self, vapid: Vapid02, subject: str, *, connections: int = 128, timeout: float = 10.0):
         self.vapid = vapid
         self.subject = subject
+        self.connections = connections
         self.timeout = timeout
-        # urllib3 directly: requests' per-call overhead was the bottleneck here.
-        self.http = urllib3.PoolManager(num_pools=16, maxsize=connections, block=False, retries=False)
+        self._runner = asyncio.Runner()
+        self._http: aiohttp.ClientSession | None = None
         self._headers: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
 
     def authorization(self, endpoint: str) -> str:
         parts = urlsplit(endpoint)
         audience = f"{parts.scheme}://{parts.netloc}"
         now = time.time()
-        with self._lock:
-            cached = self._headers.get(audience)
-            if cached is None or cached[1] - now < 3600:
-                expires = int(now) + VAPID_LIFETIME
-                header = self.vapid.sign({"aud": audience, "sub": self.subject, "exp": expires})["Authorization"]
-                cached = self._headers[audience] = (header, expires)
+        cached = self._headers.get(audience)
+        if cached is None or cached[1] - now < 3600:
+            expires = int(now) + VAPID_LIFETIME
+            header = self.vapid.sign({"aud": audience, "sub": self.subject, "exp": expires})["Authorization"]
+            cached = self._headers[audience] = (header, expires)
         return cached[0]
 
     def send(self, subscription: Subscription, message: dict, *, ttl: int, urgency: str = "normal") -> Answer:
-        body = WebPusher(
-            {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
-        ).encode(json.dumps(message).encode(), "aes128gcm")["body"]
-        headers = {
-            "Authorization": self.authorization(subscription.endpoint),
-            "TTL": str(ttl),
-            "Urgency": urgency,
-            "Content-Encoding": "aes128gcm",
-            "Content-Type": "application/octet-stream",
-        }
-        try:
-            response = self.http.request(
-                "POST", subscription.endpoint, body=body, headers=headers, timeout=self.timeout, preload_content=True
+        return self.send_many([(subscription, message, ttl, urgency)])[0]
+
+    def send_many(self, jobs: list[tuple[Subscription, dict, int, str]]) -> list[Answer]:
+        """Send (subscription, message, ttl, urgency) jobs; answers in the same order."""
+        return self._runner.run(self._send_all(jobs))
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._runner.run(self._http.close())
+        self._runner.close()
+
+    async def _send_all(self, jobs) -> list[Answer]:
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.connections, limit_per_host=self.connections),
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
             )
-        except urllib3.exceptions.HTTPError:
-            return Answer(0)
-        retry_after = response.headers.get("Retry-After", "")
-        return Answer(response.status, int(retry_after) if retry_after.isdigit() else None)
+        gate = asyncio.Semaphore(self.connections)
+        return await asyncio.gather(*(self._send_one(gate, *job) for job in jobs))
+
+    async def _send_one(self, gate, subscription: Subscription, message: dict, ttl: int, urgency: str) -> Answer:
+        async with gate:
+            # Encrypt only when a connection is free, so the CPU work overlaps
+            # with the other pushes' waiting.
+            body = WebPusher(
+                {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+            ).encode(json.dumps(message).encode(), "aes128gcm")["body"]
+            headers = {
+                "Authorization": self.authorization(subscription.endpoint),
+                "TTL": str(ttl),
+                "Urgency": urgency,
+                "Content-Encoding": "aes128gcm",
+                "Content-Type": "application/octet-stream",
+            }
+            try:
+                async with self._http.post(subscription.endpoint, data=body, headers=headers) as response:
+                    await response.read()
+                    retry_after = response.headers.get("Retry-After", "")
+                    return Answer(response.status, int(retry_after) if retry_after.isdigit() else None)
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                return Answer(0)
 
 
 def check_endpoint(url: str, allow_local: bool) -> bool:

@@ -5,9 +5,10 @@ transaction (on PostgreSQL with FOR UPDATE SKIP LOCKED, so two workers never
 take the same row; SQLite runs one worker at a time), sends them in
 parallel, and writes the outcomes back in one batch.
 """
+import functools
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import timedelta
 
 import click
@@ -21,7 +22,7 @@ from selko import break_reminder, clock, db
 from selko.models import ClientProfile, PushSubscription, Reminder, User
 from selko.push import Answer, Sender, Subscription
 
-BATCH = 1000
+BATCH = 5000
 MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=5)
 URGENCY = {"break_end": "high", "work_start": "high", "test": "high"}
@@ -41,15 +42,16 @@ class Outcome:
         return self.sent + self.dropped + self.retried + self.failed + self.skipped
 
 
-def claim(db_session, now, limit: int = BATCH) -> list[Reminder]:
+def claim(db_session, now, limit: int = BATCH) -> list:
+    """Take due reminders for this worker, in one statement."""
     # A worker that died mid-send leaves rows "sending": give them back.
     db_session.execute(
         update(Reminder)
         .where(Reminder.status == "sending", Reminder.claimed_at < now - STALE_CLAIM)
         .values(status="planned")
     )
-    query = (
-        select(Reminder)
+    due = (
+        select(Reminder.id)
         .where(
             Reminder.status == "planned",
             Reminder.due_at <= now,
@@ -59,18 +61,26 @@ def claim(db_session, now, limit: int = BATCH) -> list[Reminder]:
         .limit(limit)
     )
     if db_session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = db_session.scalars(query).all()
-    for row in rows:
-        row.status = "sending"
-        row.claimed_at = now
-        row.attempts += 1
+        due = due.with_for_update(skip_locked=True)
+    rows = db_session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(due.scalar_subquery()))
+        .values(status="sending", claimed_at=now, attempts=Reminder.attempts + 1)
+        .returning(Reminder.id, Reminder.client_id, Reminder.day, Reminder.kind, Reminder.due_at, Reminder.text, Reminder.attempts)
+    ).all()
     db_session.commit()
-    return list(rows)
+    return rows
 
 
-def message(reminder: Reminder, language: str) -> dict:
+def message(reminder, language: str) -> dict:
     """What the phone shows, in the client's language and plain words."""
+    return {**_words(reminder.kind, reminder.text, language), "url": "/", "reminder": reminder.id, "kind": reminder.kind}
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(kind: str, text: str, language: str) -> dict:
+    # Thousands of clients get the same break alarm: translate it once.
+    reminder = SimpleNamespace(kind=kind, text=text)
     with force_locale(language):
         name = reminder.text or _("Break")
         texts = {
@@ -81,11 +91,11 @@ def message(reminder: Reminder, language: str) -> dict:
             "coach": (_("Message from your coach"), reminder.text),
             "test": (_("Test alarm"), _("Did you hear it? Open Selko and tell.")),
         }
-        title, body = texts[reminder.kind]
-    return {"title": title, "body": body, "url": "/", "reminder": reminder.id, "kind": reminder.kind}
+        title, body = texts[kind]
+    return {"title": title, "body": body}
 
 
-def _wanted(reminder: Reminder, profile: ClientProfile | None) -> bool:
+def _wanted(reminder, profile: ClientProfile | None) -> bool:
     """The client chose which alarms ring, and may silence them for today."""
     if profile is None or reminder.kind not in break_reminder.SCHEDULE_KINDS:
         return True
@@ -94,20 +104,32 @@ def _wanted(reminder: Reminder, profile: ClientProfile | None) -> bool:
     return getattr(profile, f"alarm_{reminder.kind}")
 
 
-def send_due(db_session, sender: Sender, pool: ThreadPoolExecutor, limit: int = BATCH) -> Outcome:
+def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
     now = clock.now()
     reminders = claim(db_session, now, limit)
     outcome = Outcome()
     if not reminders:
         return outcome
     client_ids = {r.client_id for r in reminders}
-    subscriptions: dict[int, list[PushSubscription]] = {}
-    for sub in db_session.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(client_ids))):
+    # Plain rows, not ORM objects: a batch can hold thousands of clients.
+    subscriptions: dict[int, list] = {}
+    for sub in db_session.execute(
+        select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
+        .where(PushSubscription.user_id.in_(client_ids))
+    ):
         subscriptions.setdefault(sub.user_id, []).append(sub)
-    people = {u.id: u for u in db_session.scalars(select(User).where(User.id.in_(client_ids)))}
-    profiles = {p.user_id: p for p in db_session.scalars(select(ClientProfile).where(ClientProfile.user_id.in_(client_ids)))}
+    languages = dict(db_session.execute(select(User.id, User.language).where(User.id.in_(client_ids))).all())
+    profiles = {
+        p.user_id: p
+        for p in db_session.execute(
+            select(
+                ClientProfile.user_id, ClientProfile.alarm_work_start, ClientProfile.alarm_break_start,
+                ClientProfile.alarm_break_end, ClientProfile.alarm_work_end, ClientProfile.alarms_silenced_on,
+            ).where(ClientProfile.user_id.in_(client_ids))
+        )
+    }
 
-    futures = {}
+    jobs: list[tuple[int, int, tuple]] = []  # reminder id, subscription id, job
     finished: dict[int, tuple[str, str]] = {}
     for reminder in reminders:
         if break_reminder.too_late(reminder, now):
@@ -120,20 +142,21 @@ def send_due(db_session, sender: Sender, pool: ThreadPoolExecutor, limit: int = 
         if not subs:
             finished[reminder.id] = ("failed", "no phone can ring")
             continue
-        body = message(reminder, people[reminder.client_id].language)
+        body = message(reminder, languages[reminder.client_id])
         ttl = break_reminder.time_to_live(reminder, now)
         urgency = URGENCY.get(reminder.kind, "normal")
-        futures[reminder.id] = [
-            (sub.id, pool.submit(sender.send, Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl=ttl, urgency=urgency))
-            for sub in subs
-        ]
+        jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]
+
+    answers_by_reminder: dict[int, list[tuple[int, Answer]]] = {}
+    for (reminder_id, sub_id, _job), answer in zip(jobs, sender.send_many([job for _r, _s, job in jobs])):
+        answers_by_reminder.setdefault(reminder_id, []).append((sub_id, answer))
 
     accepted_subs: list[int] = []
     retries: dict[int, int] = {}
     for reminder in reminders:
         if reminder.id in finished:
             continue
-        answers: list[tuple[int, Answer]] = [(sub_id, f.result()) for sub_id, f in futures[reminder.id]]
+        answers = answers_by_reminder[reminder.id]
         ok = [s for s, a in answers if 200 <= a.status < 300]
         accepted_subs += ok
         outcome.gone += [s for s, a in answers if a.status in (404, 410)]
@@ -147,14 +170,15 @@ def send_due(db_session, sender: Sender, pool: ThreadPoolExecutor, limit: int = 
             finished[reminder.id] = ("failed", ",".join(str(a.status) for _s, a in answers))
 
     # Outcomes in a few statements, whatever the batch size.
+    bulk = {"synchronize_session": False}
     if finished:
         db_session.execute(
-            update(Reminder),
+            update(Reminder).execution_options(**bulk),
             [{"id": rid, "status": status, "outcome": text, "finished_at": now} for rid, (status, text) in finished.items()],
         )
     if retries:
         db_session.execute(
-            update(Reminder),
+            update(Reminder).execution_options(**bulk),
             [{"id": rid, "status": "planned", "retry_at": now + timedelta(seconds=wait)} for rid, wait in retries.items()],
         )
     if accepted_subs:
@@ -179,18 +203,19 @@ def sender_for(app: Flask) -> Sender:
 @with_appcontext
 def worker_command(once: bool):
     """Plan alarms and send them when they are due."""
-    app = current_app._get_current_object()
-    sender = sender_for(app)
+    sender = sender_for(current_app)
     planned_at = 0.0
-    with ThreadPoolExecutor(max_workers=app.config["PUSH_CONNECTIONS"]) as pool:
+    try:
         while True:
             if time.monotonic() - planned_at > 600:
                 break_reminder.plan_today_for_everyone(db.session())
                 planned_at = time.monotonic()
-            outcome = send_due(db.session(), sender, pool)
+            outcome = send_due(db.session(), sender)
             if outcome.claimed:
                 click.echo(f"sent {outcome.sent}, dropped {outcome.dropped}, retry {outcome.retried}, failed {outcome.failed}")
             if once:
                 return
             if outcome.claimed < BATCH:
                 time.sleep(2)
+    finally:
+        sender.close()

@@ -1,7 +1,6 @@
 """Break reminders: planning from the schedule (also across DST), and sending
 through a real Web Push path to a fake push service that decrypts every message."""
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -26,14 +25,10 @@ def push_service():
 
 
 @pytest.fixture
-def pool():
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        yield pool
-
-
-@pytest.fixture
 def sender(app):
-    return sender_for(app)
+    sender = sender_for(app)
+    yield sender
+    sender.close()
 
 
 def planned(session, client) -> list[tuple[str, datetime]]:
@@ -111,13 +106,13 @@ def ringing_phone(make, web, sign_in, app, push_service, session):
     return client
 
 
-def test_a_break_alarm_reaches_the_phone_in_plain_words(ringing_phone, session, now, sender, pool, push_service):
+def test_a_break_alarm_reaches_the_phone_in_plain_words(ringing_phone, session, now, sender, push_service):
     now.set(datetime(2026, 11, 23, 9, 59, tzinfo=HELSINKI))
     break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
     session.commit()
-    assert send_due(session, sender, pool).claimed == 0, "nothing is due before 10.00"
+    assert send_due(session, sender).claimed == 0, "nothing is due before 10.00"
     now.set(datetime(2026, 11, 23, 10, 0, 30, tzinfo=HELSINKI))
-    outcome = send_due(session, sender, pool)
+    outcome = send_due(session, sender)
     assert outcome.sent == 1
     assert push_service.problems == []
     [delivery] = push_service.deliveries
@@ -126,51 +121,51 @@ def test_a_break_alarm_reaches_the_phone_in_plain_words(ringing_phone, session, 
     assert delivery.urgency == "normal"
     assert 0 < delivery.ttl <= 300, "a break alarm later than 5 minutes means nothing"
     now.set(datetime(2026, 11, 23, 10, 15, tzinfo=HELSINKI))
-    send_due(session, sender, pool)
+    send_due(session, sender)
     assert push_service.deliveries[-1].urgency == "high", "the break ends: back to work"
-    assert send_due(session, sender, pool).claimed == 0, "each alarm is sent once"
+    assert send_due(session, sender).claimed == 0, "each alarm is sent once"
     session.expire_all()
     assert session.scalar(select(PushSubscription)).last_accepted_at is not None
 
 
-def test_a_late_alarm_is_dropped(ringing_phone, session, now, sender, pool, push_service):
+def test_a_late_alarm_is_dropped(ringing_phone, session, now, sender, push_service):
     now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
     break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
     session.commit()
     now.set(datetime(2026, 11, 23, 10, 14, tzinfo=HELSINKI))  # the worker was down since 9.00
-    outcome = send_due(session, sender, pool)
+    outcome = send_due(session, sender)
     assert (outcome.dropped, outcome.sent) == (1, 0), "the 10.00 alarm is 14 minutes late; 10.15 is not due"
     assert push_service.deliveries == []
 
 
-def test_a_subscription_the_push_service_forgot_is_removed(ringing_phone, session, now, sender, pool, push_service):
+def test_a_subscription_the_push_service_forgot_is_removed(ringing_phone, session, now, sender, push_service):
     push_service.answer("phone", 410)
     session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
     session.commit()
-    assert send_due(session, sender, pool).failed == 1
+    assert send_due(session, sender).failed == 1
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(PushSubscription)) == 0
 
 
-def test_a_busy_push_service_is_asked_again_after_retry_after(ringing_phone, session, now, sender, pool, push_service):
+def test_a_busy_push_service_is_asked_again_after_retry_after(ringing_phone, session, now, sender, push_service):
     push_service.answer("phone", 429, **{"Retry-After": "30"})
     session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
     session.commit()
-    assert send_due(session, sender, pool).retried == 1
-    assert send_due(session, sender, pool).claimed == 0, "not before Retry-After"
+    assert send_due(session, sender).retried == 1
+    assert send_due(session, sender).claimed == 0, "not before Retry-After"
     push_service.answers.clear()
     now.set(now.value + timedelta(seconds=30))
-    assert send_due(session, sender, pool).sent == 1
+    assert send_due(session, sender).sent == 1
     assert push_service.deliveries[0].message["body"] == "Call me"
 
 
-def test_a_failing_push_service_is_retried_with_backoff_then_given_up(ringing_phone, session, now, sender, pool, push_service):
+def test_a_failing_push_service_is_retried_with_backoff_then_given_up(ringing_phone, session, now, sender, push_service):
     push_service.answer("phone", 503)
     session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
     session.commit()
     waits = []
     for _attempt in range(5):
-        outcome = send_due(session, sender, pool)
+        outcome = send_due(session, sender)
         session.expire_all()
         reminder = session.scalar(select(Reminder))
         if outcome.failed:
@@ -181,18 +176,18 @@ def test_a_failing_push_service_is_retried_with_backoff_then_given_up(ringing_ph
     assert reminder.status == "failed"
 
 
-def test_the_clients_choices_and_quiet_day_are_kept(ringing_phone, web, session, now, sender, pool, push_service):
+def test_the_clients_choices_and_quiet_day_are_kept(ringing_phone, web, session, now, sender, push_service):
     now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
     break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
     session.commit()
     web.post("/alarms", {"break_start": "1"})  # only break starts
     now.set(datetime(2026, 11, 23, 10, 0, 30, tzinfo=HELSINKI))
-    assert send_due(session, sender, pool).sent == 1
+    assert send_due(session, sender).sent == 1
     now.set(datetime(2026, 11, 23, 10, 15, 30, tzinfo=HELSINKI))
-    assert send_due(session, sender, pool).skipped == 1, "break ends: turned off"
+    assert send_due(session, sender).skipped == 1, "break ends: turned off"
     web.post("/alarms/silence", {"day": "2026-11-23"})
     now.set(datetime(2026, 11, 23, 12, 0, tzinfo=HELSINKI))
-    assert send_due(session, sender, pool).skipped == 1
+    assert send_due(session, sender).skipped == 1
     assert len(push_service.deliveries) == 1
 
 
@@ -233,12 +228,12 @@ def test_two_workers_send_each_reminder_exactly_once(app, make, session, now, pu
     ])
     session.commit()
     push_service.decrypt = False
-    sender = sender_for(app)
-
     def work():
-        with Session(app.extensions["selko.engine"]) as own, ThreadPoolExecutor(max_workers=16) as pool:
-            while send_due(own, sender, pool, limit=100).claimed:
+        sender = sender_for(app)  # one per worker, as in production
+        with Session(app.extensions["selko.engine"]) as own:
+            while send_due(own, sender, limit=100).claimed:
                 pass
+        sender.close()
 
     workers = [threading.Thread(target=work) for _ in range(2)]
     for w in workers:
@@ -256,7 +251,7 @@ def _device(make, session, client) -> int:
     return session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client.id))
 
 
-def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_phone, make, session, client_factory, sign_in, now, sender, pool, push_service):
+def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_phone, make, session, client_factory, sign_in, now, sender, push_service):
     coach = session.get(User, ringing_phone.client_profile.coach_id)
     coach.language = "en"
     session.commit()
@@ -265,7 +260,7 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
     assert "Alarms can ring." in page
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "Remember your break."}).status_code == 303
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"own": "x" * 301}).status_code == 400
-    assert send_due(session, sender, pool).sent == 1
+    assert send_due(session, sender).sent == 1
     assert push_service.deliveries[0].message == {
         "title": "Message from your coach", "body": "Remember your break.", "url": "/",
         "reminder": push_service.deliveries[0].message["reminder"], "kind": "coach",
