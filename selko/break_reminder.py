@@ -17,7 +17,9 @@ from selko.models import Organisation, Reminder, Role, User
 SCHEDULE_KINDS = ("work_start", "break_start", "break_end", "work_end")
 # An alarm later than this helps nobody: a break that started 20 minutes ago
 # needs no alarm. Coach messages keep longer.
-LATE_AFTER = {"work_start": 10, "break_start": 5, "break_end": 5, "work_end": 10, "coach": 120, "test": 5}
+LATE_AFTER = {"work_start": 10, "break_start": 5, "break_end": 5, "work_end": 10, "coach": 120, "test": 5, "absent": 120, "help": 60}
+# Alerts about a client that ring on the coach's phone, not the client's.
+COACH_ALERTS = ("absent", "help")
 
 
 def wall_clock(day: date, at, zone: str) -> datetime:
@@ -89,6 +91,17 @@ def coach_message(db: Session, client: User, text: str) -> Reminder:
     now = clock.now()
     reminder = Reminder(
         client_id=client.id, day=schedule.local_now(client.organisation).date(), kind="coach", due_at=now, text=text[:300]
+    )
+    db.add(reminder)
+    return reminder
+
+
+def alert_coach(db: Session, client: User, kind: str, words: str) -> Reminder:
+    """The client is absent or asks for help: the coach's phone rings at once.
+    Written in the same transaction as the absence, so it is never lost."""
+    reminder = Reminder(
+        client_id=client.id, day=schedule.local_now(client.organisation).date(), kind=kind,
+        due_at=clock.now(), text=words[:300],
     )
     db.add(reminder)
     return reminder

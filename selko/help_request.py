@@ -16,6 +16,7 @@ def ask(db: Session, client_id: int, task: TaskToday | None = None) -> HelpReque
         step_position=step.position if step else None,
     )
     db.add(request)
+    db.flush()
     return request
 
 

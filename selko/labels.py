@@ -1,5 +1,6 @@
 """The words for Selko's domain values, in every language (shown to clients and coaches)."""
 from flask import Flask
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,6 +37,23 @@ FACE_LABELS = {1: _l("Bad"), 2: _l("So-so"), 3: _l("Good")}
 
 def reason_label(reason: AbsenceReason) -> str:
     return str(REASONS[reason])
+
+
+def absence_words(record, language: str) -> str:
+    """The absence as the coach reads it in an alert."""
+    with force_locale(language):
+        words = reason_label(record.absence_reason)
+        return f"{words}: {record.absence_note}" if record.absence_note else words
+
+
+def help_words(request, language: str) -> str:
+    """Where the client was when they asked for help, for the coach's alert."""
+    with force_locale(language):
+        if request.task is not None and request.step_position:
+            return _("Stuck on step %(num)s of %(task)s.", num=request.step_position, task=request.task.title)
+        if request.task is not None:
+            return _("In the task %(task)s.", task=request.task.title)
+        return _("Call or visit soon.")
 
 
 def event_text(event: Event) -> str:

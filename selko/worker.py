@@ -25,7 +25,7 @@ from selko.push import Answer, Sender, Subscription
 BATCH = 5000
 MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=5)
-URGENCY = {"break_end": "high", "work_start": "high", "test": "high"}
+URGENCY = {"break_end": "high", "work_start": "high", "test": "high", "absent": "high", "help": "high"}
 
 
 @dataclass
@@ -72,13 +72,14 @@ def claim(db_session, now, limit: int = BATCH) -> list:
     return rows
 
 
-def message(reminder, language: str) -> dict:
-    """What the phone shows, in the client's language and plain words."""
-    return {**_words(reminder.kind, reminder.text, language), "url": "/", "reminder": reminder.id, "kind": reminder.kind}
+def message(reminder, language: str, client_name: str = "") -> dict:
+    """What the phone shows, in its owner's language and plain words."""
+    url = "/coach/" if reminder.kind in break_reminder.COACH_ALERTS else "/"
+    return {**_words(reminder.kind, reminder.text, language, client_name), "url": url, "reminder": reminder.id, "kind": reminder.kind}
 
 
 @functools.lru_cache(maxsize=1024)
-def _words(kind: str, text: str, language: str) -> dict:
+def _words(kind: str, text: str, language: str, client_name: str) -> dict:
     # Thousands of clients get the same break alarm: translate it once.
     reminder = SimpleNamespace(kind=kind, text=text)
     with force_locale(language):
@@ -90,6 +91,8 @@ def _words(kind: str, text: str, language: str) -> dict:
             "work_end": (_("Work ends"), _("You can go home now.")),
             "coach": (_("Message from your coach"), reminder.text),
             "test": (_("Test alarm"), _("Did you hear it? Open Selko and tell.")),
+            "absent": (_("%(name)s is not coming today", name=client_name), reminder.text),
+            "help": (_("%(name)s asks for help", name=client_name), reminder.text),
         }
         title, body = texts[kind]
     return {"title": title, "body": body}
@@ -112,22 +115,33 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         return outcome
     client_ids = {r.client_id for r in reminders}
     # Plain rows, not ORM objects: a batch can hold thousands of clients.
-    subscriptions: dict[int, list] = {}
-    for sub in db_session.execute(
-        select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
-        .where(PushSubscription.user_id.in_(client_ids))
-    ):
-        subscriptions.setdefault(sub.user_id, []).append(sub)
-    languages = dict(db_session.execute(select(User.id, User.language).where(User.id.in_(client_ids))).all())
     profiles = {
         p.user_id: p
         for p in db_session.execute(
             select(
-                ClientProfile.user_id, ClientProfile.alarm_work_start, ClientProfile.alarm_break_start,
-                ClientProfile.alarm_break_end, ClientProfile.alarm_work_end, ClientProfile.alarms_silenced_on,
+                ClientProfile.user_id, ClientProfile.coach_id, ClientProfile.alarm_work_start,
+                ClientProfile.alarm_break_start, ClientProfile.alarm_break_end, ClientProfile.alarm_work_end,
+                ClientProfile.alarms_silenced_on,
             ).where(ClientProfile.user_id.in_(client_ids))
         )
     }
+
+    def recipient(reminder) -> int | None:
+        if reminder.kind in break_reminder.COACH_ALERTS:
+            profile = profiles.get(reminder.client_id)
+            return profile.coach_id if profile else None
+        return reminder.client_id
+
+    people = {recipient(r) for r in reminders} | client_ids
+    subscriptions: dict[int, list] = {}
+    for sub in db_session.execute(
+        select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
+        .where(PushSubscription.user_id.in_(people))
+    ):
+        subscriptions.setdefault(sub.user_id, []).append(sub)
+    names, languages = {}, {}
+    for person in db_session.execute(select(User.id, User.name, User.language).where(User.id.in_(people))):
+        names[person.id], languages[person.id] = person.name, person.language
 
     jobs: list[tuple[int, int, tuple]] = []  # reminder id, subscription id, job
     finished: dict[int, tuple[str, str]] = {}
@@ -138,11 +152,12 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         if not _wanted(reminder, profiles.get(reminder.client_id)):
             finished[reminder.id] = ("skipped", "turned off by the client")
             continue
-        subs = subscriptions.get(reminder.client_id, [])
+        to = recipient(reminder)
+        subs = subscriptions.get(to, [])
         if not subs:
             finished[reminder.id] = ("failed", "no phone can ring")
             continue
-        body = message(reminder, languages[reminder.client_id])
+        body = message(reminder, languages[to], names.get(reminder.client_id, ""))
         ttl = break_reminder.time_to_live(reminder, now)
         urgency = URGENCY.get(reminder.kind, "normal")
         jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]

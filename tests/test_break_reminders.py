@@ -275,3 +275,26 @@ def test_the_board_flags_a_client_whose_phone_cannot_ring(make, client_factory, 
     session.commit()
     make.client(coach=coach, name="Silent")
     assert "Alarms cannot ring on the phone." in sign_in(client_factory(), coach).get("/coach/").get_data(as_text=True)
+
+
+def test_the_coach_gets_an_alert_when_a_client_is_absent_or_needs_help(make, app, session, client_factory, sign_in, now, sender, push_service):
+    app.config["PUSH_ALLOW_LOCAL"] = True
+    coach = make.coach(name="Sanna")
+    coach.language = "en"
+    session.merge(coach)
+    session.commit()
+    aino = make.client(coach=coach, name="Aino", language="fi")
+    desk = sign_in(client_factory(), coach)
+    phone_of_coach = push_service.subscribe("coach-phone")
+    assert desk.http.post("/alarms/subscription", json=phone_of_coach, headers={"X-CSRFToken": desk.csrf_token()}).status_code == 201
+
+    phone = sign_in(client_factory(), aino)
+    phone.post("/absent", {"day": "2026-11-23", "reason": "ill", "note": "Kuumetta"})
+    phone.post("/help")
+    assert send_due(session, sender).sent == 2
+    messages = sorted((d.message["title"], d.message["body"], d.subscription, d.urgency) for d in push_service.deliveries)
+    assert messages == [
+        ("Aino asks for help", "Call or visit soon.", "coach-phone", "high"),
+        ("Aino is not coming today", "I am ill: Kuumetta", "coach-phone", "high"),
+    ]
+    assert all(d.message["url"] == "/coach/" for d in push_service.deliveries)

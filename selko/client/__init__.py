@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 
 from sqlalchemy import delete, select
 
-from selko import attendance, clock, db, help_request, push, schedule, self_assessment, tasks
-from selko import access
+from selko import access, attendance, break_reminder, clock, db, help_request, labels, push, schedule, self_assessment, tasks
 from selko.ids import parse_id
 from selko.models import AbsenceReason, PushSubscription, Reminder, Role
 from selko.pages import after_post, page
@@ -87,7 +86,8 @@ def absent():
             error=_("Choose one picture."),
             note=request.form.get("note", ""),
         )
-    attendance.report_absence(db.session(), g.user.id, day, reason, request.form.get("note", ""))
+    record = attendance.report_absence(db.session(), g.user.id, day, reason, request.form.get("note", ""))
+    break_reminder.alert_coach(db.session(), g.user, "absent", labels.absence_words(record, g.user.client_profile.coach.language))
     db.session().commit()
     return redirect(url_for(".today"), code=303)
 
@@ -134,7 +134,8 @@ def ask_for_help():
     task_today = None
     if request.form.get("task"):
         task_today = _task_today(parse_id(request.form["task"]) or 0)
-    help_request.ask(db.session(), g.user.id, task_today)
+    asked = help_request.ask(db.session(), g.user.id, task_today)
+    break_reminder.alert_coach(db.session(), g.user, "help", labels.help_words(asked, g.user.client_profile.coach.language))
     db.session().commit()
     return after_post(url_for(".help_sent"), "client/_help_sent.html")
 
@@ -217,6 +218,7 @@ def alarms_silence():
 
 
 @bp.post("/alarms/subscription")
+@access.signed_in  # coaches subscribe too, for "absent" and "needs help" alerts
 def alarms_subscribe():
     data = request.get_json(silent=True) or {}
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
@@ -261,6 +263,7 @@ def alarms_heard():
 
 
 @bp.post("/alarms/shown")
+@access.signed_in
 def alarms_shown():
     """The service worker says it showed an alarm: the coach sees that alarms ring here."""
     subscription = _this_phones_subscription()
