@@ -298,3 +298,14 @@ def test_the_coach_gets_an_alert_when_a_client_is_absent_or_needs_help(make, app
         ("Aino is not coming today", "I am ill: Kuumetta", "coach-phone", "high"),
     ]
     assert all(d.message["url"] == "/coach/" for d in push_service.deliveries)
+
+
+def test_today_carries_the_in_page_alarms_only_where_push_cannot_ring(make, web, sign_in, app, push_service, now):
+    now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
+    app.config["PUSH_ALLOW_LOCAL"] = True
+    sign_in(web, make.client(language="en", breaks=BREAKS))
+    page = web.get("/").get_data(as_text=True)
+    assert 'id="in-page-alarms"' in page and "Kahvitauko starts now." in page
+    assert "Work starts" not in page, "8.00 has passed"
+    web.http.post("/alarms/subscription", json=push_service.subscribe("phone"), headers={"X-CSRFToken": web.csrf_token()})
+    assert 'id="in-page-alarms"' not in web.get("/").get_data(as_text=True), "push rings; the page must not ring twice"

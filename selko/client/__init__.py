@@ -1,12 +1,13 @@
 """The client's phone: today, check-in, tasks, breaks, help, how today went."""
 from datetime import date
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 
 from sqlalchemy import delete, select
 
-from selko import access, attendance, break_reminder, clock, db, help_request, labels, push, schedule, self_assessment, tasks
+from selko import access, attendance, break_reminder, clock, db, help_request, labels, push, schedule, self_assessment, tasks, worker
 from selko.ids import parse_id
 from selko.models import AbsenceReason, PushSubscription, Reminder, Role
 from selko.pages import after_post, page
@@ -46,6 +47,21 @@ def _day_context() -> dict:
     }
 
 
+def _alarms_in_page(plan, now) -> list[dict]:
+    """Where this phone cannot ring by push, the open Today page rings by
+    itself: the rest of today's alarms, as instants and words."""
+    profile = g.user.client_profile
+    if _this_phones_subscription() is not None or profile.alarms_silenced_on == plan.day:
+        return []
+    result = []
+    for event in schedule.events(plan):
+        at = break_reminder.wall_clock(plan.day, event.at, g.user.organisation.time_zone)
+        if at > now and getattr(profile, f"alarm_{event.kind}"):
+            words = worker.message(SimpleNamespace(id=0, kind=event.kind, text=event.name), g.user.language)
+            result.append({"at": int(at.timestamp() * 1000), "title": words["title"], "body": words["body"]})
+    return result
+
+
 @bp.get("/")
 @access.public
 def today():
@@ -53,7 +69,8 @@ def today():
         return redirect(url_for("auth.welcome"))
     if g.user.role != Role.client:
         return redirect(url_for("coach.board"))
-    return page("client/today.html", **_day_context())
+    context = _day_context()
+    return page("client/today.html", in_page_alarms=_alarms_in_page(context["plan"], clock.now()), **context)
 
 
 @bp.post("/arrive")

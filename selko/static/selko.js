@@ -142,6 +142,53 @@
     });
   }
 
+  // Alarms in the open page, where this phone cannot ring by push:
+  // a large banner, vibration and a sound at each of today's times.
+  function inPageAlarms() {
+    var data = document.getElementById("in-page-alarms");
+    var banner = document.querySelector("[data-alarm-banner]");
+    if (!data || !banner) return;
+    var pending = JSON.parse(data.textContent);
+    banner.querySelector("[data-alarm-dismiss]").addEventListener("click", function () { banner.hidden = true; });
+    function ring(alarm) {
+      banner.querySelector("[data-alarm-title]").textContent = alarm.title;
+      banner.querySelector("[data-alarm-body]").textContent = alarm.body;
+      banner.hidden = false;
+      banner.scrollIntoView();
+      if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
+      beep();
+    }
+    // Checked often rather than timed once: a phone asleep delays timers.
+    function check() {
+      var now = Date.now();
+      var due = pending.filter(function (alarm) { return alarm.at <= now; });
+      pending = pending.filter(function (alarm) { return alarm.at > now; });
+      // Only alarms of the last five minutes: an old one helps nobody.
+      due.filter(function (alarm) { return now - alarm.at < 300000; }).slice(-1).forEach(ring);
+    }
+    check();
+    setInterval(check, 5000);
+  }
+
+  function beep() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    try {
+      var audio = new Context();
+      [0, 0.6, 1.2].forEach(function (start) {
+        var tone = audio.createOscillator();
+        var gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.value = 0.3;
+        tone.connect(gain).connect(audio.destination);
+        tone.start(audio.currentTime + start);
+        tone.stop(audio.currentTime + start + 0.4);
+      });
+    } catch (error) {
+      // No sound allowed before a tap: the banner and vibration still show.
+    }
+  }
+
   function activate(root) {
     alarms(root);
     passkeys(root);
@@ -152,6 +199,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     activate(document);
+    inPageAlarms();
     offlineNotice();
     forgetSavedPages();
     window.addEventListener("online", offlineNotice);
