@@ -273,6 +273,8 @@ class DeviceSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The browser's notification permission as the page last saw it: default, granted or denied.
+    notification_permission: Mapped[str] = mapped_column(String(16), default="")
 
     user: Mapped[User] = relationship()
 

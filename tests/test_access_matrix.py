@@ -69,6 +69,7 @@ ROUTES = {
     ("/alarms/test", "POST"): CLIENTS,
     ("/alarms/test/heard", "POST"): CLIENTS,
     ("/alarms/shown", "POST"): SIGNED_IN,
+    ("/alarms/permission", "POST"): SIGNED_IN,
     ("/tasks/<id:assignment_id>", "GET"): CLIENT_A,
     ("/tasks/<id:assignment_id>/steps/<id:step_id>", "POST"): CLIENT_A,
     ("/coach/", "GET"): STAFF,

@@ -314,3 +314,16 @@ def test_today_carries_the_in_page_alarms_only_where_push_cannot_ring(make, web,
     assert alarms[0]["at"] == int(datetime(2026, 11, 23, 10, tzinfo=HELSINKI).timestamp() * 1000)
     web.http.post("/alarms/subscription", json=push_service.subscribe("phone"), headers={"X-CSRFToken": web.csrf_token()})
     assert 'id="in-page-alarms"' not in web.get("/").get_data(as_text=True), "push rings; the page must not ring twice"
+
+
+def test_the_coach_sees_when_notifications_are_blocked_on_a_phone(make, web, sign_in, client_factory, session):
+    coach = make.coach()
+    coach.language = "en"
+    session.merge(coach)
+    session.commit()
+    client = make.client(coach=coach)
+    phone = sign_in(web, client)
+    assert phone.post("/alarms/permission", {"permission": "denied"}).status_code == 204
+    assert phone.post("/alarms/permission", {"permission": "maybe"}).status_code == 400
+    page = sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}").get_data(as_text=True)
+    assert "Notifications are blocked on this phone." in page

@@ -279,6 +279,18 @@ def alarms_heard():
     return redirect(url_for(".alarms") + "#test", code=303)
 
 
+@bp.post("/alarms/permission")
+@access.signed_in
+def alarms_permission():
+    """The page tells what the browser allows, so the coach knows if alarms can ring."""
+    state = request.form.get("permission", "")
+    if state not in ("default", "granted", "denied"):
+        abort(400)
+    g.device.notification_permission = state
+    db.session().commit()
+    return "", 204
+
+
 @bp.post("/alarms/shown")
 @access.signed_in
 def alarms_shown():

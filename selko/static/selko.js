@@ -189,6 +189,14 @@
     }
   }
 
+  // Tell Selko when the browser's notification permission changed.
+  function reportPermission() {
+    var body = document.body;
+    if (!("Notification" in window) || !body.dataset.permissionUrl) return;
+    if (Notification.permission === body.dataset.permissionKnown) return;
+    postForm(body.dataset.permissionUrl, { permission: Notification.permission });
+  }
+
   function activate(root) {
     alarms(root);
     passkeys(root);
@@ -200,6 +208,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     activate(document);
     inPageAlarms();
+    reportPermission();
     offlineNotice();
     forgetSavedPages();
     window.addEventListener("online", offlineNotice);
