@@ -15,7 +15,8 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, time as wall_time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from datetime import time as wall_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,17 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from selko import break_reminder, clock, create_app, db  # noqa: E402
-from selko.models import Base, Break, ClientProfile, DeviceSession, Organisation, PushSubscription, Reminder, Role, User, WorkDay  # noqa: E402
+from selko.models import (  # noqa: E402
+    Break,
+    ClientProfile,
+    DeviceSession,
+    Organisation,
+    PushSubscription,
+    Reminder,
+    Role,
+    User,
+    WorkDay,
+)
 from selko.worker import send_due, sender_for  # noqa: E402
 
 

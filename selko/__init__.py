@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     htmx.init_app(app)
 
-    from selko import admin, auth, client, coach, cli, pwa
+    from selko import admin, auth, cli, client, coach, pwa
 
     app.register_blueprint(client.bp)
     # The service worker reports a shown alarm; it has no page to carry a token.

@@ -5,7 +5,15 @@ from sqlalchemy.orm import Session
 
 from selko import clock
 from selko.i18n import LANGUAGES
-from selko.models import ClientProfile, Role, StepTick, Task, TaskAssignment, TaskStep, User
+from selko.models import (
+    ClientProfile,
+    Role,
+    StepTick,
+    Task,
+    TaskAssignment,
+    TaskStep,
+    User,
+)
 
 
 def check_client(form: dict) -> dict:

@@ -6,7 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import attendance, caseload, clock, schedule, self_assessment
-from selko.models import AbsenceReason, Organisation, Role, ScheduleException, Task, TaskAssignment, User
+from selko.models import (
+    AbsenceReason,
+    Organisation,
+    Role,
+    ScheduleException,
+    Task,
+    TaskAssignment,
+    User,
+)
 
 ORGANISATION = "Selko demo"
 

@@ -11,15 +11,14 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import (
     Boolean,
-    LargeBinary,
     Date,
     DateTime,
     Enum,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
-    Text,
     Time,
     TypeDecorator,
     UniqueConstraint,

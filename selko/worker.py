@@ -8,8 +8,8 @@ parallel, and writes the outcomes back in one batch.
 import functools
 import time
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import click
 from flask import Flask, current_app

@@ -5,7 +5,6 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from babel.messages.pofile import read_po
-
 from sqlalchemy import select
 
 from selko.models import Base, User

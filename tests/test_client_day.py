@@ -4,7 +4,14 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from selko.models import AbsenceReason, Attendance, HelpRequest, SelfAssessment, StepTick, User
+from selko.models import (
+    AbsenceReason,
+    Attendance,
+    HelpRequest,
+    SelfAssessment,
+    StepTick,
+    User,
+)
 from tests.conftest import HELSINKI
 
 DAY = "2026-11-23"

@@ -5,7 +5,15 @@ from datetime import datetime, time
 import pytest
 from sqlalchemy import select
 
-from selko.models import Break, ClientProfile, ScheduleException, Task, TaskAssignment, User, WorkDay
+from selko.models import (
+    Break,
+    ClientProfile,
+    ScheduleException,
+    Task,
+    TaskAssignment,
+    User,
+    WorkDay,
+)
 from tests.conftest import HELSINKI
 
 DAY = "2026-11-23"
@@ -32,9 +40,9 @@ def text(response) -> str:
 def test_the_board_shows_each_clients_day(make, coach, desk, client_factory, sign_in, now):
     arrived = make.client(coach=coach, name="Arto Arrived")
     absent = make.client(coach=coach, name="Bea Absent")
-    late = make.client(coach=coach, name="Cai Late")
-    later = make.client(coach=coach, name="Dan Later", hours=(time(12), time(16)), breaks=())
-    off = make.client(coach=coach, name="Eve Off", works=[2])
+    make.client(coach=coach, name="Cai Late")
+    make.client(coach=coach, name="Dan Later", hours=(time(12), time(16)), breaks=())
+    make.client(coach=coach, name="Eve Off", works=[2])
     helper = make.client(coach=coach, name="Zoe Help")
     now.set(datetime(2026, 11, 23, 8, 5, tzinfo=HELSINKI))
     sign_in(client_factory(), arrived).post("/arrive", {"day": DAY})

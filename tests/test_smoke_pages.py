@@ -1,8 +1,6 @@
 """Every page a client or coach reaches renders, in every language."""
 import pytest
 
-from selko.models import User
-
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_it_renders_every_client_page(make, web, sign_in, session, language):

@@ -4,10 +4,22 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
-
 from sqlalchemy import delete, select
 
-from selko import access, attendance, break_reminder, clock, db, help_request, labels, push, schedule, self_assessment, tasks, worker
+from selko import (
+    access,
+    attendance,
+    break_reminder,
+    clock,
+    db,
+    help_request,
+    labels,
+    push,
+    schedule,
+    self_assessment,
+    tasks,
+    worker,
+)
 from selko.ids import parse_id
 from selko.models import AbsenceReason, PushSubscription, Reminder, Role
 from selko.pages import after_post, page

@@ -8,14 +8,31 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from selko import audit, break_reminder, caseload, db, help_request, schedule, signin, tasks
-from selko import access
+from selko import (
+    access,
+    audit,
+    break_reminder,
+    caseload,
+    db,
+    help_request,
+    schedule,
+    signin,
+    tasks,
+)
 from selko.access import client_for_coach, clients_of
 from selko.board import is_late
 from selko.board import rows as board_rows
 from selko.i18n import clock_time
 from selko.ids import parse_id
-from selko.models import DeviceSession, HelpRequest, Passkey, PushSubscription, ScheduleException, Task, TaskAssignment
+from selko.models import (
+    DeviceSession,
+    HelpRequest,
+    Passkey,
+    PushSubscription,
+    ScheduleException,
+    Task,
+    TaskAssignment,
+)
 from selko.pages import page
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")

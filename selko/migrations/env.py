@@ -1,7 +1,6 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-
 from selko.models import Base
 
 config = context.config
