@@ -13,11 +13,24 @@ self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
 });
 
+// The page that registered the worker was loaded before the worker ran:
+// save Today now, so the very first visit already works offline.
+function saveToday() {
+  return fetch("/", { credentials: "same-origin" })
+    .then((response) =>
+      caches.open(PAGES).then((cache) =>
+        response.ok && !response.redirected ? cache.put("/", response) : cache.delete("/")
+      )
+    )
+    .catch(() => null);
+}
+
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k !== SHELL && k !== PAGES).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
+      .then(saveToday)
   );
 });
 
