@@ -1,0 +1,335 @@
+"""Scenario 7: axe-core finds no violations on any page, in Finnish, Swedish and English.
+
+Every page a client, a signed-out visitor, a coach or an admin reaches is
+checked, in its plain state and in the states that change it (an error
+summary, an htmx swap, a finished task). On client pages, axe's AAA contrast
+rule (7:1, the product's bar) is switched on too, and two layout rules are
+measured in the browser: body text of at least 18 px and touch targets of at
+least 48 x 48 px. Coach pages get the target check as well; a link inside a
+running sentence may be smaller there, and is reported as a warning.
+
+A failure lists every problem on every page at once, with axe's rule ids
+and node targets, so it says what to fix.
+"""
+import warnings
+from collections import Counter
+from datetime import date, time, timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from selko import attendance, help_request, self_assessment, signin, tasks
+from selko.models import AbsenceReason, Role, ScheduleException
+
+LANGUAGES = ["fi", "sv", "en"]
+MONDAY = date(2026, 11, 23)
+MIN_TEXT_PX = 18
+MIN_TARGET_PX = 48
+
+axe = Axe()
+
+
+class SmallLinkInSentence(UserWarning):
+    """A coach page's link inside running text is under 48 x 48 px (allowed, reported)."""
+
+
+# One pass over the page: text smaller than 18 px, and interactive targets
+# smaller than 48 x 48 px, each marked whether it sits in a running sentence.
+MEASURE = """(minText) => {
+  const shown = (el) => {
+    if (el.closest('[hidden], .visually-hidden, [aria-hidden=true]')) return false;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  const describe = (el) => {
+    let name = el.tagName.toLowerCase();
+    if (el.id) name += '#' + el.id;
+    if (el.classList.length) name += '.' + [...el.classList].join('.');
+    const href = el.getAttribute('href');
+    if (href) name += `[href="${href}"]`;
+    const text = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
+    return `${name} "${text}"`;
+  };
+  const areas = [...document.querySelectorAll('header, main, footer')];
+  const smallText = [];
+  for (const area of areas) {
+    for (const el of [area, ...area.querySelectorAll('*')]) {
+      if (!shown(el)) continue;
+      const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (ownText && size < minText) smallText.push(`${describe(el)} is ${size}px`);
+    }
+  }
+  const targets = [];
+  for (const area of areas) {
+    for (const el of area.querySelectorAll('a[href], button, input[type=submit], summary, select')) {
+      if (el.classList.contains('skip-link') || !shown(el)) continue;
+      const box = el.getBoundingClientRect();
+      // Text around the link in the same block: the link sits in a running sentence.
+      const block = el.parentElement.closest('p, li, dd, dt, td, th, h1, h2, h3, h4, label, legend, div, section');
+      let inSentence = false;
+      if (block && el.tagName === 'A') {
+        const copy = block.cloneNode(true);
+        copy.querySelectorAll('a, button, form, select, [aria-hidden=true], .visually-hidden').forEach((n) => n.remove());
+        inSentence = /[\\p{L}\\p{N}]/u.test(copy.textContent);
+      }
+      targets.push({what: describe(el), width: box.width, height: box.height, inSentence});
+    }
+  }
+  return {smallText, targets};
+}"""
+
+
+class Audit:
+    """Collects every problem of every page, to fail once with the whole list."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.problems: list[str] = []
+        self.sentence_links: list[str] = []
+        self.pages = 0
+
+    def check(self, page, label: str, *, client_page: bool):
+        # Let htmx finish swapping and settling before anything is measured.
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+        )
+        where = f"[{self.language}] {label} ({page.url.split('localhost:')[1].split('/', 1)[1]!r})"
+        assert page.locator("html").get_attribute("lang") == self.language, f"{where}: wrong language"
+        self.pages += 1
+
+        options = {"resultTypes": ["violations"]}
+        if client_page:
+            options["rules"] = {"color-contrast-enhanced": {"enabled": True}}
+        for violation in axe.run(page, options=options).response["violations"]:
+            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+            self.problems.append(
+                f"{where}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
+            )
+
+        measured = page.evaluate(MEASURE, MIN_TEXT_PX)
+        if client_page:
+            for text in measured["smallText"]:
+                self.problems.append(f"{where}: text under {MIN_TEXT_PX}px: {text}")
+        for target in measured["targets"]:
+            if target["width"] + 0.5 >= MIN_TARGET_PX and target["height"] + 0.5 >= MIN_TARGET_PX:
+                continue
+            size = f"{target['width']:.0f}x{target['height']:.0f}px"
+            if target["inSentence"] and not client_page:
+                self.sentence_links.append(f"{where}: {size}: {target['what']}")
+            else:
+                self.problems.append(f"{where}: target under {MIN_TARGET_PX}x{MIN_TARGET_PX}px ({size}): {target['what']}")
+
+    def assert_clean(self):
+        if self.sentence_links:
+            warnings.warn(
+                SmallLinkInSentence(
+                    f"{len(self.sentence_links)} links inside running text on coach pages are under "
+                    f"{MIN_TARGET_PX}x{MIN_TARGET_PX}px (allowed there):\n  " + "\n  ".join(self.sentence_links)
+                )
+            )
+        counted = Counter(self.problems)
+        lines = [f"{problem}{f' (x{n})' if n > 1 else ''}" for problem, n in counted.items()]
+        assert not lines, f"{len(lines)} accessibility problems on {self.pages} pages:\n" + "\n".join(lines)
+
+
+def submit(page, form_selector: str):
+    with page.expect_navigation():
+        page.locator(f"{form_selector} [type=submit]").first.click()
+
+
+def choose_language(page, code: str):
+    page.goto("/language")
+    with page.expect_navigation():
+        page.locator(f"form[action='/language'] button[name=language][value={code}]").click()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_client_and_signed_out_pages_have_no_accessibility_problems(
+    language, make, session, new_context, open_link
+):
+    coach = make.coach(name="Sanna Coach", phone="040 123 4567")
+    client = make.client(
+        coach=coach,
+        name="Aino",
+        language=language,
+        breaks=((time(10), time(10, 15), "Kahvi"), (time(11, 30), time(12), "Lounas")),
+    )
+    task = make.task(organisation_id=client.organisation_id, title="Pese ikkunat", emoji="🪟")
+    assignment = make.assignment(client=client, task=task)
+    make.passkey(client)  # so "My phone and lock" lists one
+    audit = Audit(language)
+
+    page = open_link(new_context(), client)
+    audit.check(page, "Today", client_page=True)
+    page.locator("#check-in form[action='/arrive'] [type=submit]").click()
+    page.locator("#check-in form[action='/leave']").wait_for()
+    audit.check(page, "Today, at work (htmx)", client_page=True)
+
+    page.goto("/tasks")
+    audit.check(page, "My tasks", client_page=True)
+    page.goto(f"/tasks/{assignment.id}")
+    audit.check(page, "a task", client_page=True)
+    for number in range(1, len(task.steps) + 1):
+        page.locator("#steps li.step").nth(number - 1).locator("[type=submit]").click()
+        page.locator(f"#steps li.step:nth-child({number}).is-done").wait_for()
+    page.locator("#steps .done[role=status]").wait_for()
+    audit.check(page, "a task, every step done (htmx)", client_page=True)
+    page.locator("#help form[action='/help'] [type=submit]").click()
+    page.locator("#help [role=status]").wait_for()
+    audit.check(page, "a task, help asked (htmx)", client_page=True)
+
+    page.goto("/help")
+    audit.check(page, "help asked", client_page=True)
+    page.goto("/today-went")
+    audit.check(page, "How did today go?", client_page=True)
+    submit(page, "form[action='/today-went']")
+    audit.check(page, "How did today go?, nothing chosen", client_page=True)
+    for area in self_assessment.AREAS:
+        page.locator(f"input[name={area}][value='2']").check()
+    submit(page, "form[action='/today-went']")
+    assert page.url.endswith("/today-went/thanks")
+    audit.check(page, "How did today go?, thanks", client_page=True)
+
+    page.goto("/absent")
+    audit.check(page, "not coming today", client_page=True)
+    submit(page, "form[action='/absent']")
+    audit.check(page, "not coming today, no picture chosen", client_page=True)
+    page.locator("input[name=reason][value=ill]").check()
+    page.fill("textarea[name=note]", "Flunssa.")
+    submit(page, "form[action='/absent']")
+    audit.check(page, "Today, absent", client_page=True)
+
+    page.goto("/home-screen")
+    audit.check(page, "Selko on the home screen", client_page=True)
+    page.goto("/alarms")
+    audit.check(page, "alarms", client_page=True)
+    page.goto("/language")
+    audit.check(page, "language", client_page=True)
+    page.goto("/account")
+    audit.check(page, "My phone and lock", client_page=True)
+    page.goto("/passkeys/new")
+    audit.check(page, "Lock Selko", client_page=True)
+    response = page.goto("/tasks/999999")
+    assert response.status == 404
+    audit.check(page, "error page (404)", client_page=True)
+
+    # Signed out, on a phone that chose the language. The sign-in page submits
+    # itself; here form.submit() does nothing, so the page stays to be checked.
+    visitor = new_context()
+    visitor.add_init_script("HTMLFormElement.prototype.submit = function () {};")
+    stranger = visitor.new_page()
+    choose_language(stranger, language)
+    assert stranger.url.endswith("/welcome")
+    audit.check(stranger, "welcome", client_page=True)
+    stranger.goto("/language")
+    audit.check(stranger, "language, signed out", client_page=True)
+    stranger.goto(f"/signin/{make.link(client)}")
+    stranger.locator("form[data-auto-submit]").wait_for()
+    audit.check(stranger, "sign-in link", client_page=True)
+    response = stranger.goto("/signin/no-such-link")
+    assert response.status == 404
+    audit.check(stranger, "unknown link", client_page=True)
+    response = stranger.goto("/no-such-page")
+    assert response.status == 404
+    audit.check(stranger, "error page, signed out (404)", client_page=True)
+
+    audit.assert_clean()
+
+
+def arrange_a_busy_board(make, session, coach):
+    """Clients in every state the board shows, made straight in the database."""
+    task = make.task(organisation_id=coach.organisation_id, title="Pese ikkunat", emoji="🪟")
+    helped = make.client(coach=coach, name="Aino Apua")
+    helped.phone = "040 111 2222"  # a tel: link on the client page
+    assignment = make.assignment(client=helped, task=task)
+    attendance.arrive(session, helped.id, MONDAY)
+    help_request.ask(session, helped.id, tasks.one_for_day(session, helped.id, MONDAY, assignment.id))
+    self_assessment.save(session, helped.id, MONDAY, dict.fromkeys(self_assessment.AREAS, 2) | {"mind": 1}, True)
+    absent = make.client(coach=coach, name="Bertta Poissa")
+    attendance.report_absence(session, absent.id, MONDAY, AbsenceReason.doctor, "Hammaslääkäri.")
+    make.client(coach=coach, name="Cecilia Myöhässä", hours=(time(8), time(14)))
+    gone = make.client(coach=coach, name="Daniel Kotona", hours=(time(7), time(9)))
+    attendance.arrive(session, gone.id, MONDAY)
+    attendance.leave(session, gone.id, MONDAY)
+    make.client(coach=coach, name="Eero Vapaa", works=[2, 3])
+    make.client(coach=coach, name="Fanni Myöhemmin", hours=(time(12), time(16)))
+    # The client page's every section: a phone, a passkey, a date that differs, tasks.
+    signin.open_device_session(session, helped, length=timedelta(days=90), user_agent="Mozilla/5.0 (Linux; Android 14)")
+    make.passkey(helped)
+    session.add(ScheduleException(client_id=helped.id, date=MONDAY + timedelta(days=7), day_off=True, note="Loma"))
+    make.assignment(client=helped, task=make.task(organisation_id=coach.organisation_id, title="Vie roskat", emoji="🗑️"))
+    session.commit()
+    return helped, task
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, session, new_context, open_link):
+    coach = make.coach(name="Sanna Coach")
+    coach.role = Role.admin  # an admin is a coach too, and sees the organisation pages
+    session.commit()
+    client, task = arrange_a_busy_board(make, session, coach)
+    audit = Audit(language)
+
+    page = open_link(new_context(), coach)
+    choose_language(page, language)
+    page.goto("/coach/")
+    assert page.locator("#board .board-row").count() == 6
+    audit.check(page, "board", client_page=False)
+
+    page.goto("/coach/clients/new")
+    audit.check(page, "new client", client_page=False)
+    page.fill("#phone", "not a number")
+    submit(page, "form[action='/coach/clients/new']")
+    audit.check(page, "new client, errors", client_page=False)
+
+    page.goto(f"/coach/clients/{client.id}")
+    audit.check(page, "client page", client_page=False)
+    page.fill("#exc-date", "")
+    page.check("input[name=kind][value=hours]")
+    submit(page, f"form[action='/coach/clients/{client.id}/exceptions']")
+    audit.check(page, "client page, date error", client_page=False)
+
+    page.goto(f"/coach/clients/{client.id}/schedule/0")
+    audit.check(page, "schedule day", client_page=False)
+    page.fill("#starts", "late")
+    submit(page, f"form[action='/coach/clients/{client.id}/schedule/0']")
+    audit.check(page, "schedule day, error", client_page=False)
+
+    page.goto(f"/coach/clients/{client.id}")
+    submit(page, f"form[action='/coach/clients/{client.id}/connect']")
+    page.locator("[data-sign-in-link]").wait_for()
+    audit.check(page, "connect phone", client_page=False)
+
+    page.goto("/coach/tasks")
+    audit.check(page, "task library", client_page=False)
+    page.goto("/coach/tasks/new")
+    audit.check(page, "new task", client_page=False)
+    submit(page, "form[action='/coach/tasks/new']")
+    audit.check(page, "new task, errors", client_page=False)
+    page.goto(f"/coach/tasks/{task.id}")
+    audit.check(page, "a task in the library", client_page=False)
+
+    page.goto("/account")
+    audit.check(page, "passkeys and sessions", client_page=False)
+    page.goto("/passkeys/new")
+    audit.check(page, "make a passkey", client_page=False)
+
+    page.goto("/admin/")
+    audit.check(page, "organisation", client_page=False)
+    page.locator("form[action$='/link'] [type=submit]").first.click()
+    page.wait_for_url("**/admin/coaches/*/link")
+    audit.check(page, "a coach's new sign-in link", client_page=False)
+    page.goto("/admin/audit")
+    audit.check(page, "audit log", client_page=False)
+    page.goto(f"/admin/clients/{client.id}/erase")
+    audit.check(page, "erase a client", client_page=False)
+    submit(page, f"form[action='/admin/clients/{client.id}/erase']")
+    audit.check(page, "erase a client, not confirmed", client_page=False)
+    response = page.goto("/coach/clients/999999")
+    assert response.status == 404
+    audit.check(page, "error page for a coach (404)", client_page=False)
+
+    audit.assert_clean()
