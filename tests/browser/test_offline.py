@@ -5,8 +5,6 @@ network off and check both the page (Today's text and the offline notice)
 and the server's own request log: a network-first worker that silently
 reached the server would pass a text-only check.
 """
-import pytest
-
 try:
     from playwright.sync_api import Error as BrowserError
 except ImportError:  # the browser fixture skips, or fails in CI, with the reason
