@@ -145,10 +145,9 @@
   // Alarms in the open page, where this phone cannot ring by push:
   // a large banner, vibration and a sound at each of today's times.
   function inPageAlarms() {
-    var data = document.getElementById("in-page-alarms");
     var banner = document.querySelector("[data-alarm-banner]");
-    if (!data || !banner) return;
-    var pending = JSON.parse(data.textContent);
+    if (!banner) return;
+    var pending = JSON.parse(banner.dataset.alarms);
     banner.querySelector("[data-alarm-dismiss]").addEventListener("click", function () { banner.hidden = true; });
     function ring(alarm) {
       banner.querySelector("[data-alarm-title]").textContent = alarm.title;
