@@ -7,6 +7,7 @@ once per push service and reused until it is about to expire.
 import asyncio
 import ipaddress
 import json
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,14 +55,17 @@ class Answer:
 
 class Sender:
     """Sends many pushes at once on one event loop, keeping connections open
-    between batches. One Sender per worker thread."""
+    between batches. The loop runs in a thread of its own, so a caller that
+    has an event loop already (a test driving a browser) can use it too."""
 
     def __init__(self, vapid: Vapid02, subject: str, *, connections: int = 128, timeout: float = 10.0):
         self.vapid = vapid
         self.subject = subject
         self.connections = connections
         self.timeout = timeout
-        self._runner = asyncio.Runner()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="selko-push", daemon=True)
+        self._thread.start()
         self._http: aiohttp.ClientSession | None = None
         self._headers: dict[str, tuple[str, float]] = {}
 
@@ -81,12 +85,14 @@ class Sender:
 
     def send_many(self, jobs: list[tuple[Subscription, dict, int, str]]) -> list[Answer]:
         """Send (subscription, message, ttl, urgency) jobs; answers in the same order."""
-        return self._runner.run(self._send_all(jobs))
+        return asyncio.run_coroutine_threadsafe(self._send_all(jobs), self._loop).result()
 
     def close(self) -> None:
         if self._http is not None:
-            self._runner.run(self._http.close())
-        self._runner.close()
+            asyncio.run_coroutine_threadsafe(self._http.close(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
 
     async def _send_all(self, jobs) -> list[Answer]:
         if self._http is None:

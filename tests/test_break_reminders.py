@@ -1,5 +1,6 @@
 """Break reminders: planning from the schedule (also across DST), and sending
 through a real Web Push path to a fake push service that decrypts every message."""
+import asyncio
 import html
 import json
 import re
@@ -328,3 +329,16 @@ def test_the_coach_sees_when_notifications_are_blocked_on_a_phone(make, web, sig
     assert phone.post("/alarms/permission", {"permission": "maybe"}).status_code == 400
     page = sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}").get_data(as_text=True)
     assert "Notifications are blocked on this phone." in page
+
+
+def test_the_worker_sends_also_where_an_event_loop_already_runs(ringing_phone, session, now, sender, push_service):
+    """Playwright's sync API keeps a loop running in the test process; a server
+    framework might too. The sender's loop lives in its own thread."""
+    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Hello"))
+    session.commit()
+
+    async def inside_a_loop():
+        return send_due(session, sender)
+
+    assert asyncio.run(inside_a_loop()).sent == 1
+    assert push_service.deliveries[0].message["body"] == "Hello"
