@@ -82,9 +82,13 @@ def sign_in_link_command(user_id: int):
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Load the demo data (once) and print fresh sign-in links."""
+    """Load the demo data (once) and print fresh sign-in and family links."""
     coach, client = demo.load(db.session())
-    links = [("coach", sign_in_link(coach)), ("client", sign_in_link(client, created_by=coach))]
+    links = [
+        ("coach", sign_in_link(coach)),
+        ("client", sign_in_link(client, created_by=coach)),
+        ("family", f"{origin()}/s/{demo.family_link(db.session(), coach, client)}"),
+    ]
     db.session().commit()
     for role, link in links:
         click.echo(f"{role}: {link}")

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import attendance, caseload, clock, schedule, self_assessment
+from selko import attendance, caseload, clock, schedule, self_assessment, share
 from selko.models import (
     AbsenceReason,
     Organisation,
@@ -71,6 +71,13 @@ CLIENTS = [
      [(time(12), time(12, 30), "Lunch")],
      ["prices"]),
 ]
+
+
+def family_link(db: Session, coach: User, client: User) -> str:
+    """A fresh share for "Äiti" each run: only its hash is kept, so the old link cannot be printed again."""
+    for old in share.active(db, client.id):
+        share.stop(old)
+    return share.create(db, client, name="Äiti", created_by=coach)
 
 
 def load(db: Session) -> tuple[User, User]:

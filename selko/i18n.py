@@ -24,6 +24,9 @@ def language() -> str:
 
 
 def select_locale() -> str:
+    page_language = g.get("page_language")  # a page for someone else: a family member
+    if page_language in LANGUAGES:
+        return page_language
     user = g.get("user")
     if user is not None and user.language in LANGUAGES:
         return user.language

@@ -378,3 +378,25 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     outcome: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Share(Base):
+    """A family member's read-only view of the client's schedule.
+
+    The link holds a random token; only its hash is kept here."""
+
+    __tablename__ = "shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))  # who sees it: "Mum"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    show_tasks: Mapped[bool] = mapped_column(Boolean, default=False)
+    ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # A coach may share only with the client's consent, and records it.
+    client_agreed: Mapped[bool] = mapped_column(Boolean, default=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    client: Mapped[User] = relationship(foreign_keys=[client_id])

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from selko import help_request, security, signin
-from selko.models import DeviceSession, Role, ScheduleException, User
+from selko import help_request, security, share, signin
+from selko.models import DeviceSession, Role, ScheduleException, Share, User
 
 PERSONAS = ["anonymous", "client_a", "client_b", "coach_a", "coach_b", "admin_a", "admin_x"]
 OK, LOGIN, HIDDEN = "ok", "login", "404"
@@ -70,6 +70,11 @@ ROUTES = {
     ("/alarms/test/heard", "POST"): CLIENTS,
     ("/alarms/shown", "POST"): SIGNED_IN,
     ("/alarms/permission", "POST"): SIGNED_IN,
+    ("/share", "GET"): CLIENTS,
+    ("/share", "POST"): CLIENTS,
+    ("/share/<id:share_id>/stop", "POST"): CLIENT_A,
+    ("/s/<token>", "GET"): EVERYONE,
+    ("/s/<token>.ics", "GET"): EVERYONE,
     ("/tasks/<id:assignment_id>", "GET"): CLIENT_A,
     ("/tasks/<id:assignment_id>/steps/<id:step_id>", "POST"): CLIENT_A,
     ("/coach/", "GET"): STAFF,
@@ -94,6 +99,8 @@ ROUTES = {
     ("/coach/clients/<id:client_id>/passkeys/<id:passkey_id>/delete", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/phone-lost", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/reminder", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/shares", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/shares/<id:share_id>/stop", "POST"): COACH_OF_A,
     ("/admin/", "GET"): ADMINS,
     ("/admin/coaches", "POST"): ADMINS,
     ("/admin/audit", "GET"): ADMINS,
@@ -137,7 +144,9 @@ def build_world(make, session, client_factory, sign_in):
     session.add(exception)
     passkey = make.passkey(client_a)
     request = help_request.ask(session, client_a.id)
+    share_token = share.create(session, client_a, name="Mum", created_by=client_a)
     session.commit()
+    share_id = session.scalar(select(Share.id).where(Share.client_id == client_a.id))
     people = {"client_a": client_a, "client_b": client_b, "coach_a": coach_a, "coach_b": coach_b, "admin_a": admin_a, "admin_x": admin_x}
     browsers = {"anonymous": client_factory()}
     for name, person in people.items():
@@ -149,6 +158,8 @@ def build_world(make, session, client_factory, sign_in):
         "device_id": device.id, "passkey_id": passkey.id, "weekday": 0, "user_id": coach_a.id,
         "name": "htmx.min.js", "filename": "selko.css",
         "token": signin.create_link_token(session, client_a, minutes=15),
+        "share_id": share_id,
+        "share_token": share_token,
     }
     session.commit()
     return browsers, values
@@ -168,7 +179,7 @@ def outcome(response) -> str:
 def test_who_may_use_each_route(route, method, app, make, session, client_factory, sign_in, monkeypatch):
     monkeypatch.setattr(security.limiter, "enabled", False)
     browsers, values = build_world(make, session, client_factory, sign_in)
-    url = route
+    url = route.replace("/s/<token>", f"/s/{values['share_token']}")  # a family link, not a sign-in link
     for name, value in values.items():
         for converter in ("", "id:", "int:", "path:"):
             url = url.replace(f"<{converter}{name}>", str(value))

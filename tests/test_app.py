@@ -72,9 +72,13 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"]).output
     second = runner.invoke(args=["demo"]).output
-    assert re.fullmatch(r"coach: http://\S+\nclient: http://\S+\n", first), first
+    assert re.fullmatch(r"coach: http://\S+\nclient: http://\S+\nfamily: http://\S+\n", first), first
     assert first != second
-    coach_link, client_link = [line.split(": ", 1)[1].removeprefix("http://localhost") for line in second.splitlines()]
+    coach_link, client_link, family_link = [line.split(": ", 1)[1].removeprefix("http://localhost") for line in second.splitlines()]
+    family_page = client_factory().get(family_link)
+    assert family_page.status_code == 200 and "Aino" in family_page.get_data(as_text=True)
+    old_family_link = first.splitlines()[2].split(": ", 1)[1].removeprefix("http://localhost")
+    assert client_factory().get(old_family_link).status_code == 404, "each run makes a fresh family link"
     make.passkey(session.scalar(select(User).where(User.role == "coach")))
     coach = client_factory()
     coach.post(coach_link)

@@ -94,7 +94,7 @@ def test_client_pages(make, client_factory, sign_in, language):
     task = make.task(organisation_id=client.organisation_id)
     assignment = make.assignment(client=client, task=task)
     web = sign_in(client_factory(), client)
-    for url in ["/", "/tasks", f"/tasks/{assignment.id}", "/absent", "/today-went", "/today-went/thanks", "/help", "/home-screen", "/language"]:
+    for url in ["/", "/tasks", f"/tasks/{assignment.id}", "/absent", "/today-went", "/today-went/thanks", "/help", "/home-screen", "/language", "/alarms", "/share", "/account", "/passkeys/new"]:
         response = web.get(url)
         assert response.status_code == 200, url
         check(response.get_data(as_text=True), url)

@@ -17,11 +17,12 @@ from selko import (
     push,
     schedule,
     self_assessment,
+    share,
     tasks,
     worker,
 )
 from selko.ids import parse_id
-from selko.models import AbsenceReason, PushSubscription, Reminder, Role
+from selko.models import AbsenceReason, PushSubscription, Reminder, Role, Share
 from selko.pages import after_post, page
 
 bp = Blueprint("client", __name__, template_folder="templates")
@@ -312,6 +313,32 @@ def alarms_shown():
         subscription.last_shown_at = clock.now()
         db.session().commit()
     return "", 204
+
+
+@bp.route("/share", methods=["GET", "POST"])
+def shares():
+    """Who can see my work days: make a link for a person, and stop one."""
+    if request.method == "GET":
+        return page("client/share.html", shares=share.active(db.session(), g.user.id))
+    name = request.form.get("name", "").strip()
+    if not name or len(name) > 100:
+        return page(
+            "client/share.html", status=400, shares=share.active(db.session(), g.user.id),
+            error=_("Write the name of the person."), name=name,
+        )
+    token = share.create(db.session(), g.user, name=name, created_by=g.user, show_tasks=request.form.get("tasks") == "1")
+    db.session().commit()
+    return page("client/share_link.html", name=name, link=current_app.config["ORIGIN"] + url_for("family.week", token=token))
+
+
+@bp.post("/share/<id:share_id>/stop")
+def share_stop(share_id: int):
+    found = db.session().get(Share, share_id)
+    if found is None or found.client_id != g.user.id:
+        abort(404)
+    share.stop(found)
+    db.session().commit()
+    return redirect(url_for(".shares"), code=303)
 
 
 @bp.get("/home-screen")

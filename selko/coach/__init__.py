@@ -16,6 +16,7 @@ from selko import (
     db,
     help_request,
     schedule,
+    share,
     signin,
     tasks,
 )
@@ -30,6 +31,7 @@ from selko.models import (
     Passkey,
     PushSubscription,
     ScheduleException,
+    Share,
     Task,
     TaskAssignment,
 )
@@ -104,6 +106,7 @@ def _client_context(client, **extra):
             for s in db.session().scalars(select(PushSubscription).where(PushSubscription.user_id == client.id))
         },
         "ready_messages": READY_MESSAGES,
+        "shares": share.active(db.session(), client.id),
         "passkeys": db.session().scalars(select(Passkey).where(Passkey.user_id == client.id)).all(),
         "week": week,
         "assignments": assignments,
@@ -171,6 +174,44 @@ def reminder_send(client_id: int):
     break_reminder.coach_message(db.session(), client, text)
     db.session().commit()
     return redirect(url_for(".client_page", client_id=client.id, sent=1) + "#phones", code=303)
+
+
+@bp.post("/clients/<id:client_id>/shares")
+def share_add(client_id: int):
+    """A share made by the coach for the client, only with the client's consent."""
+    client = client_for_coach(client_id)
+    form = request.form
+    name = form.get("name", "").strip()
+    error = None
+    ends_on = None
+    if not name or len(name) > 100:
+        error = _("Give the name of the person who sees the schedule.")
+    elif form.get("agreed") != "1":
+        error = _("Share only when the client agrees. Tick the box when they do.")
+    elif form.get("ends_on"):
+        try:
+            ends_on = date.fromisoformat(form["ends_on"])
+        except ValueError:
+            error = _("Give the end date as a date, or leave it empty.")
+    if error:
+        return page("coach/client.html", status=400, **_client_context(client, error=error))
+    token = share.create(db.session(), client, name=name, created_by=g.user, ends_on=ends_on, show_tasks=form.get("tasks") == "1")
+    db.session().commit()
+    return page(
+        "coach/client.html",
+        **_client_context(client, new_share_link=current_app.config["ORIGIN"] + url_for("family.week", token=token), new_share_name=name),
+    )
+
+
+@bp.post("/clients/<id:client_id>/shares/<id:share_id>/stop")
+def share_stop(client_id: int, share_id: int):
+    client = client_for_coach(client_id)
+    found = db.session().get(Share, share_id)
+    if found is None or found.client_id != client.id:
+        abort(404)
+    share.stop(found)
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#shares", code=303)
 
 
 @bp.post("/clients/<id:client_id>/phone-lost")

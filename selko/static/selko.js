@@ -196,7 +196,30 @@
     postForm(body.dataset.permissionUrl, { permission: Notification.permission });
   }
 
+  // Sending a share link: the phone's own share sheet, or copy.
+  function shareLink(root) {
+    var link = root.querySelector("[data-share-url]");
+    if (!link) return;
+    var send = root.querySelector("[data-share-button]");
+    var copy = root.querySelector("[data-copy-button]");
+    if (navigator.share) {
+      send.hidden = false;
+      send.addEventListener("click", function () {
+        navigator.share({ title: send.dataset.title, url: link.href }).catch(function () {});
+      });
+    }
+    if (navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(link.href).then(function () {
+          root.querySelector("[data-copy-status]").textContent = copy.dataset.copied;
+        });
+      });
+    }
+  }
+
   function activate(root) {
+    shareLink(root);
     alarms(root);
     passkeys(root);
     readAloud(root);

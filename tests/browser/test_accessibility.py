@@ -212,6 +212,14 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     audit.check(page, "My phone and lock", client_page=True)
     page.goto("/passkeys/new")
     audit.check(page, "Lock Selko", client_page=True)
+    page.goto("/share")
+    audit.check(page, "who can see my work days", client_page=True)
+    page.fill("#share-name", "Äiti")
+    submit(page, "form[action='/share']")
+    audit.check(page, "a share link to send", client_page=True)
+    family_link = page.locator("[data-share-url]").get_attribute("href")
+    page.goto("/share")
+    audit.check(page, "who can see my work days, one person", client_page=True)
     response = page.goto("/tasks/999999")
     assert response.status == 404
     audit.check(page, "error page (404)", client_page=True)
@@ -235,6 +243,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     response = stranger.goto("/no-such-page")
     assert response.status == 404
     audit.check(stranger, "error page, signed out (404)", client_page=True)
+    stranger.goto(family_link)
+    audit.check(stranger, "the family's week", client_page=True)
 
     audit.assert_clean()
 
