@@ -107,10 +107,6 @@ def alert_coach(db: Session, client: User, kind: str, words: str) -> Reminder:
     return reminder
 
 
-def forget_unsent(db: Session, client_id: int) -> None:
-    db.execute(delete(Reminder).where(Reminder.client_id == client_id, Reminder.status == "planned"))
-
-
 def too_late(reminder: Reminder, now: datetime) -> bool:
     return now - reminder.due_at > timedelta(minutes=LATE_AFTER[reminder.kind])
 

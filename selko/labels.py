@@ -1,9 +1,12 @@
 """The words for Selko's domain values, in every language (shown to clients and coaches)."""
+import functools
+
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from selko.break_reminder import COACH_ALERTS
 from selko.i18n import clock_time
 from selko.models import AbsenceReason
 from selko.schedule import Event
@@ -65,6 +68,31 @@ def event_text(event: Event) -> str:
     if event.kind == "break_end":
         return _("%(name)s ends at %(time)s.", name=event.name or _("Break"), time=time)
     return _("Work ends at %(time)s.", time=time)
+
+
+def alarm_message(reminder, language: str, client_name: str = "") -> dict:
+    """What a phone shows for an alarm, in its owner's language and plain words."""
+    url = "/coach/" if reminder.kind in COACH_ALERTS else "/"
+    words = _alarm_words(reminder.kind, reminder.text, language, client_name)
+    return {**words, "url": url, "reminder": reminder.id, "kind": reminder.kind}
+
+
+@functools.lru_cache(maxsize=1024)
+def _alarm_words(kind: str, text: str, language: str, client_name: str) -> dict:
+    # Thousands of clients get the same break alarm: translate it once.
+    with force_locale(language):
+        texts = {
+            "work_start": (_("Work starts"), _("Your work starts now.")),
+            "break_start": (_("Break time"), _("%(name)s starts now.", name=text or _("Break"))),
+            "break_end": (_("The break ends"), _("Go back to work now.")),
+            "work_end": (_("Work ends"), _("You can go home now.")),
+            "coach": (_("Message from your coach"), text),
+            "test": (_("Test alarm"), _("Did you hear it? Open Selko and tell.")),
+            "absent": (_("%(name)s is not coming today", name=client_name), text),
+            "help": (_("%(name)s asks for help", name=client_name), text),
+        }
+        title, body = texts[kind]
+    return {"title": title, "body": body}
 
 
 def init_app(app: Flask) -> None:

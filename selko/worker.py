@@ -5,20 +5,16 @@ transaction (on PostgreSQL with FOR UPDATE SKIP LOCKED, so two workers never
 take the same row; SQLite runs one worker at a time), sends them in
 parallel, and writes the outcomes back in one batch.
 """
-import functools
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from types import SimpleNamespace
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select, update
 
-from selko import break_reminder, clock, db
+from selko import break_reminder, clock, db, labels
 from selko.models import ClientProfile, PushSubscription, Reminder, User
 from selko.push import Answer, Sender, Subscription
 
@@ -70,32 +66,6 @@ def claim(db_session, now, limit: int = BATCH) -> list:
     ).all()
     db_session.commit()
     return rows
-
-
-def message(reminder, language: str, client_name: str = "") -> dict:
-    """What the phone shows, in its owner's language and plain words."""
-    url = "/coach/" if reminder.kind in break_reminder.COACH_ALERTS else "/"
-    return {**_words(reminder.kind, reminder.text, language, client_name), "url": url, "reminder": reminder.id, "kind": reminder.kind}
-
-
-@functools.lru_cache(maxsize=1024)
-def _words(kind: str, text: str, language: str, client_name: str) -> dict:
-    # Thousands of clients get the same break alarm: translate it once.
-    reminder = SimpleNamespace(kind=kind, text=text)
-    with force_locale(language):
-        name = reminder.text or _("Break")
-        texts = {
-            "work_start": (_("Work starts"), _("Your work starts now.")),
-            "break_start": (_("Break time"), _("%(name)s starts now.", name=name)),
-            "break_end": (_("The break ends"), _("Go back to work now.")),
-            "work_end": (_("Work ends"), _("You can go home now.")),
-            "coach": (_("Message from your coach"), reminder.text),
-            "test": (_("Test alarm"), _("Did you hear it? Open Selko and tell.")),
-            "absent": (_("%(name)s is not coming today", name=client_name), reminder.text),
-            "help": (_("%(name)s asks for help", name=client_name), reminder.text),
-        }
-        title, body = texts[kind]
-    return {"title": title, "body": body}
 
 
 def _wanted(reminder, profile: ClientProfile | None) -> bool:
@@ -157,7 +127,7 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         if not subs:
             finished[reminder.id] = ("failed", "no phone can ring")
             continue
-        body = message(reminder, languages[to], names.get(reminder.client_id, ""))
+        body = labels.alarm_message(reminder, languages[to], names.get(reminder.client_id, ""))
         ttl = break_reminder.time_to_live(reminder, now)
         urgency = URGENCY.get(reminder.kind, "normal")
         jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]

@@ -19,7 +19,6 @@ from selko import (
     self_assessment,
     share,
     tasks,
-    worker,
 )
 from selko.ids import parse_id
 from selko.models import AbsenceReason, PushSubscription, Reminder, Role, Share
@@ -70,7 +69,7 @@ def _alarms_in_page(plan, now) -> list[dict]:
     for event in schedule.events(plan):
         at = break_reminder.wall_clock(plan.day, event.at, g.user.organisation.time_zone)
         if at > now and getattr(profile, f"alarm_{event.kind}"):
-            words = worker.message(SimpleNamespace(id=0, kind=event.kind, text=event.name), g.user.language)
+            words = labels.alarm_message(SimpleNamespace(id=0, kind=event.kind, text=event.name), g.user.language)
             result.append({"at": int(at.timestamp() * 1000), "title": words["title"], "body": words["body"]})
     return result
 

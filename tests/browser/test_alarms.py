@@ -2,8 +2,8 @@
 import json
 from datetime import date, datetime, timezone
 
+from selko.labels import alarm_message
 from selko.models import Reminder
-from selko.worker import message
 
 
 def test_a_pushed_alarm_is_shown_and_reported_back(app, make, new_context, open_link, live_server):
@@ -25,7 +25,7 @@ def test_a_pushed_alarm_is_shown_and_reported_back(app, make, new_context, open_
     reminder = Reminder(id=7, client_id=client.id, day=date(2026, 11, 23), kind="break_start",
                         due_at=datetime(2026, 11, 23, 8, tzinfo=timezone.utc), text="Kahvitauko")
     with app.app_context():
-        payload = message(reminder, client.language)
+        payload = alarm_message(reminder, client.language)
     mark = live_server.mark()
     cdp.send("ServiceWorker.deliverPushMessage", {
         "origin": live_server.url + "/",
