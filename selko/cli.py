@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from selko import clock, db, demo, signin
 from selko.models import Organisation, Role, User
+from selko.pages import public_url
 
 LOCALES = Path(__file__).parent.parent / "locales"
 
@@ -17,11 +18,7 @@ def sign_in_link(user: User, created_by: User | None = None) -> str:
     token = signin.create_link_token(
         db.session(), user, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=created_by
     )
-    return f"{origin()}/signin/{token}"
-
-
-def origin() -> str:
-    return current_app.config["ORIGIN"]
+    return public_url("auth.sign_in_link", token=token)
 
 
 @click.command("create-organisation")
@@ -87,7 +84,7 @@ def demo_command():
     links = [
         ("coach", sign_in_link(coach)),
         ("client", sign_in_link(client, created_by=coach)),
-        ("family", f"{origin()}/s/{demo.family_link(db.session(), coach, client)}"),
+        ("family", public_url("family.week", token=demo.family_link(db.session(), coach, client))),
     ]
     db.session().commit()
     for role, link in links:

@@ -1,5 +1,7 @@
 """Rendering a page, or only its partial when htmx asks for it."""
-from flask import redirect, render_template
+from contextlib import nullcontext
+
+from flask import current_app, has_request_context, redirect, render_template, url_for
 from flask_htmx import HTMX
 
 htmx = HTMX()
@@ -12,8 +14,14 @@ def wants_partial() -> bool:
 
 def page(template: str, partial: str | None = None, status: int = 200, **context):
     name = partial if partial and wants_partial() else template
-    response = render_template(name, **context), status, {"Vary": "HX-Request"}
-    return response
+    return render_template(name, **context), status, {"Vary": "HX-Request"}
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address to hand to someone (a link, a QR code), built on SELKO_ORIGIN,
+    never on the host a request came in by. Works from the CLI too."""
+    with nullcontext() if has_request_context() else current_app.test_request_context():
+        return current_app.config["ORIGIN"] + url_for(endpoint, **values)
 
 
 def after_post(url: str, partial: str, **context):

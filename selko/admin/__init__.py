@@ -20,6 +20,7 @@ from selko import access, audit, client_data, clock, db, signin
 from selko.access import client_for_admin
 from selko.ids import parse_id
 from selko.models import AuditEvent, Role, User
+from selko.pages import public_url
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 access.audience_of_blueprint(bp.name, access.ADMIN)
@@ -81,8 +82,7 @@ def _link_page(coach: User):
         db.session(), coach, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user
     )
     db.session().commit()
-    link = current_app.config["ORIGIN"] + url_for("auth.sign_in_link", token=token)
-    return render_template("admin/link.html", coach=coach, link=link, minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
+    return render_template("admin/link.html", coach=coach, link=public_url("auth.sign_in_link", token=token), minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
 
 
 def _audit_rows(client_id: int | None, limit: int | None):

@@ -22,7 +22,7 @@ from selko import (
 )
 from selko.ids import parse_id
 from selko.models import AbsenceReason, PushSubscription, Reminder, Role, Share
-from selko.pages import after_post, page
+from selko.pages import after_post, page, public_url
 
 bp = Blueprint("client", __name__, template_folder="templates")
 access.audience_of_blueprint(bp.name, access.CLIENT)
@@ -327,7 +327,7 @@ def shares():
         )
     token = share.create(db.session(), g.user, name=name, created_by=g.user, show_tasks=request.form.get("tasks") == "1")
     db.session().commit()
-    return page("client/share_link.html", name=name, link=current_app.config["ORIGIN"] + url_for("family.week", token=token))
+    return page("client/share_link.html", name=name, link=public_url("family.week", token=token))
 
 
 @bp.post("/share/<id:share_id>/stop")

@@ -35,7 +35,7 @@ from selko.models import (
     Task,
     TaskAssignment,
 )
-from selko.pages import page
+from selko.pages import page, public_url
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
 access.audience_of_blueprint(bp.name, access.COACH)
@@ -132,7 +132,7 @@ def connect_phone(client_id: int):
         db.session(), client, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user
     )
     db.session().commit()
-    link = sign_in_url(token)
+    link = public_url("auth.sign_in_link", token=token)
     qr = segno.make(link, error="m").svg_inline(scale=6, title=_("QR code of the sign-in link"))
     return page(
         "coach/connect.html",
@@ -173,7 +173,7 @@ def reminder_send(client_id: int):
         return page("coach/client.html", status=400, **_client_context(client, error=_("Choose a message or write one (at most 300 characters).")))
     break_reminder.coach_message(db.session(), client, text)
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id, sent=1) + "#phones", code=303)
+    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
 
 
 @bp.post("/clients/<id:client_id>/shares")
@@ -199,7 +199,7 @@ def share_add(client_id: int):
     db.session().commit()
     return page(
         "coach/client.html",
-        **_client_context(client, new_share_link=current_app.config["ORIGIN"] + url_for("family.week", token=token), new_share_name=name),
+        **_client_context(client, new_share_link=public_url("family.week", token=token), new_share_name=name),
     )
 
 
@@ -223,9 +223,6 @@ def phone_lost(client_id: int):
     db.session().commit()
     return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
 
-
-def sign_in_url(token: str) -> str:
-    return current_app.config["ORIGIN"] + url_for("auth.sign_in_link", token=token)
 
 
 def _weekday_or_404(weekday: int) -> int:

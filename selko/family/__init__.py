@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from selko import access, db, share
 from selko.i18n import LANGUAGES
+from selko.pages import public_url
 from selko.security import limiter
 
 bp = Blueprint("family", __name__, template_folder="templates")
@@ -32,7 +33,7 @@ def _not_for_search_engines(response):
 @limiter.limit(FAMILY_LIMIT)
 def week(token: str):
     found = _share_or_404(token)
-    feed = url_for(".feed", token=token, _external=True)
+    feed = public_url("family.feed", token=token)
     return render_template(
         "family/week.html",
         share=found,
