@@ -1,5 +1,5 @@
 """What a family member sees through a share link: the weeks, and a calendar feed."""
-from flask import Blueprint, abort, g, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
 from selko import access, db, share
