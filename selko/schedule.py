@@ -6,7 +6,7 @@ turned into that zone once, here, so the rest of Selko compares plain times.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -68,6 +68,25 @@ def day_plan(db: Session, client_id: int, day: date) -> DayPlan:
 def day_plans(db: Session, client_ids: list[int], day: date) -> dict[int, DayPlan]:
     """Many clients' plans for one day in three queries (the worker plans everyone)."""
     return _plans(db, client_ids, day.weekday(), day)
+
+
+def plans_between(db: Session, client_id: int, first: date, last: date) -> list[DayPlan]:
+    """One client's plans from first to last (not included), in three queries:
+    a family's calendar covers weeks, and asks again on every refresh."""
+    exceptions = {
+        e.date: e
+        for e in db.scalars(
+            select(ScheduleException).where(
+                ScheduleException.client_id == client_id, ScheduleException.date >= first, ScheduleException.date < last
+            )
+        )
+    }
+    work_days = {w.weekday: w for w in db.scalars(select(WorkDay).where(WorkDay.client_id == client_id))}
+    breaks: dict[int, list[Break]] = {}
+    for b in db.scalars(select(Break).where(Break.client_id == client_id).order_by(Break.starts)):
+        breaks.setdefault(b.weekday, []).append(b)
+    days = [first + timedelta(days=n) for n in range((last - first).days)]
+    return [_plan(d, exceptions.get(d), work_days.get(d.weekday()), breaks.get(d.weekday(), [])) for d in days]
 
 
 def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -> dict[int, DayPlan]:

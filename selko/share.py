@@ -61,19 +61,18 @@ def stop(share: Share) -> None:
 def weeks(db: Session, share: Share, count: int = 2) -> list[list[tuple[schedule.DayPlan, list[str]]]]:
     """This week and the next, Monday to Sunday: each day's plan and, if the
     client chose so, the titles of the day's tasks."""
+    monday = _this_monday(share)
+    days = []
+    for plan in schedule.plans_between(db, share.client_id, monday, monday + timedelta(weeks=count)):
+        titles = [t.task.title for t in tasks.for_day(db, share.client_id, plan.day)] if share.show_tasks and plan.works else []
+        # The date's note is for the client; the family sees only the times.
+        days.append((schedule.DayPlan(plan.day, plan.starts, plan.ends, plan.breaks), titles))
+    return [days[week * 7:(week + 1) * 7] for week in range(count)]
+
+
+def _this_monday(share: Share) -> date:
     today = schedule.local_now(share.client.organisation).date()
-    monday = today - timedelta(days=today.weekday())
-    result = []
-    for week in range(count):
-        days = []
-        for offset in range(7):
-            day = monday + timedelta(days=7 * week + offset)
-            plan = schedule.day_plan(db, share.client_id, day)
-            titles = [t.task.title for t in tasks.for_day(db, share.client_id, day)] if share.show_tasks and plan.works else []
-            # The date's note is for the client; the family sees only the times.
-            days.append((schedule.DayPlan(plan.day, plan.starts, plan.ends, plan.breaks), titles))
-        result.append(days)
-    return result
+    return today - timedelta(days=today.weekday())
 
 
 def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
@@ -82,8 +81,7 @@ def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
     events on the next refresh instead of adding copies."""
     zone_name = share.client.organisation.time_zone
     zone = ZoneInfo(zone_name)
-    today = schedule.local_now(share.client.organisation).date()
-    monday = today - timedelta(days=today.weekday())
+    monday = _this_monday(share)
     last = monday + timedelta(weeks=FEED_WEEKS)
     feed = Calendar()
     feed.add("prodid", "-//Selko//family share//FI")
@@ -92,9 +90,8 @@ def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
     feed.add("x-wr-timezone", zone_name)
     feed.add_component(Timezone.from_tzinfo(zone, tzid=zone_name, first_date=monday, last_date=last))
     stamp = clock.now()
-    day = monday
-    while day < last:
-        plan = schedule.day_plan(db, share.client_id, day)
+    for plan in schedule.plans_between(db, share.client_id, monday, last):
+        day = plan.day
         if plan.works:
             feed.add_component(_event(f"selko-{share.id}-{day.isoformat()}-work", f"{share.client.name}: {work}",
                                       datetime.combine(day, plan.starts, zone), datetime.combine(day, plan.ends, zone), stamp))
@@ -102,7 +99,6 @@ def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
                 feed.add_component(_event(f"selko-{share.id}-{day.isoformat()}-break-{number}",
                                           f"{share.client.name}: {b.name or brk}",
                                           datetime.combine(day, b.starts, zone), datetime.combine(day, b.ends, zone), stamp))
-        day += timedelta(days=1)
     return feed.to_ical()
 
 

@@ -1,5 +1,5 @@
 """The day plan from the weekly schedule, its exceptions, what comes next, the break bar."""
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -66,3 +66,15 @@ def test_times_as_people_type_them(typed, expected):
 def test_times_that_are_not_times(typed):
     with pytest.raises(ValueError):
         schedule.parse_time(typed)
+
+
+def test_plans_for_weeks_are_the_plans_of_each_day(make, session):
+    client = make.client(works=[0, 2, 4], breaks=((time(10), time(10, 15), "Coffee"),))
+    session.add(ScheduleException(client_id=client.id, date=date(2026, 11, 25), day_off=True))
+    session.add(ScheduleException(client_id=client.id, date=date(2026, 11, 28), starts=time(9), ends=time(12)))
+    session.commit()
+    first = date(2026, 11, 23)
+    days = [first + timedelta(days=n) for n in range(14)]
+    assert schedule.plans_between(session, client.id, first, first + timedelta(days=14)) == [
+        schedule.day_plan(session, client.id, d) for d in days
+    ]
