@@ -1,4 +1,4 @@
-"""Web Push behind one call: send(subscription, message), or send_many.
+"""Web Push behind one call: Sender.send_many(jobs).
 
 pywebpush encrypts each message (RFC 8291); the sending path is ours, so it
 can be fast: asyncio with connections kept open, and the VAPID header signed
@@ -80,9 +80,6 @@ class Sender:
             header = self.vapid.sign({"aud": audience, "sub": self.subject, "exp": expires})["Authorization"]
             cached = self._headers[audience] = (header, expires)
         return cached[0]
-
-    def send(self, subscription: Subscription, message: dict, *, ttl: int, urgency: str = "normal") -> Answer:
-        return self.send_many([(subscription, message, ttl, urgency)])[0]
 
     def send_many(self, jobs: list[tuple[Subscription, dict, int, str]]) -> list[Answer]:
         """Send (subscription, message, ttl, urgency) jobs; answers in the same order."""
