@@ -30,6 +30,8 @@ ROLES = {
 # Coaches and admins read many clients' data: their sessions are short, and
 # they sign in again with a passkey. A client's phone stays signed in.
 COACH_SESSION = timedelta(hours=12)
+# What a recovery session (a sign-in link for a coach who has a passkey) may do.
+RECOVERY_ENDPOINTS = {"auth.passkey_new", "auth.passkey_register_options", "auth.passkey_register", "auth.sign_out"}
 
 _blueprint_audience: dict[str, str] = {}
 _endpoint_audience: dict[str, str] = {}
@@ -107,6 +109,8 @@ def enforce():
         return None
     if g.user is None:
         return redirect(url_for("auth.welcome"))
+    if g.device.recovery and request.endpoint not in RECOVERY_ENDPOINTS:
+        return redirect(url_for("auth.passkey_new"))
     if g.user.role not in ROLES[who]:
         abort(404)
     if who in (COACH, ADMIN) and not has_passkey(g.user):

@@ -1,8 +1,8 @@
 """The audit trail: every read and change of a client's data by a coach or admin.
 
 Views do not write audit rows themselves: the access helpers note which
-client a request touched, and one hook records it once the answer is a
-success, so a refused request leaves no false trace.
+client a request touched, and one hook records it after the answer. A
+stranger is refused before any note is made, so leaves no false trace.
 """
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
@@ -32,12 +32,18 @@ def record(db: Session, actor: User, client: User | None, action: str, what: str
 
 
 def _write_notes(response):
+    """A page that refuses a form (400) still shows the client's data, so
+    whatever the status the access is recorded; a refused change is a read.
+    Only a person the access helpers let through has notes at all."""
     notes = g.pop("audit_notes", None)
-    if not notes or response.status_code >= 400:
+    if not notes or response.status_code >= 500:
         return response
+    refused = response.status_code >= 400
     with Session(current_app.extensions["selko.engine"]) as db_session:
         seen = set()
         for client_id, action in notes:
+            if refused and action == "change":
+                action = "read"
             if (client_id, action) in seen:
                 continue
             seen.add((client_id, action))

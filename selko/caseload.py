@@ -3,10 +3,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from selko import clock
+from selko import clock, signin
 from selko.i18n import LANGUAGES
 from selko.models import (
     ClientProfile,
+    Passkey,
     Role,
     StepTick,
     Task,
@@ -76,3 +77,17 @@ def move_assignment_up(db: Session, assignment: TaskAssignment) -> None:
         same_day[index - 1], same_day[index] = same_day[index], same_day[index - 1]
     for position, a in enumerate(same_day, start=1):
         a.position = position
+
+
+def deactivate_coach(db: Session, coach: User) -> None:
+    """A coach who left: every session and passkey ends at once, and no link
+    signs them in again. Their clients stay theirs until moved."""
+    coach.deactivated_at = coach.deactivated_at or clock.now()
+    signin.end_all_device_sessions(db, coach.id)
+    db.execute(delete(Passkey).where(Passkey.user_id == coach.id))
+
+
+def move_clients(db: Session, clients: list[User], to: User) -> None:
+    """Give clients another coach; today's board and alerts follow at once."""
+    for client in clients:
+        client.client_profile.coach_id = to.id

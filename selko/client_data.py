@@ -1,101 +1,195 @@
-"""A client's data as a whole: export it (right of access) and erase it."""
+"""A client's data as a whole: what counts as it, its export (right of
+access) and its erasure.
+
+Every table and every column is classified here, once: rows that belong to
+one client (exported and erased with them), the client's own user row, or
+not client data, with the reason. tests/test_client_data.py fails when a
+table or column is missing, as the route matrix does for routes, so a new
+table cannot quietly escape export and erasure.
+"""
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from selko import clock
-from selko.models import (
-    Attendance,
-    Break,
-    ClientProfile,
-    DeviceSession,
-    HelpRequest,
-    Passkey,
-    ScheduleException,
-    SelfAssessment,
-    SignInToken,
-    StepTick,
-    Task,
-    TaskAssignment,
-    TaskStep,
-    User,
-    WorkDay,
-)
+from selko.models import Base, User
 
 
-def _rows(db: Session, model, client_id: int, order):
-    return db.scalars(select(model).where(model.client_id == client_id).order_by(order)).all()
+@dataclass(frozen=True)
+class ClientRows:
+    """Rows of one client, found by the `owner` column (a users.id).
+    `exported` columns go into the export; `internal` ones mean nothing
+    outside Selko (ids, hashes, keys). All of them are erased."""
+
+    owner: str
+    exported: tuple[str, ...]
+    internal: tuple[str, ...] = ("id",)
+
+
+@dataclass(frozen=True)
+class ThePerson:
+    """The client's row in users: kept nameless after erasure, so the audit
+    trail can still say whose data was handled and who erased it."""
+
+    exported: tuple[str, ...]
+    blanked: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotClientData:
+    why: str
+    columns: tuple[str, ...]
+
+
+TABLES = {
+    "users": ThePerson(
+        exported=("name", "phone", "language", "created_at"),
+        blanked=("name", "phone", "webauthn_id"),
+        kept=("id", "organisation_id", "role", "created_at", "erased_at", "deactivated_at", "language"),
+    ),
+    "client_profiles": ClientRows(
+        "user_id",
+        exported=("coach_id", "workplace", "alarm_work_start", "alarm_break_start", "alarm_break_end",
+                  "alarm_work_end", "alarms_silenced_on"),
+        internal=("user_id",),
+    ),
+    "work_days": ClientRows("client_id", exported=("weekday", "starts", "ends"), internal=("id", "client_id")),
+    "breaks": ClientRows("client_id", exported=("weekday", "starts", "ends", "name"), internal=("id", "client_id")),
+    "schedule_exceptions": ClientRows(
+        "client_id", exported=("date", "day_off", "starts", "ends", "note"), internal=("id", "client_id")
+    ),
+    "task_assignments": ClientRows(
+        "client_id", exported=("task_id", "weekday", "position"), internal=("id", "client_id")
+    ),
+    "step_ticks": ClientRows("client_id", exported=("step_id", "date", "ticked_at"), internal=("id", "client_id")),
+    "attendance": ClientRows(
+        "client_id",
+        exported=("date", "arrived_at", "left_at", "absence_reason", "absence_note", "absence_reported_at"),
+        internal=("id", "client_id"),
+    ),
+    "self_assessments": ClientRows(
+        "client_id",
+        exported=("date", "energy", "mind", "skills", "everyday", "work", "wants_to_talk", "answered_at"),
+        internal=("id", "client_id"),
+    ),
+    "help_requests": ClientRows(
+        "client_id",
+        exported=("created_at", "task_id", "step_position", "handled_at", "handled_by_id"),
+        internal=("id", "client_id"),
+    ),
+    "device_sessions": ClientRows(
+        "user_id",
+        exported=("created_at", "last_used_at", "expires_at", "user_agent", "revoked_at", "notification_permission"),
+        internal=("id", "user_id", "token_hash", "recovery"),
+    ),
+    "sign_in_tokens": ClientRows(
+        "user_id",
+        exported=("created_at", "expires_at", "used_at", "created_by_id"),
+        internal=("id", "user_id", "token_hash"),
+    ),
+    "passkeys": ClientRows(
+        "user_id",
+        exported=("name", "created_at", "last_used_at"),
+        internal=("id", "user_id", "credential_id", "public_key", "sign_count"),
+    ),
+    "passkey_challenges": ClientRows(
+        "user_id", exported=(), internal=("id", "challenge", "purpose", "user_id", "expires_at", "used_at")
+    ),
+    "push_subscriptions": ClientRows(
+        "user_id",
+        exported=("created_at", "last_accepted_at", "last_shown_at", "last_test_at", "test_heard"),
+        # The endpoint and keys let anyone send to the phone: never handed out.
+        internal=("id", "user_id", "device_session_id", "endpoint", "p256dh", "auth"),
+    ),
+    # Alarms and alerts; a coach alert's text may hold the absence note.
+    "reminders": ClientRows(
+        "client_id",
+        exported=("day", "kind", "due_at", "text", "status", "finished_at", "outcome"),
+        internal=("id", "client_id", "attempts", "retry_at", "claimed_at"),
+    ),
+    "shares": ClientRows(
+        "client_id",
+        exported=("name", "show_tasks", "ends_on", "created_at", "created_by_id", "client_agreed", "stopped_at"),
+        internal=("id", "client_id", "token_hash"),
+    ),
+    "organisations": NotClientData("the organisation's own settings", ("id", "name", "time_zone")),
+    "tasks": NotClientData(
+        "the organisation's task library; a client's tasks are in task_assignments",
+        ("id", "organisation_id", "title", "emoji", "photo"),
+    ),
+    "task_steps": NotClientData("steps of the organisation's tasks", ("id", "task_id", "position", "text", "emoji", "photo")),
+    "audit_events": NotClientData(
+        "the legal trail of who handled whose data; it holds ids and route names, no content, and outlives erasure",
+        ("id", "organisation_id", "actor_id", "client_id", "action", "what", "at"),
+    ),
+}
+
+# What a reader recognises a referenced row by, instead of its id.
+READABLE = {"users": "name", "tasks": "title", "task_steps": "text"}
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def _readable_names(db: Session, table, exported: tuple[str, ...], rows) -> dict[str, dict[int, str]]:
+    """For each exported foreign key, the referenced rows' readable names."""
+    names = {}
+    for column in (table.c[name] for name in exported):
+        for key in column.foreign_keys:
+            target = key.column.table
+            ids = {row[column.name] for row in rows if row[column.name] is not None}
+            if target.name in READABLE and ids:
+                label = target.c[READABLE[target.name]]
+                names[column.name] = dict(db.execute(select(key.column, label).where(key.column.in_(ids))).all())
+    return names
+
+
+def _export_rows(db: Session, table, kind: ClientRows, client_id: int) -> list[dict]:
+    rows = db.execute(
+        select(*(table.c[name] for name in kind.exported)).where(table.c[kind.owner] == client_id)
+    ).mappings().all()
+    names = _readable_names(db, table, kind.exported, rows)
+    result = []
+    for row in rows:
+        item = {}
+        for name in kind.exported:
+            if name in names:
+                item[name.removesuffix("_id")] = names[name].get(row[name])
+            else:
+                item[name] = _plain(row[name])
+        result.append(item)
+    return result
 
 
 def export(db: Session, client: User) -> dict:
-    """Everything Selko holds about one client, in plain JSON types."""
-    profile = client.client_profile
-    steps = {s.id: s for s in db.scalars(select(TaskStep).join(StepTick, StepTick.step_id == TaskStep.id).where(StepTick.client_id == client.id))}
-    return {
-        "client": {
-            "id": client.id,
-            "name": client.name,
-            "phone": client.phone,
-            "language": client.language,
-            "created_at": client.created_at.isoformat(),
-            "workplace": profile.workplace if profile else "",
-            "coach": profile.coach.name if profile else None,
-        },
-        "weekly_schedule": [
-            {"weekday": d.weekday, "starts": d.starts.isoformat("minutes"), "ends": d.ends.isoformat("minutes")}
-            for d in _rows(db, WorkDay, client.id, WorkDay.weekday)
-        ],
-        "breaks": [
-            {"weekday": b.weekday, "starts": b.starts.isoformat("minutes"), "ends": b.ends.isoformat("minutes"), "name": b.name}
-            for b in _rows(db, Break, client.id, Break.weekday)
-        ],
-        "dates_that_differ": [
-            {"date": e.date.isoformat(), "day_off": e.day_off, "starts": e.starts and e.starts.isoformat("minutes"),
-             "ends": e.ends and e.ends.isoformat("minutes"), "note": e.note}
-            for e in _rows(db, ScheduleException, client.id, ScheduleException.date)
-        ],
-        "tasks": [
-            {"weekday": a.weekday, "position": a.position, "title": db.get(Task, a.task_id).title}
-            for a in _rows(db, TaskAssignment, client.id, TaskAssignment.weekday)
-        ],
-        "steps_done": [
-            {"date": t.date.isoformat(), "step": steps[t.step_id].text, "at": t.ticked_at.isoformat()}
-            for t in _rows(db, StepTick, client.id, StepTick.date)
-        ],
-        "attendance": [
-            {"date": a.date.isoformat(), "arrived_at": a.arrived_at and a.arrived_at.isoformat(),
-             "left_at": a.left_at and a.left_at.isoformat(),
-             "absence_reason": a.absence_reason and a.absence_reason.value, "absence_note": a.absence_note}
-            for a in _rows(db, Attendance, client.id, Attendance.date)
-        ],
-        "how_today_went": [
-            {"date": s.date.isoformat(), "energy": s.energy, "mind": s.mind, "skills": s.skills,
-             "everyday": s.everyday, "work": s.work, "wants_to_talk": s.wants_to_talk}
-            for s in _rows(db, SelfAssessment, client.id, SelfAssessment.date)
-        ],
-        "help_requests": [
-            {"at": h.created_at.isoformat(), "handled_at": h.handled_at and h.handled_at.isoformat()}
-            for h in _rows(db, HelpRequest, client.id, HelpRequest.created_at)
-        ],
-        "devices": [
-            {"created_at": d.created_at.isoformat(), "last_used_at": d.last_used_at.isoformat(), "user_agent": d.user_agent}
-            for d in db.scalars(select(DeviceSession).where(DeviceSession.user_id == client.id))
-        ],
-        "passkeys": [
-            {"name": p.name, "created_at": p.created_at.isoformat()}
-            for p in db.scalars(select(Passkey).where(Passkey.user_id == client.id))
-        ],
-    }
+    """Everything Selko holds about one client, in plain JSON types, by table."""
+    person = TABLES["users"]
+    result = {"client": {name: _plain(getattr(client, name)) for name in person.exported}}
+    for table in Base.metadata.sorted_tables:
+        kind = TABLES[table.name]
+        if isinstance(kind, ClientRows) and kind.exported:
+            result[table.name] = _export_rows(db, table, kind, client.id)
+    return result
 
 
 def erase(db: Session, client: User) -> None:
-    """Remove the client's personal data. The user row stays, nameless, so the
-    audit trail can still say that an erasure happened and who did it."""
-    for model in (StepTick, Attendance, SelfAssessment, HelpRequest, TaskAssignment, WorkDay, Break, ScheduleException):
-        db.execute(delete(model).where(model.client_id == client.id))
-    for model in (DeviceSession, Passkey, SignInToken):
-        db.execute(delete(model).where(model.user_id == client.id))
-    db.execute(delete(ClientProfile).where(ClientProfile.user_id == client.id))
-    client.name = ""
-    client.phone = ""
-    client.webauthn_id = None
+    """Remove the client's personal data, every table of it. The user row
+    stays, nameless, so the audit trail can still say that an erasure
+    happened and who did it."""
+    # Rows that point at other rows of the client go first.
+    for table in reversed(Base.metadata.sorted_tables):
+        kind = TABLES[table.name]
+        if isinstance(kind, ClientRows):
+            db.execute(delete(table).where(table.c[kind.owner] == client.id))
+    for name in TABLES["users"].blanked:
+        setattr(client, name, None if name == "webauthn_id" else "")
     client.erased_at = clock.now()

@@ -5,6 +5,7 @@ translator adds a language by adding a catalogue and a line in LANGUAGES.
 """
 from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from flask import Flask, g, session
@@ -12,6 +13,7 @@ from flask_babel import Babel, format_date, get_locale
 
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT = "fi"
+DEFAULT_TIME_ZONE = "Europe/Helsinki"
 
 # Dates and times the way plain-language guides write them: "maanantai 23.11.", "klo 8.00".
 # "cccc" is the stand-alone weekday: Finnish "maanantai", not "maanantaina".
@@ -34,7 +36,16 @@ def select_locale() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
-def day_in_words(day: date) -> str:
+def local(instant: datetime) -> datetime:
+    """A stored UTC instant as the wall-clock time of the signed-in person's
+    organisation: the one place pages turn instants into local times."""
+    user = g.get("user")
+    return instant.astimezone(ZoneInfo(user.organisation.time_zone if user is not None else DEFAULT_TIME_ZONE))
+
+
+def day_in_words(day: date | datetime) -> str:
+    if isinstance(day, datetime):
+        day = day.date()  # already local (see local()); Flask-Babel would move it to UTC
     return format_date(day, DATE_PATTERNS.get(language(), "full"))
 
 
@@ -50,6 +61,7 @@ def weekday_name(weekday: int) -> str:
 def init_app(app: Flask) -> None:
     locales = Path(__file__).parent.parent / "locales"
     Babel(app, locale_selector=select_locale, default_translation_directories=str(locales))
+    app.jinja_env.filters["local"] = local
     app.jinja_env.filters["day_in_words"] = day_in_words
     app.jinja_env.filters["clock"] = clock_time
     app.jinja_env.filters["weekday_name"] = weekday_name

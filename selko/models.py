@@ -93,6 +93,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The erasure keeps the row, so the audit trail can still say whose data it was.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A coach who left: signed out everywhere, passkeys gone, cannot sign in.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     client_profile: Mapped[ClientProfile | None] = relationship(
@@ -274,6 +276,9 @@ class DeviceSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The browser's notification permission as the page last saw it: default, granted or denied.
     notification_permission: Mapped[str] = mapped_column(String(16), default="")
+    # Opened by a sign-in link for a coach who has a passkey already: it may only
+    # register a new passkey (the recovery path), never read clients' data.
+    recovery: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()
 

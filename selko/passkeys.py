@@ -28,13 +28,19 @@ from webauthn.helpers.structs import (
 )
 
 from selko import clock
-from selko.models import Passkey, PasskeyChallenge, User
+from selko.models import Passkey, PasskeyChallenge, Role, User
 
 CHALLENGE_MINUTES = 5
 
 
 class PasskeyError(Exception):
     """The browser's answer cannot be accepted; nothing was changed."""
+
+
+def _verification_required(user: User) -> bool:
+    """Coaches and admins read many clients' data: their passkey must check
+    who holds it (fingerprint, face or PIN), not only that someone tapped."""
+    return user.role != Role.client
 
 
 def relying_party(origin: str) -> tuple[str, str]:
@@ -100,7 +106,11 @@ def registration_options(db: Session, user: User, origin: str) -> str:
         challenge=_new_challenge(db, "register", user),
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.REQUIRED,
-            user_verification=UserVerificationRequirement.PREFERRED,
+            user_verification=(
+                UserVerificationRequirement.REQUIRED
+                if _verification_required(user)
+                else UserVerificationRequirement.PREFERRED
+            ),
         ),
         exclude_credentials=[PublicKeyCredentialDescriptor(id=c) for c in existing],
     )
@@ -117,6 +127,7 @@ def register(db: Session, user: User, credential_json: str, origin: str, name: s
             expected_challenge=challenge,
             expected_rp_id=rp_id,
             expected_origin=expected_origin,
+            require_user_verification=_verification_required(user),
         )
     except (WebAuthnException, KeyError, TypeError, ValueError) as error:
         raise PasskeyError(str(error)) from None
@@ -168,6 +179,7 @@ def authenticate(db: Session, credential_json: str, origin: str) -> User:
             expected_origin=expected_origin,
             credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count,
+            require_user_verification=_verification_required(user),
         )
     except (WebAuthnException, KeyError, TypeError, ValueError) as error:
         raise PasskeyError(str(error)) from None

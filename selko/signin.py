@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from selko import clock
-from selko.models import DeviceSession, PushSubscription, SignInToken, User
+from selko import audit, clock
+from selko.models import DeviceSession, Passkey, PushSubscription, Role, SignInToken, User
 
 # Renew a device session at most this often, so reading a page is not a write.
 RENEW_EVERY = timedelta(hours=1)
@@ -35,6 +35,9 @@ def create_link_token(db: Session, user: User, *, minutes: int, created_by: User
             created_by_id=created_by.id if created_by else None,
         )
     )
+    if created_by is not None:
+        # A link lets its holder in as that person: who made it is on the trail.
+        audit.record(db, created_by, user, "link", "sign-in link")
     return token
 
 
@@ -50,7 +53,7 @@ def find_link(db: Session, token: str) -> SignInToken:
     if not token or len(token) > 100:
         raise LinkProblem("unknown")
     row = db.scalar(select(SignInToken).where(SignInToken.token_hash == _hash(token)))
-    if row is None:
+    if row is None or row.user.deactivated_at is not None or row.user.erased_at is not None:
         raise LinkProblem("unknown")
     if row.used_at is not None:
         raise LinkProblem("used")
@@ -59,7 +62,9 @@ def find_link(db: Session, token: str) -> SignInToken:
     return row
 
 
-def open_device_session(db: Session, user: User, *, length: timedelta, user_agent: str = "") -> str:
+def open_device_session(
+    db: Session, user: User, *, length: timedelta, user_agent: str = "", recovery: bool = False
+) -> str:
     """A new signed-in device; returns the token for its cookie."""
     now = clock.now()
     device_token = secrets.token_urlsafe(32)
@@ -71,9 +76,17 @@ def open_device_session(db: Session, user: User, *, length: timedelta, user_agen
             last_used_at=now,
             expires_at=now + length,
             user_agent=user_agent[:300],
+            recovery=recovery,
         )
     )
     return device_token
+
+
+def needs_passkey_to_read(db: Session, user: User) -> bool:
+    """A coach or admin who has a passkey reads clients' data only after
+    signing in with it. A link (made by an admin, say) then only lets them
+    register a new passkey, so nobody can read as the coach with a link alone."""
+    return user.role != Role.client and db.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
 
 
 def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta], user_agent: str = "") -> tuple[User, str]:
@@ -88,7 +101,10 @@ def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta],
     )
     if claimed.rowcount != 1:
         raise LinkProblem("used")
-    return row.user, open_device_session(db, row.user, length=length(row.user), user_agent=user_agent)
+    recovery = needs_passkey_to_read(db, row.user)
+    return row.user, open_device_session(
+        db, row.user, length=length(row.user), user_agent=user_agent, recovery=recovery
+    )
 
 
 def device_session(db: Session, device_token: str, *, length: Callable[[User], timedelta]) -> tuple[DeviceSession | None, bool]:
@@ -96,7 +112,13 @@ def device_session(db: Session, device_token: str, *, length: Callable[[User], t
     (it is, at most once an hour, while it is used)."""
     row = db.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(device_token)))
     now = clock.now()
-    if row is None or row.revoked_at is not None or row.expires_at <= now or row.user.erased_at is not None:
+    if (
+        row is None
+        or row.revoked_at is not None
+        or row.expires_at <= now
+        or row.user.erased_at is not None
+        or row.user.deactivated_at is not None
+    ):
         return None, False
     if now - row.last_used_at < RENEW_EVERY:
         return row, False

@@ -38,12 +38,12 @@ class SoftAuthenticator:
     def _client_data(kind: str, challenge: str, origin: str) -> bytes:
         return json.dumps({"type": kind, "challenge": challenge, "origin": origin, "crossOrigin": False}).encode()
 
-    def create(self, options: dict, *, origin: str, rp_id: str | None = None) -> str:
+    def create(self, options: dict, *, origin: str, rp_id: str | None = None, verified: bool = True) -> str:
         """Answer navigator.credentials.create() for these options."""
         rp_id = rp_id or options["rp"]["id"]
         self.user_handle = b64decode(options["user"]["id"])
         attested = b"\0" * 16 + len(self.credential_id).to_bytes(2, "big") + self.credential_id + self._cose_key()
-        auth_data = hashlib.sha256(rp_id.encode()).digest() + bytes([0x45]) + self.sign_count.to_bytes(4, "big") + attested
+        auth_data = hashlib.sha256(rp_id.encode()).digest() + bytes([0x45 if verified else 0x41]) + self.sign_count.to_bytes(4, "big") + attested
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
         return json.dumps(
             {
@@ -60,12 +60,13 @@ class SoftAuthenticator:
             }
         )
 
-    def get(self, options: dict, *, origin: str, rp_id: str | None = None, count_up: bool = True, sign_with=None) -> str:
+    def get(self, options: dict, *, origin: str, rp_id: str | None = None, count_up: bool = True, sign_with=None,
+            verified: bool = True) -> str:
         """Answer navigator.credentials.get() for these options."""
         rp_id = rp_id or options["rpId"]
         if count_up:
             self.sign_count += 1
-        auth_data = hashlib.sha256(rp_id.encode()).digest() + bytes([0x05]) + self.sign_count.to_bytes(4, "big")
+        auth_data = hashlib.sha256(rp_id.encode()).digest() + bytes([0x05 if verified else 0x01]) + self.sign_count.to_bytes(4, "big")
         client_data = self._client_data("webauthn.get", options["challenge"], origin)
         key = sign_with or self.key
         signature = key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))

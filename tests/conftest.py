@@ -2,7 +2,7 @@
 a frozen clock, persona factories and a test client that fills in CSRF tokens."""
 import os
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -172,13 +172,26 @@ def make(session, now):
     return Make(session)
 
 
+def passkey_session_cookie(app, session, user) -> str:
+    """The session cookie a coach's browser holds after signing in with a
+    passkey (a link alone only lets a coach who has one make a new one).
+    Real ceremonies are tested in test_passkeys.py and in the browser."""
+    if not session.scalar(select(Passkey).where(Passkey.user_id == user.id)):
+        Make(session).passkey(user)
+    token = signin.open_device_session(session, user, length=timedelta(hours=12))
+    session.commit()
+    return app.session_interface.get_signing_serializer(app).dumps({"device": token, "_permanent": True})
+
+
 @pytest.fixture
-def sign_in(make):
-    """Sign a test client in as a user, the way a phone does: through a one-time link."""
+def sign_in(app, make):
+    """Sign a test client in as a user: a client's phone through a one-time
+    link, a coach or admin as after a passkey sign-in."""
 
     def sign_in(web: Client, user: User) -> Client:
-        if user.role != Role.client and not make.session.scalar(select(Passkey).where(Passkey.user_id == user.id)):
-            make.passkey(user)
+        if user.role != Role.client:
+            web.http.set_cookie(app.config["SESSION_COOKIE_NAME"], passkey_session_cookie(app, make.session, user))
+            return web
         token = make.link(user)
         response = web.post(f"/signin/{token}")
         assert response.status_code == 303, response.get_data(as_text=True)

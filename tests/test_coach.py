@@ -259,3 +259,15 @@ def test_assigning_a_task_of_another_organisation_is_refused(make, coach, desk, 
         assert desk.post(f"/coach/clients/{client.id}/assignments", form).status_code in (400, 404)
     session.expire_all()
     assert session.scalar(select(TaskAssignment)) is None
+
+
+def test_the_clients_page_shows_local_dates_late_in_the_evening(make, coach, client_factory, sign_in, session, now):
+    session.merge(coach)
+    session.commit()
+    client = make.client(coach=coach)
+    # 0.30 on Tuesday in Helsinki is still Monday in UTC.
+    now.set(datetime(2026, 11, 24, 0, 30, tzinfo=HELSINKI))
+    sign_in(client_factory(), client)
+    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}"))
+    assert "last used Tuesday 24 November" in page
+    assert "23 November" not in page

@@ -1,12 +1,13 @@
 """Passkeys, server side: registration, discoverable sign-in, and every way to cheat refused."""
 import json
+import re
 from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
-from selko.models import DeviceSession, Passkey
+from selko.models import AuditEvent, DeviceSession, Passkey, Role, User
 from tests.authenticator import SoftAuthenticator
 
 ORIGIN = "http://localhost"
@@ -187,3 +188,56 @@ def test_sign_out_everywhere_ends_every_device(phone_with_passkey, web, client_f
     assert web.post("/signout/everywhere").status_code == 303
     assert second.get("/").headers["Location"] == "/welcome"
     assert web.get("/").headers["Location"] == "/welcome"
+
+
+def test_a_coachs_passkey_must_check_who_holds_it(make, web, client_factory, session):
+    coach = make.coach()
+    web.post(f"/signin/{make.link(coach)}")
+    options = web.post("/passkeys/options").json
+    assert options["authenticatorSelection"]["userVerification"] == "required"
+    assert register(web, SoftAuthenticator(), verified=False).status_code == 400, "a tap alone is not enough"
+    authenticator = SoftAuthenticator()
+    assert register(web, authenticator).status_code == 200
+    desk = client_factory()
+    assert sign_in_with(desk, authenticator, verified=False).status_code == 400
+    assert desk.get("/coach/").headers["Location"] == "/welcome"
+    assert sign_in_with(desk, authenticator).json == {"next": "/coach/"}
+
+
+def test_a_clients_passkey_may_skip_the_check(make, web, client_factory):
+    web_client = make.client()
+    web.post(f"/signin/{make.link(web_client)}")
+    authenticator = SoftAuthenticator()
+    assert register(web, authenticator, verified=False).status_code == 200
+    assert sign_in_with(client_factory(), authenticator, verified=False).json == {"next": "/"}
+
+
+def test_a_link_lets_a_coach_who_has_a_passkey_only_make_a_new_one(make, web, client_factory, sign_in, session):
+    coach = make.coach(name="Coach")
+    session.add(coach)
+    client = make.client(coach=coach, name="Aino")
+    admin = make.coach(organisation=coach.organisation, name="Admin")
+    session.get(User, admin.id).role = Role.admin
+    session.commit()
+    make.passkey(coach)
+    page = sign_in(client_factory(), admin).post(f"/admin/coaches/{coach.id}/link").get_data(as_text=True)
+    link = re.search(r"http://localhost(/signin/[\w-]+)", page).group(1)
+
+    assert web.post(link).headers["Location"] == "/passkeys/new"
+    for path in ("/coach/", f"/coach/clients/{client.id}", "/account", "/admin/"):
+        assert web.get(path).headers["Location"] == "/passkeys/new", path
+    assert web.post(f"/coach/clients/{client.id}/phone-lost").headers["Location"] == "/passkeys/new"
+    assert not [e for e in audit_trail(session) if e[0] == coach.id and e[2] != "link"], "nothing read as the coach"
+
+    assert register(web, SoftAuthenticator()).json == {"next": "/coach/"}
+    assert web.get(f"/coach/clients/{client.id}").status_code == 200
+    assert audit_trail(session) == [
+        (admin.id, coach.id, "link", "sign-in link"),
+        (coach.id, coach.id, "passkey", "new passkey through a sign-in link"),
+        (coach.id, client.id, "read", "coach.client_page"),
+    ]
+
+
+def audit_trail(session):
+    session.expire_all()
+    return [(e.actor_id, e.client_id, e.action, e.what) for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]

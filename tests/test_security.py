@@ -141,7 +141,7 @@ def test_the_admin_exports_and_erases_a_client(make, admin, client_factory, sign
     assert export["client"]["name"] == "Aino"
     assert export["attendance"][0]["absence_reason"] == "ill"
     assert export["attendance"][0]["absence_note"] == "Flu"
-    assert len(export["weekly_schedule"]) == 5
+    assert len(export["work_days"]) == 5
 
     assert desk.post(f"/admin/clients/{client.id}/erase", {"confirm": "wrong"}).status_code == 400
     assert desk.post(f"/admin/clients/{client.id}/erase", {"confirm": "Aino"}).status_code == 303
@@ -150,7 +150,29 @@ def test_the_admin_exports_and_erases_a_client(make, admin, client_factory, sign
     assert erased.name == "" and erased.erased_at is not None
     assert phone.get("/").headers["Location"] == "/welcome", "the phone is signed out"
     after = json.loads(desk.get(f"/admin/clients/{client.id}/export.json").get_data(as_text=True))
-    assert after["attendance"] == [] and after["weekly_schedule"] == [] and after["client"]["name"] == ""
+    assert after["attendance"] == [] and after["work_days"] == [] and after["client"]["name"] == ""
     actions = [a for _actor, c, a, _w in audit_events(session) if c == client.id]
     assert "export" in actions and "erase" in actions
     assert "Aino" not in sign_in(client_factory(), coach).get("/coach/").get_data(as_text=True)
+
+
+def test_a_form_refused_on_a_clients_page_is_audited_as_a_read(make, client_factory, sign_in, session):
+    coach = make.coach()
+    client = make.client(coach=coach)
+    session.get(User, client.id).phone = "040 765 4321"
+    session.commit()
+    desk = sign_in(client_factory(), coach)
+    refused = desk.post(f"/coach/clients/{client.id}/reminder", {"own": ""})
+    assert refused.status_code == 400 and "040 765 4321" in refused.get_data(as_text=True)
+    assert audit_events(session) == [(coach.id, client.id, "read", "coach.reminder_send")]
+
+
+def test_making_a_sign_in_link_for_someone_is_audited(make, admin, client_factory, sign_in, session):
+    coach = make.coach(organisation=session.get(User, admin.id).organisation, name="Coach")
+    client = make.client(coach=coach)
+    sign_in(client_factory(), coach).post(f"/coach/clients/{client.id}/connect")
+    sign_in(client_factory(), admin).post(f"/admin/coaches/{coach.id}/link")
+    assert [e for e in audit_events(session) if e[2] == "link"] == [
+        (coach.id, client.id, "link", "sign-in link"),
+        (admin.id, coach.id, "link", "sign-in link"),
+    ]

@@ -4,6 +4,7 @@ import io
 
 from flask import (
     Blueprint,
+    abort,
     Response,
     current_app,
     g,
@@ -16,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from selko import access, audit, client_data, clock, db, signin
+from selko import access, audit, caseload, client_data, clock, db, signin
 from selko.access import client_for_admin
 from selko.ids import parse_id
 from selko.models import AuditEvent, Role, User
@@ -28,35 +29,41 @@ access.audience_of_blueprint(bp.name, access.ADMIN)
 AUDIT_PAGE = 200
 
 
-def _people(role: Role) -> list[User]:
+def _people(*roles: Role) -> list[User]:
     return list(
         db.session().scalars(
             select(User)
-            .where(User.organisation_id == g.user.organisation_id, User.role == role, User.erased_at.is_(None))
+            .where(User.organisation_id == g.user.organisation_id, User.role.in_(roles), User.erased_at.is_(None))
             .order_by(User.name)
         )
     )
 
 
-@bp.get("/")
-def organisation():
+def _staff() -> list[User]:
+    return _people(Role.coach, Role.admin)
+
+
+def _organisation_page(error: str | None = None, status: int = 200):
+    staff = _staff()
     return render_template(
         "admin/organisation.html",
-        coaches=_people(Role.coach) + _people(Role.admin),
+        coaches=[c for c in staff if c.deactivated_at is None],
+        former=[c for c in staff if c.deactivated_at is not None],
         clients=_people(Role.client),
-    )
+        error=error,
+    ), status
+
+
+@bp.get("/")
+def organisation():
+    return _organisation_page()
 
 
 @bp.post("/coaches")
 def coach_invite():
     name = request.form.get("name", "").strip()
     if not name or len(name) > 200:
-        return render_template(
-            "admin/organisation.html",
-            coaches=_people(Role.coach) + _people(Role.admin),
-            clients=_people(Role.client),
-            error=_("Give the coach's name."),
-        ), 400
+        return _organisation_page(_("Give the coach's name."), 400)
     coach = User(
         organisation_id=g.user.organisation_id,
         role=Role.admin if request.form.get("admin") == "1" else Role.coach,
@@ -68,13 +75,61 @@ def coach_invite():
     return _link_page(coach)
 
 
-@bp.post("/coaches/<id:user_id>/link")
-def coach_link(user_id: int):
-    """A new one-time link: how a coach who lost their passkey gets back in."""
+def _coach_or_404(user_id: int) -> User:
     coach = db.session().get(User, user_id)
     if coach is None or coach.organisation_id != g.user.organisation_id or coach.role == Role.client:
-        return render_template("error.html", heading=_("Page not found"), message=_("Nothing changed.")), 404
+        abort(404)
+    return coach
+
+
+def _coach_page(coach: User, error: str | None = None, status: int = 200):
+    clients = [
+        c for c in _people(Role.client) if c.client_profile is not None and c.client_profile.coach_id == coach.id
+    ]
+    others = [c for c in _staff() if c.id != coach.id and c.deactivated_at is None]
+    return render_template("admin/coach.html", coach=coach, clients=clients, others=others, error=error), status
+
+
+@bp.get("/coaches/<id:user_id>")
+def coach_page(user_id: int):
+    return _coach_page(_coach_or_404(user_id))
+
+
+@bp.post("/coaches/<id:user_id>/link")
+def coach_link(user_id: int):
+    """A new one-time link: how a coach who lost their passkey gets back in.
+    If they have one, the link only lets them make a new one."""
+    coach = _coach_or_404(user_id)
+    if coach.deactivated_at is not None:
+        return _coach_page(coach, _("This coach is deactivated. A link would not work."), 400)
     return _link_page(coach)
+
+
+@bp.post("/coaches/<id:user_id>/deactivate")
+def coach_deactivate(user_id: int):
+    coach = _coach_or_404(user_id)
+    if coach.id == g.user.id:
+        return _coach_page(coach, _("You cannot deactivate yourself. Ask another admin."), 400)
+    caseload.deactivate_coach(db.session(), coach)
+    db.session().commit()
+    return redirect(url_for(".coach_page", user_id=coach.id) + "#clients", code=303)
+
+
+@bp.post("/coaches/<id:user_id>/clients")
+def clients_move(user_id: int):
+    """Move some or all of a coach's clients to another coach."""
+    coach = _coach_or_404(user_id)
+    to_id = parse_id(request.form.get("to"))
+    to = db.session().get(User, to_id) if to_id else None
+    if to is None or to.id == coach.id or to.organisation_id != g.user.organisation_id or to.role == Role.client or to.deactivated_at:
+        return _coach_page(coach, _("Choose the coach who takes the clients."), 400)
+    chosen = {parse_id(value) for value in request.form.getlist("client")}
+    clients = [client_for_admin(client_id) for client_id in chosen if client_id]
+    if not clients or any(c.client_profile is None or c.client_profile.coach_id != coach.id for c in clients):
+        return _coach_page(coach, _("Choose at least one of this coach's clients."), 400)
+    caseload.move_clients(db.session(), clients, to)
+    db.session().commit()
+    return redirect(url_for(".coach_page", user_id=coach.id) + "#clients", code=303)
 
 
 def _link_page(coach: User):

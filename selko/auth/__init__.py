@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from selko import access, db, passkeys, signin
+from selko import access, audit, db, passkeys, signin
 from selko.i18n import LANGUAGES
 from selko.models import Passkey, Role, User
 from selko.security import SIGN_IN_LIMIT, limiter
@@ -77,7 +77,8 @@ def sign_in(token: str):
         return _link_problem_page(problem)
     db.session().commit()
     access.sign_in(user, device_token)
-    if not access.has_passkey(user):
+    # A coach comes in by link only to make a passkey: the first, or a new one.
+    if user.role != Role.client or not access.has_passkey(user):
         return redirect(url_for(".passkey_new"), code=303)
     return redirect(_home_for(user), code=303)
 
@@ -134,6 +135,10 @@ def passkey_register():
     except passkeys.PasskeyError as error:
         current_app.logger.info("passkey registration refused: %s", error)
         return _passkey_failed()
+    if g.device.recovery:
+        # The person proved they hold the new passkey: this device is theirs again.
+        g.device.recovery = False
+        audit.record(db.session(), g.user, g.user, "passkey", "new passkey through a sign-in link")
     db.session().commit()
     return jsonify(next=_home_for(g.user))
 
@@ -154,7 +159,7 @@ def passkey_sign_in():
     except passkeys.PasskeyError as error:
         current_app.logger.info("passkey sign-in refused: %s", error)
         return _passkey_failed()
-    if user.erased_at is not None:
+    if user.erased_at is not None or user.deactivated_at is not None:
         return _passkey_failed()
     device_token = signin.open_device_session(
         db.session(), user, length=access.session_length(user), user_agent=request.headers.get("User-Agent", "")

@@ -113,7 +113,6 @@ def _client_context(client, **extra):
         "exceptions": exceptions,
         "library": library,
         "today": now.date(),
-        "now_zone": now.tzinfo,
         "todays_tasks": tasks.for_day(db.session(), client.id, now.date()),
         **extra,
     }

@@ -13,10 +13,10 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from selko.models import Passkey, Role
+from selko.models import Role
+from tests.conftest import passkey_session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -155,26 +155,32 @@ def new_context(browser, live_server):
 
 
 @pytest.fixture
-def open_link(make, session):
-    """Sign a browser context in as a user through a one-time link, as a phone
-    does: the sign-in page submits itself (selko.js), or, with JavaScript off,
-    the person presses its one button. A client then says "Not now" to locking
-    Selko; a coach gets a stored passkey first (make.passkey), as in the
-    `sign_in` fixture; the real passkey ceremony is in test_work_day.py."""
+def open_link(app, make, session, live_server):
+    """Sign a browser context in as a user. A client's phone opens a one-time
+    link, as a phone does: the sign-in page submits itself (selko.js), or, with
+    JavaScript off, the person presses its one button; then says "Not now" to
+    locking Selko. A coach or admin gets the cookie a passkey sign-in gives
+    (a link only lets a coach with a passkey make a new one); the real
+    passkey ceremonies are in test_passkeys.py and test_work_day.py."""
 
     def open_link(context, user, path=None):
-        if user.role != Role.client and not session.scalar(select(Passkey).where(Passkey.user_id == user.id)):
-            make.passkey(user)
         page = context.new_page()
-        page.goto(f"/signin/{make.link(user)}")
-        if context_has_javascript(context):
-            page.wait_for_url(lambda url: "/signin/" not in url)
+        if user.role != Role.client:
+            context.add_cookies([{
+                "name": app.config["SESSION_COOKIE_NAME"], "url": live_server.url,
+                "value": passkey_session_cookie(app, session, user), "httpOnly": True, "sameSite": "Lax",
+            }])
+            page.goto("/coach/")
         else:
-            with page.expect_navigation():
-                page.locator("form[action^='/signin/'] button[type=submit]").click()
-        if page.url.endswith("/passkeys/new") and user.role == Role.client:
-            with page.expect_navigation():
-                page.locator("main a[href='/']").click()
+            page.goto(f"/signin/{make.link(user)}")
+            if context_has_javascript(context):
+                page.wait_for_url(lambda url: "/signin/" not in url)
+            else:
+                with page.expect_navigation():
+                    page.locator("form[action^='/signin/'] button[type=submit]").click()
+            if page.url.endswith("/passkeys/new"):
+                with page.expect_navigation():
+                    page.locator("main a[href='/']").click()
         assert re.search(r"/(coach/)?$", page.url), f"signed in, {user.name} should be home, not at {page.url}"
         if path is not None:
             page.goto(path)
