@@ -39,6 +39,9 @@ def _write_notes(response):
     if not notes or response.status_code >= 500:
         return response
     refused = response.status_code >= 400
+    if refused and g.get("db_session") is not None:
+        # A refused request changes nothing; nor may its open write block the trail.
+        g.db_session.rollback()
     with Session(current_app.extensions["selko.engine"]) as db_session:
         seen = set()
         for client_id, action in notes:

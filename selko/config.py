@@ -31,13 +31,20 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     # Demo and development: a key kept in instance/ so sessions survive restarts.
     path = instance_path / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        private_file(path).write_text(secrets.token_hex(32))
     return path.read_text().strip()
 
 
+def private_file(path: Path) -> Path:
+    """Create the file readable by its owner only, before anything is written to it."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
+    return path
+
+
 def from_environment(instance_path: Path) -> dict:
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # The database, the secret key and the push key live here: only Selko's user reads them.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     production = os.environ.get("SELKO_ENV", "development") == "production"
     default_db = f"sqlite:///{instance_path / 'selko.sqlite3'}"
     origin = os.environ.get("SELKO_ORIGIN", "").rstrip("/")
@@ -59,6 +66,8 @@ def from_environment(instance_path: Path) -> dict:
         "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 128),
         # Tests run a fake push service on 127.0.0.1; real ones are https on the internet.
         "PUSH_ALLOW_LOCAL": False,
+        # Host names besides SELKO_ORIGIN's that Selko answers to, comma-separated.
+        "EXTRA_TRUSTED_HOSTS": [h.strip() for h in os.environ.get("SELKO_TRUSTED_HOSTS", "").split(",") if h.strip()],
         # How many reverse proxies in front of Selko set X-Forwarded-For/-Proto.
         "TRUSTED_PROXIES": _int("SELKO_TRUSTED_PROXIES", 0),
     }

@@ -9,6 +9,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from selko.config import private_file
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -68,6 +70,9 @@ def migrate_command():
 
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        # SQLite gives its journal files the database file's permissions.
+        private_file(Path(engine.url.database))
     app.extensions["selko.engine"] = engine
     app.extensions["selko.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)

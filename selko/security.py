@@ -3,10 +3,13 @@
 Links carry one-time tokens and pages carry client data: no referrer leaves
 Selko, no page can be framed, and only Selko's own scripts and styles run.
 """
+from urllib.parse import urlsplit
+
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)
@@ -29,6 +32,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Public pages that carry a secret in their address or a client's schedule.
+NEVER_STORED = {"family.week", "family.feed", "auth.sign_in_link", "auth.sign_in"}
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), bluetooth=(), serial=()"
 
 
@@ -42,8 +47,8 @@ def _headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if g.get("user") is not None and request.endpoint != "static":
-        # Client data stays out of shared caches and the browser's disk cache.
+    if request.endpoint != "static" and (g.get("user") is not None or request.endpoint in NEVER_STORED):
+        # Client data and one-time links stay out of shared caches and the browser's disk cache.
         headers["Cache-Control"] = "no-store"
     return response
 
@@ -56,10 +61,30 @@ def _too_many(error):
     ), 429
 
 
+LOOPBACK = ["localhost", "127.0.0.1"]
+
+
+def trusted_hosts(origin: str, extra: list[str]) -> list[str]:
+    """Host names Selko answers to: SELKO_ORIGIN's (and any in SELKO_TRUSTED_HOSTS).
+    A forged Host header could otherwise put another address into what Selko
+    builds from the request. On a loopback origin every loopback name is the
+    same machine."""
+    host = urlsplit(origin).hostname or ""
+    return (LOOPBACK if host in LOOPBACK else [host]) + extra
+
+
+def _unknown_host(error):
+    # No page: without a trusted host Selko builds no links, so it says only this.
+    return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["ORIGIN"], app.config["EXTRA_TRUSTED_HOSTS"])
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=app.config["TRUSTED_PROXIES"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
     limiter.init_app(app)
     app.after_request(_headers)
     app.register_error_handler(429, _too_many)
+    app.register_error_handler(SecurityError, _unknown_host)

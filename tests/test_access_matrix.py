@@ -6,13 +6,14 @@ route cannot ship before somebody decides who may use it.
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from selko import help_request, security, share, signin
-from selko.models import DeviceSession, Role, ScheduleException, Share, User
+from selko.models import AuditEvent, Base, DeviceSession, Role, ScheduleException, Share, User
 
 PERSONAS = ["anonymous", "client_a", "client_b", "coach_a", "coach_b", "admin_a", "admin_x"]
 OK, LOGIN, HIDDEN = "ok", "login", "404"
+CLIENT_A_PHONE = "040 111 2222"  # on a page, it shows client A's data
 
 
 def outcomes(ok=(), login=("anonymous",)) -> dict:
@@ -135,6 +136,7 @@ def build_world(make, session, client_factory, sign_in):
     coach_a = make.coach(organisation=organisation, name="Coach A")
     coach_b = make.coach(organisation=organisation, name="Coach B")
     client_a = make.client(coach=coach_a, name="Client A")
+    session.get(User, client_a.id).phone = CLIENT_A_PHONE
     client_b = make.client(coach=coach_b, name="Client B")
     admin_a = make.coach(organisation=organisation, name="Admin A")
     admin_x = make.coach(name="Admin X")
@@ -192,6 +194,84 @@ def test_who_may_use_each_route(route, method, app, make, session, client_factor
     got = {}
     for persona in order:
         web = browsers[persona]
+        audited = audit_count(session)
         response = web.get(url) if method == "GET" else web.post(url, {})
         got[persona] = outcome(response)
+        if CLIENT_A_PHONE in response.get_data(as_text=True) and persona != "client_a":
+            # Whatever the status (a refused form shows the page again), a read is audited.
+            assert audit_count(session) > audited, f"{persona} saw client A's data unaudited ({response.status_code})"
     assert got == expected
+
+
+def audit_count(session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def snapshot(session) -> dict:
+    """Every row of every table but the audit trail and the sessions' last use."""
+    session.expire_all()
+    rows = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name in ("audit_events", "device_sessions"):
+            continue
+        rows[table.name] = sorted(map(repr, session.execute(select(table)).all()))
+    rows["device_sessions"] = sorted(session.execute(select(DeviceSession.id, DeviceSession.revoked_at)).all())
+    return rows
+
+
+def mixed_world(make, session, client_factory, sign_in):
+    """Coach A's client A, and client B of coach B with a thing of every kind."""
+    organisation = make.organisation()
+    coach_a, coach_b = make.coach(organisation=organisation, name="Coach A"), make.coach(organisation=organisation, name="Coach B")
+    client_a, client_b = make.client(coach=coach_a, name="Client A"), make.client(coach=coach_b, name="Client B")
+    admin_a = make.coach(organisation=organisation, name="Admin A")
+    session.get(User, admin_a.id).role = Role.admin
+    stranger = make.client(coach=make.coach(name="Elsewhere"), name="Client X")
+    task_a = make.task(organisation_id=organisation.id)
+    task_b = make.task(organisation_id=organisation.id, title="Sweep", steps=("Take the broom.",))
+    own = make.assignment(client=client_a, task=task_a)
+    theirs = make.assignment(client=client_b, task=task_b)
+    exception = ScheduleException(client_id=client_b.id, date=date(2026, 12, 24), day_off=True)
+    session.add(exception)
+    passkey = make.passkey(client_b)
+    share.create(session, client_b, name="Mum", created_by=client_b)
+    session.commit()
+    phones = {"client_a": sign_in(client_factory(), client_a), "client_b": sign_in(client_factory(), client_b)}
+    desks = {"coach_a": sign_in(client_factory(), coach_a), "admin_a": sign_in(client_factory(), admin_a)}
+    ids = {
+        "a": client_a.id, "own_assignment": own.id, "device_b": session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client_b.id)),
+        "passkey_b": passkey.id, "share_b": session.scalar(select(Share.id).where(Share.client_id == client_b.id)),
+        "assignment_b": theirs.id, "step_b": task_b.steps[0].id, "exception_b": exception.id, "coach_a": coach_a.id,
+        "stranger": stranger.id, "coach_b": coach_b.id,
+    }
+    return {**phones, **desks}, ids
+
+
+MIXED = [
+    ("coach_a", "/coach/clients/{a}/devices/{device_b}/sign-out"),
+    ("coach_a", "/coach/clients/{a}/passkeys/{passkey_b}/delete"),
+    ("coach_a", "/coach/clients/{a}/shares/{share_b}/stop"),
+    ("coach_a", "/coach/clients/{a}/assignments/{assignment_b}/delete"),
+    ("coach_a", "/coach/clients/{a}/assignments/{assignment_b}/up"),
+    ("coach_a", "/coach/clients/{a}/exceptions/{exception_b}/delete"),
+    ("client_a", "/tasks/{own_assignment}/steps/{step_b}"),
+    ("client_a", "/share/{share_b}/stop"),
+    ("client_a", "/account/passkeys/{passkey_b}/name"),
+    ("client_a", "/account/passkeys/{passkey_b}/delete"),
+    ("admin_a", "/admin/coaches/{coach_a}/clients?to={coach_b}&client={stranger}"),
+]
+
+
+@pytest.mark.parametrize("persona, route", MIXED)
+def test_someone_elses_thing_under_ones_own_id_is_not_found(persona, route, make, session, client_factory, sign_in, monkeypatch):
+    monkeypatch.setattr(security.limiter, "enabled", False)
+    browsers, ids = mixed_world(make, session, client_factory, sign_in)
+    path, _, query = route.format(**ids).partition("?")
+    form = dict(part.split("=") for part in query.split("&")) if query else {}
+    form.setdefault("day", "2026-11-23")
+    form.setdefault("done", "1")
+    form.setdefault("name", "Mine now")
+    before = snapshot(session)
+    response = browsers[persona].post(path, form)
+    assert response.status_code == 404
+    assert snapshot(session) == before

@@ -2,11 +2,12 @@
 import csv
 import io
 import json
+import stat
 
 import pytest
 from sqlalchemy import select
 
-from selko import security
+from selko import create_app, security, share
 from selko.models import AuditEvent, Role, User
 from tests.test_access_matrix import ROUTES, build_world
 
@@ -176,3 +177,34 @@ def test_making_a_sign_in_link_for_someone_is_audited(make, admin, client_factor
         (coach.id, client.id, "link", "sign-in link"),
         (admin.id, coach.id, "link", "sign-in link"),
     ]
+
+
+def test_audit_csv_cells_never_run_as_spreadsheet_formulas(make, admin, client_factory, sign_in, session):
+    coach = make.coach(organisation=session.get(User, admin.id).organisation, name='=HYPERLINK("http://evil.example","Open")')
+    client = make.client(coach=coach, name="@SUM(1+1)")
+    sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}")
+    rows = list(csv.DictReader(io.StringIO(sign_in(client_factory(), admin).get("/admin/audit.csv").get_data(as_text=True))))
+    assert (rows[0]["who"], rows[0]["client"]) == ('\'=HYPERLINK("http://evil.example","Open")', "'@SUM(1+1)")
+
+
+def test_family_pages_and_sign_in_links_are_never_stored(make, web, session):
+    client = make.client()
+    token = share.create(session, client, name="Mum", created_by=client)
+    session.commit()
+    for url in (f"/s/{token}", f"/s/{token}.ics", f"/signin/{make.link(client)}"):
+        response = web.get(url)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", url
+
+
+def test_an_unknown_host_is_refused(web):
+    assert web.get("/welcome", headers={"Host": "evil.example"}).status_code == 400
+    assert web.get("/welcome", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+def test_the_database_and_keys_are_readable_by_their_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("SELKO_DATABASE_URL", raising=False)
+    instance = tmp_path / "instance"
+    create_app({"INSTANCE_PATH": str(instance)})
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    for name in ("selko.sqlite3", "secret_key", "vapid_private.pem"):
+        assert stat.S_IMODE((instance / name).stat().st_mode) == 0o600, name

@@ -140,6 +140,14 @@ def _link_page(coach: User):
     return render_template("admin/link.html", coach=coach, link=public_url("auth.sign_in_link", token=token), minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
 
 
+def spreadsheet_safe(value):
+    """A name like "=HYPERLINK(…)" must stay text when the CSV is opened in a
+    spreadsheet: a leading quote keeps it from running as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _audit_rows(client_id: int | None, limit: int | None):
     query = select(AuditEvent).where(AuditEvent.organisation_id == g.user.organisation_id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if client_id:
@@ -165,8 +173,10 @@ def audit_csv():
     writer.writerow(["at_utc", "who", "who_id", "action", "client", "client_id", "what"])
     for event in _audit_rows(client_id, None):
         writer.writerow([
-            event.at.isoformat(), event.actor.name, event.actor_id, event.action,
-            event.client.name if event.client else "", event.client_id or "", event.what,
+            spreadsheet_safe(value) for value in (
+                event.at.isoformat(), event.actor.name, event.actor_id, event.action,
+                event.client.name if event.client else "", event.client_id or "", event.what,
+            )
         ])
     return Response(
         out.getvalue(),

@@ -321,9 +321,11 @@ def exception_add(client_id: int):
 @bp.post("/clients/<id:client_id>/exceptions/<id:exception_id>/delete")
 def exception_delete(client_id: int, exception_id: int):
     client = client_for_coach(client_id)
-    db.session().execute(
+    deleted = db.session().execute(
         delete(ScheduleException).where(ScheduleException.id == exception_id, ScheduleException.client_id == client.id)
     )
+    if deleted.rowcount != 1:
+        abort(404)
     _schedule_changed(client)
     return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
 
