@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from selko import access, audit, config, db, i18n, labels, push, security
+from selko import access, audit, config, db, i18n, input_text, labels, push, security
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
 
     db.init_app(app)
+    input_text.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     csrf.init_app(app)

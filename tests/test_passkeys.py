@@ -187,3 +187,16 @@ def test_sign_out_everywhere_ends_every_device(phone_with_passkey, web, client_f
     assert web.post("/signout/everywhere").status_code == 303
     assert second.get("/").headers["Location"] == "/welcome"
     assert web.get("/").headers["Location"] == "/welcome"
+
+
+@pytest.mark.parametrize("user_handle", ["%%%", "a", 12, ["a"], {"a": 1}, "\u00e4"])
+def test_a_malformed_user_handle_is_refused_plainly(phone_with_passkey, client_factory, session, user_handle):
+    client, authenticator = phone_with_passkey
+    web = client_factory()
+    options = web.post("/passkeys/sign-in/options").json
+    credential = json.loads(authenticator.get(options, origin=ORIGIN))
+    credential["response"]["userHandle"] = user_handle
+    response = web.post("/passkeys/sign-in", {"credential": json.dumps(credential)})
+    assert response.status_code == 400
+    assert response.json["message"]
+    assert count(session, DeviceSession) == 1  # only the phone's own session from signing in

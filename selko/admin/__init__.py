@@ -19,6 +19,7 @@ from sqlalchemy import select
 from selko import access, audit, client_data, clock, db, signin
 from selko.access import client_for_admin
 from selko.ids import parse_id
+from selko.input_text import name_problem
 from selko.models import AuditEvent, Role, User
 from selko.pages import public_url
 
@@ -50,12 +51,13 @@ def organisation():
 @bp.post("/coaches")
 def coach_invite():
     name = request.form.get("name", "").strip()
-    if not name or len(name) > 200:
+    problem = _("Give the coach's name.") if not name or len(name) > 200 else name_problem(name)
+    if problem:
         return render_template(
             "admin/organisation.html",
             coaches=_people(Role.coach) + _people(Role.admin),
             clients=_people(Role.client),
-            error=_("Give the coach's name."),
+            error=problem,
         ), 400
     coach = User(
         organisation_id=g.user.organisation_id,
