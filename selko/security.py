@@ -3,8 +3,7 @@
 Links carry one-time tokens and pages carry client data: no referrer leaves
 Selko, no page can be framed, and only Selko's own scripts and styles run.
 """
-from flask import Flask, g, render_template, request
-from flask_babel import gettext as _
+from flask import Flask, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -48,18 +47,9 @@ def _headers(response):
     return response
 
 
-def _too_many(error):
-    return render_template(
-        "error.html",
-        heading=_("Wait a moment"),
-        message=_("You tried many times. Wait one minute. Then try again."),
-    ), 429
-
-
 def init_app(app: Flask) -> None:
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=app.config["TRUSTED_PROXIES"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
     limiter.init_app(app)
     app.after_request(_headers)
-    app.register_error_handler(429, _too_many)

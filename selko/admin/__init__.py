@@ -5,6 +5,7 @@ import io
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     g,
     jsonify,
@@ -75,7 +76,7 @@ def coach_link(user_id: int):
     """A new one-time link: how a coach who lost their passkey gets back in."""
     coach = db.session().get(User, user_id)
     if coach is None or coach.organisation_id != g.user.organisation_id or coach.role == Role.client:
-        return render_template("error.html", heading=_("Page not found"), message=_("Nothing changed.")), 404
+        abort(404)
     return _link_page(coach)
 
 
