@@ -2,12 +2,10 @@
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template
-from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
 
-from selko import access, audit, config, db, i18n, labels, push, security
+from selko import access, audit, config, db, errors, i18n, input_text, labels, push, security
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -36,8 +34,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     labels.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
+    # After access: a refusal then speaks the signed-in person's language.
+    input_text.init_app(app)
     audit.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     push.init_app(app)
 
     from selko.pages import htmx
@@ -62,34 +63,5 @@ def create_app(test_config: dict | None = None) -> Flask:
         answers = db.database_answers()
         return jsonify(ok=answers, database=answers), 200 if answers else 503
 
-    _register_error_pages(app)
     return app
 
-
-def _register_error_pages(app: Flask) -> None:
-    headings = {
-        400: lambda: _("Something went wrong"),
-        404: lambda: _("Page not found"),
-        405: lambda: _("Something went wrong"),
-        410: lambda: _("This page is gone"),
-    }
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_template(
-            "error.html",
-            heading=_("Something went wrong"),
-            message=_("The page was open too long. Open it again. Then try again."),
-        ), 400
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code not in headings:
-            return error
-        # A view may say in plain words what went wrong; werkzeug's own text is not plain.
-        own_words = error.description != type(error).description
-        return render_template(
-            "error.html",
-            heading=headings[error.code](),
-            message=error.description if own_words else _("Nothing changed. Go back and try again."),
-        ), error.code

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from selko import clock, signin
 from selko.i18n import LANGUAGES
+from selko.input_text import name_problem
 from selko.models import (
     ClientProfile,
     Passkey,
@@ -24,6 +25,8 @@ def check_client(form: dict) -> dict:
         errors["name"] = _("Give the client's name.")
     elif len(form["name"]) > 200:
         errors["name"] = _("The name can have at most 200 characters.")
+    elif name_problem(form["name"]):
+        errors["name"] = name_problem(form["name"])
     phone = form.get("phone", "")
     if phone and not all(c.isdigit() or c in "+ -()" for c in phone) or len(phone) > 40:
         errors["phone"] = _("Write the phone number with digits, like 040 123 4567.")

@@ -34,6 +34,13 @@ def session() -> Session:
     return g.db_session
 
 
+def rollback() -> None:
+    """Undo the current request's unsaved changes, if it has used the database."""
+    db_session = g.get("db_session")
+    if db_session is not None:
+        db_session.rollback()
+
+
 def _close_session(_exc):
     db_session = g.pop("db_session", None)
     if db_session is not None:

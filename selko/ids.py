@@ -5,11 +5,13 @@ an id simply names nothing, so it is refused before any query.
 """
 from werkzeug.routing import BaseConverter, ValidationError
 
+from selko.input_text import is_plain_number
+
 MAX_ID = 2**31 - 1
 
 
 def parse_id(value: str | None) -> int | None:
-    if value is None or not value.isdigit() or len(value) > 10:
+    if value is None or not is_plain_number(value) or len(value) > 10:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None

@@ -168,7 +168,13 @@ def authenticate(db: Session, credential_json: str, origin: str) -> User:
         raise PasskeyError("unknown passkey")
     user = db.get(User, passkey.user_id)
     user_handle = (credential.get("response") or {}).get("userHandle")
-    if user_handle and base64url_to_bytes(user_handle) != user.webauthn_id:
+    if user_handle is not None and not isinstance(user_handle, str):
+        raise PasskeyError("malformed user handle")  # base64url_to_bytes would read a number
+    try:
+        handle = base64url_to_bytes(user_handle) if user_handle else None
+    except ValueError:
+        raise PasskeyError("malformed user handle") from None
+    if handle is not None and handle != user.webauthn_id:
         raise PasskeyError("passkey of another person")
     rp_id, expected_origin = relying_party(origin)
     try:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import clock
+from selko.input_text import is_plain_number
 from selko.models import Break, Organisation, ScheduleException, WorkDay
 
 
@@ -170,10 +171,11 @@ def break_bar(plan: DayPlan, now: time) -> BreakBar | None:
 
 
 def parse_time(text: str) -> time:
-    """A wall-clock time as people type it: 8, 8.00, 08:00, 8:5 is refused."""
+    """A wall-clock time as people type it: 8, 8.00, 08:00; 8:5, 25.00 and 8.99
+    are refused with ValueError."""
     text = text.strip().replace(":", ".")
     hours, _, minutes = text.partition(".")
-    if not hours.isdigit() or (minutes and (not minutes.isdigit() or len(minutes) != 2)):
+    if not (is_plain_number(hours) and len(hours) <= 2) or (minutes and not (is_plain_number(minutes) and len(minutes) == 2)):
         raise ValueError(text)
     return time(int(hours), int(minutes or 0))
 

@@ -5,8 +5,7 @@ Selko, no page can be framed, and only Selko's own scripts and styles run.
 """
 from urllib.parse import urlsplit
 
-from flask import Flask, g, render_template, request
-from flask_babel import gettext as _
+from flask import Flask, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import SecurityError
@@ -53,14 +52,6 @@ def _headers(response):
     return response
 
 
-def _too_many(error):
-    return render_template(
-        "error.html",
-        heading=_("Wait a moment"),
-        message=_("You tried many times. Wait one minute. Then try again."),
-    ), 429
-
-
 LOOPBACK = ["localhost", "127.0.0.1"]
 
 
@@ -86,5 +77,4 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
     limiter.init_app(app)
     app.after_request(_headers)
-    app.register_error_handler(429, _too_many)
     app.register_error_handler(SecurityError, _unknown_host)

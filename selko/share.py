@@ -6,11 +6,12 @@ import secrets
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import clock, schedule, tasks
+from selko import clock, input_text, schedule, tasks
 from selko.models import Share, User
 
 FEED_WEEKS = 6
@@ -18,6 +19,13 @@ FEED_WEEKS = 6
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with the name of the person who sees the schedule, or None."""
+    if not name or len(name) > 100:
+        return _("Write the name of the person.")
+    return input_text.name_problem(name)
 
 
 def create(db: Session, client: User, *, name: str, created_by: User, ends_on: date | None = None,
@@ -86,18 +94,20 @@ def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
     feed = Calendar()
     feed.add("prodid", "-//Selko//family share//FI")
     feed.add("version", "2.0")
-    feed.add("x-wr-calname", f"{share.client.name}: {work}")
+    # Names saved before names were checked may hold line breaks: keep each on one line.
+    name = input_text.one_line(share.client.name)
+    feed.add("x-wr-calname", f"{name}: {work}")
     feed.add("x-wr-timezone", zone_name)
     feed.add_component(Timezone.from_tzinfo(zone, tzid=zone_name, first_date=monday, last_date=last))
     stamp = clock.now()
     for plan in schedule.plans_between(db, share.client_id, monday, last):
         day = plan.day
         if plan.works:
-            feed.add_component(_event(f"selko-{share.id}-{day.isoformat()}-work", f"{share.client.name}: {work}",
+            feed.add_component(_event(f"selko-{share.id}-{day.isoformat()}-work", f"{name}: {work}",
                                       datetime.combine(day, plan.starts, zone), datetime.combine(day, plan.ends, zone), stamp))
             for number, b in enumerate(plan.breaks, start=1):
                 feed.add_component(_event(f"selko-{share.id}-{day.isoformat()}-break-{number}",
-                                          f"{share.client.name}: {b.name or brk}",
+                                          f"{name}: {input_text.one_line(b.name) or brk}",
                                           datetime.combine(day, b.starts, zone), datetime.combine(day, b.ends, zone), stamp))
     return feed.to_ical()
 

@@ -160,7 +160,7 @@ def build_world(make, session, client_factory, sign_in):
     values = {
         "client_id": client_a.id, "assignment_id": assignment.id, "step_id": task.steps[0].id,
         "task_id": task.id, "request_id": request.id, "exception_id": exception.id,
-        "device_id": device.id, "passkey_id": passkey.id, "weekday": 0, "user_id": coach_a.id,
+        "device_id": device.id, "passkey_id": passkey.id, "weekday": 0, "user_id": coach_a.id, "other_coach_id": coach_b.id,
         "name": "htmx.min.js", "filename": "selko.css",
         "token": signin.create_link_token(session, client_a, minutes=15),
         "share_id": share_id,

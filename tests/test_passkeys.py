@@ -241,3 +241,16 @@ def test_a_link_lets_a_coach_who_has_a_passkey_only_make_a_new_one(make, web, cl
 def audit_trail(session):
     session.expire_all()
     return [(e.actor_id, e.client_id, e.action, e.what) for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+@pytest.mark.parametrize("user_handle", ["%%%", "a", 12, ["a"], {"a": 1}, "\u00e4"])
+def test_a_malformed_user_handle_is_refused_plainly(phone_with_passkey, client_factory, session, user_handle):
+    client, authenticator = phone_with_passkey
+    web = client_factory()
+    options = web.post("/passkeys/sign-in/options").json
+    credential = json.loads(authenticator.get(options, origin=ORIGIN))
+    credential["response"]["userHandle"] = user_handle
+    response = web.post("/passkeys/sign-in", {"credential": json.dumps(credential)})
+    assert response.status_code == 400
+    assert response.json["message"]
+    assert count(session, DeviceSession) == 1  # only the phone's own session from signing in

@@ -4,8 +4,8 @@ import io
 
 from flask import (
     Blueprint,
-    abort,
     Response,
+    abort,
     current_app,
     g,
     jsonify,
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from selko import access, audit, caseload, client_data, clock, db, signin
 from selko.access import client_for_admin
 from selko.ids import parse_id
+from selko.input_text import name_problem
 from selko.models import AuditEvent, Role, User
 from selko.pages import public_url
 
@@ -62,8 +63,9 @@ def organisation():
 @bp.post("/coaches")
 def coach_invite():
     name = request.form.get("name", "").strip()
-    if not name or len(name) > 200:
-        return _organisation_page(_("Give the coach's name."), 400)
+    problem = _("Give the coach's name.") if not name or len(name) > 200 else name_problem(name)
+    if problem:
+        return _organisation_page(problem, 400)
     coach = User(
         organisation_id=g.user.organisation_id,
         role=Role.admin if request.form.get("admin") == "1" else Role.coach,

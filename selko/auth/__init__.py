@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from selko import access, audit, db, passkeys, signin
 from selko.i18n import LANGUAGES
+from selko.input_text import name_problem
 from selko.models import Passkey, Role, User
 from selko.security import SIGN_IN_LIMIT, limiter
 
@@ -202,8 +203,9 @@ def account():
 def passkey_rename(passkey_id: int):
     passkey = _own_passkey(passkey_id)
     name = request.form.get("name", "").strip()
-    if not name or len(name) > 100:
-        return _account_page(_("Give a name of 1 to 100 characters."), 400)
+    problem = _("Give a name of 1 to 100 characters.") if not name or len(name) > 100 else name_problem(name)
+    if problem:
+        return _account_page(problem, 400)
     passkey.name = name
     db.session().commit()
     return redirect(url_for(".account"), code=303)

@@ -21,6 +21,7 @@ from selko import (
     tasks,
 )
 from selko.ids import parse_id
+from selko.input_text import is_plain_number
 from selko.models import AbsenceReason, PushSubscription, Reminder, Role, Share
 from selko.pages import after_post, page, public_url
 
@@ -191,7 +192,7 @@ def how_today_went():
     chosen = {}
     for area in self_assessment.AREAS:
         value = request.form.get(area, "")
-        chosen[area] = int(value) if value.isdigit() else 0
+        chosen[area] = int(value) if is_plain_number(value) else 0
     wants_to_talk = request.form.get("talk") == "1"
     try:
         self_assessment.save(db.session(), g.user.id, day, chosen, wants_to_talk)
@@ -249,7 +250,8 @@ def alarms_silence():
 @bp.post("/alarms/subscription")
 @access.signed_in  # coaches subscribe too, for "absent" and "needs help" alerts
 def alarms_subscribe():
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
     endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
     if not all(isinstance(v, str) and 0 < len(v) <= 1000 for v in (endpoint, p256dh, auth)) or not push.check_endpoint(
@@ -320,10 +322,11 @@ def shares():
     if request.method == "GET":
         return page("client/share.html", shares=share.active(db.session(), g.user.id))
     name = request.form.get("name", "").strip()
-    if not name or len(name) > 100:
+    problem = share.name_problem(name)
+    if problem:
         return page(
             "client/share.html", status=400, shares=share.active(db.session(), g.user.id),
-            error=_("Write the name of the person."), name=name,
+            error=problem, name=name,
         )
     token = share.create(db.session(), g.user, name=name, created_by=g.user, show_tasks=request.form.get("tasks") == "1")
     db.session().commit()

@@ -181,13 +181,11 @@ def share_add(client_id: int):
     client = client_for_coach(client_id)
     form = request.form
     name = form.get("name", "").strip()
-    error = None
+    error = share.name_problem(name)
     ends_on = None
-    if not name or len(name) > 100:
-        error = _("Give the name of the person who sees the schedule.")
-    elif form.get("agreed") != "1":
+    if not error and form.get("agreed") != "1":
         error = _("Share only when the client agrees. Tick the box when they do.")
-    elif form.get("ends_on"):
+    elif not error and form.get("ends_on"):
         try:
             ends_on = date.fromisoformat(form["ends_on"])
         except ValueError:

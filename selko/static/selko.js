@@ -193,29 +193,31 @@
     var body = document.body;
     if (!("Notification" in window) || !body.dataset.permissionUrl) return;
     if (Notification.permission === body.dataset.permissionKnown) return;
-    postForm(body.dataset.permissionUrl, { permission: Notification.permission });
+    // Offline the report waits: the next page that loads online sends it.
+    postForm(body.dataset.permissionUrl, { permission: Notification.permission }).catch(function () {});
   }
 
-  // Sending a share link: the phone's own share sheet, or copy.
+  // Sending a share link: the phone's own share sheet, or copy. Each button
+  // carries its link; a page that only shows a link (the coach's) has none.
   function shareLink(root) {
-    var link = root.querySelector("[data-share-url]");
-    if (!link) return;
-    var send = root.querySelector("[data-share-button]");
-    var copy = root.querySelector("[data-copy-button]");
-    if (navigator.share) {
+    root.querySelectorAll("[data-share-button]").forEach(function (send) {
+      if (!navigator.share || send.dataset.ready) return;
+      send.dataset.ready = "1";
       send.hidden = false;
       send.addEventListener("click", function () {
-        navigator.share({ title: send.dataset.title, url: link.href }).catch(function () {});
+        navigator.share({ title: send.dataset.title, url: send.dataset.shareButton }).catch(function () {});
       });
-    }
-    if (navigator.clipboard) {
+    });
+    root.querySelectorAll("[data-copy-button]").forEach(function (copy) {
+      if (!navigator.clipboard || copy.dataset.ready) return;
+      copy.dataset.ready = "1";
       copy.hidden = false;
       copy.addEventListener("click", function () {
-        navigator.clipboard.writeText(link.href).then(function () {
-          root.querySelector("[data-copy-status]").textContent = copy.dataset.copied;
+        navigator.clipboard.writeText(copy.dataset.copyButton).then(function () {
+          copy.closest("section").querySelector("[data-copy-status]").textContent = copy.dataset.copied;
         });
       });
-    }
+    });
   }
 
   function activate(root) {

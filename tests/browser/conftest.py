@@ -129,10 +129,41 @@ def _note_refusal(response):
         print(f"browser got {response.status} for {response.request.method} {response.url}: {said}")
 
 
+class PageProblems(list):
+    """Script errors and console errors of every page a test opened."""
+
+    allowed: tuple[str, ...] = ()
+
+    def watch(self, page):
+        page.on("pageerror", lambda error: self.append(f"{page.url}: script error: {error}"))
+        page.on("console", lambda message: self._console(page, message))
+
+    def _console(self, page, message):
+        if message.type != "error":
+            return
+        # A page that answers 4xx on purpose (an error page, a refused form)
+        # makes Chromium log its own status; the tests check statuses themselves.
+        # A script, style or fetch that fails is still caught: its address differs.
+        if message.text.startswith("Failed to load resource") and message.location.get("url") == page.url:
+            return
+        self.append(f"{page.url}: console error: {message.text} ({message.location.get('url')})")
+
+    def unexpected(self) -> list[str]:
+        return [p for p in self if not any(allowed in p for allowed in self.allowed)]
+
+
 @pytest.fixture
-def new_context(browser, live_server):
+def page_problems():
+    """A test that expects a console error (and only that one) names it:
+    page_problems.allowed = ("…",)."""
+    return PageProblems()
+
+
+@pytest.fixture
+def new_context(browser, live_server, page_problems):
     """Make a fresh browser context (a phone or a laptop of its own); all are
-    closed before the server stops."""
+    closed before the server stops. A script error or console error on any
+    page fails the test."""
     contexts = []
 
     def new_context(**options):
@@ -146,12 +177,15 @@ def new_context(browser, live_server):
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("response", _note_refusal)
+        context.on("page", page_problems.watch)
         contexts.append(context)
         return context
 
     yield new_context
     for context in contexts:
         context.close()
+    if page_problems.unexpected():
+        pytest.fail("errors in the browser:\n" + "\n".join(page_problems.unexpected()), pytrace=False)
 
 
 @pytest.fixture
