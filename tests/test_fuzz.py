@@ -259,7 +259,8 @@ def test_hostile_path_and_query_values(world, session, app):
 
 
 def pytest_terminal_summary_line() -> str:
-    return f"fuzz: {tried['forms']} forms × {tried['values']} values tried, {tried['answers']} checked answers, {tried['5xx']} answers 5xx"
+    return (f"fuzz: {tried['forms']} forms and addresses, {tried['values']} hostile requests "
+            f"({tried['answers']} of them form and JSON posts, each refusal checked for changes), {tried['5xx']} answers 5xx")
 
 
 @pytest.fixture(scope="module", autouse=True)
