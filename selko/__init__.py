@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from selko import access, audit, config, db, i18n, labels, push, security
+from selko import access, alarms, audit, config, db, i18n, labels, security
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.init_app(app)
     audit.init_app(app)
     security.init_app(app)
-    push.init_app(app)
+    alarms.init_app(app)
 
     from selko.pages import htmx
 

@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select
 
 from selko import (
     access,
+    alarms,
     audit,
-    break_reminder,
     caseload,
     db,
     help_request,
@@ -171,7 +171,7 @@ def reminder_send(client_id: int):
     text = (request.form.get("own") or request.form.get("ready") or "").strip()
     if not text or len(text) > 300:
         return page("coach/client.html", status=400, **_client_context(client, error=_("Choose a message or write one (at most 300 characters).")))
-    break_reminder.coach_message(db.session(), client, text)
+    alarms.ring_now(db.session(), client, alarms.Kind.coach, text)
     db.session().commit()
     return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
 
@@ -274,7 +274,7 @@ def schedule_day(client_id: int, weekday: int):
 def _schedule_changed(client) -> None:
     """Today's alarms follow the new schedule at once; later days are planned on their day."""
     db.session().flush()
-    break_reminder.plan_day(db.session(), client, _now().date())
+    alarms.plan_day(db.session(), client, _now().date())
     db.session().commit()
 
 

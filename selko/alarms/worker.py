@@ -7,21 +7,22 @@ parallel, and writes the outcomes back in one batch.
 """
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, or_, select, update
 
-from selko import break_reminder, clock, db, labels
+from selko import clock, db
+from selko.alarms import planning
+from selko.alarms.kinds import Kind, Recipient, Status, alarm_message
+from selko.alarms.webpush import Answer, Sender, Subscription
 from selko.models import ClientProfile, PushSubscription, Reminder, User
-from selko.push import Answer, Sender, Subscription
 
 BATCH = 5000
 MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=5)
-URGENCY = {"break_end": "high", "work_start": "high", "test": "high", "absent": "high", "help": "high"}
 
 
 @dataclass
@@ -43,13 +44,13 @@ def claim(db_session, now, limit: int = BATCH) -> list:
     # A worker that died mid-send leaves rows "sending": give them back.
     db_session.execute(
         update(Reminder)
-        .where(Reminder.status == "sending", Reminder.claimed_at < now - STALE_CLAIM)
-        .values(status="planned")
+        .where(Reminder.status == Status.sending, Reminder.claimed_at < now - STALE_CLAIM)
+        .values(status=Status.planned)
     )
     due = (
         select(Reminder.id)
         .where(
-            Reminder.status == "planned",
+            Reminder.status == Status.planned,
             Reminder.due_at <= now,
             or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now),
         )
@@ -61,7 +62,7 @@ def claim(db_session, now, limit: int = BATCH) -> list:
     rows = db_session.execute(
         update(Reminder)
         .where(Reminder.id.in_(due.scalar_subquery()))
-        .values(status="sending", claimed_at=now, attempts=Reminder.attempts + 1)
+        .values(status=Status.sending, claimed_at=now, attempts=Reminder.attempts + 1)
         .returning(Reminder.id, Reminder.client_id, Reminder.day, Reminder.kind, Reminder.due_at, Reminder.text, Reminder.attempts)
     ).all()
     db_session.commit()
@@ -70,7 +71,7 @@ def claim(db_session, now, limit: int = BATCH) -> list:
 
 def _wanted(reminder, profile: ClientProfile | None) -> bool:
     """The client chose which alarms ring, and may silence them for today."""
-    if profile is None or reminder.kind not in break_reminder.SCHEDULE_KINDS:
+    if profile is None or not Kind(reminder.kind).from_schedule:
         return True
     if profile.alarms_silenced_on == reminder.day:
         return False
@@ -97,7 +98,7 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
     }
 
     def recipient(reminder) -> int | None:
-        if reminder.kind in break_reminder.COACH_ALERTS:
+        if Kind(reminder.kind).rings_for == Recipient.coach:
             profile = profiles.get(reminder.client_id)
             return profile.coach_id if profile else None
         return reminder.client_id
@@ -116,20 +117,20 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
     jobs: list[tuple[int, int, tuple]] = []  # reminder id, subscription id, job
     finished: dict[int, tuple[str, str]] = {}
     for reminder in reminders:
-        if break_reminder.too_late(reminder, now):
-            finished[reminder.id] = ("dropped", "too late")
+        if too_late(reminder, now):
+            finished[reminder.id] = (Status.dropped, "too late")
             continue
         if not _wanted(reminder, profiles.get(reminder.client_id)):
-            finished[reminder.id] = ("skipped", "turned off by the client")
+            finished[reminder.id] = (Status.skipped, "turned off by the client")
             continue
         to = recipient(reminder)
         subs = subscriptions.get(to, [])
         if not subs:
-            finished[reminder.id] = ("failed", "no phone can ring")
+            finished[reminder.id] = (Status.failed, "no phone can ring")
             continue
-        body = labels.alarm_message(reminder, languages[to], names.get(reminder.client_id, ""))
-        ttl = break_reminder.time_to_live(reminder, now)
-        urgency = URGENCY.get(reminder.kind, "normal")
+        body = alarm_message(reminder, languages[to], names.get(reminder.client_id, ""))
+        ttl = time_to_live(reminder, now)
+        urgency = Kind(reminder.kind).urgency
         jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]
 
     answers_by_reminder: dict[int, list[tuple[int, Answer]]] = {}
@@ -147,12 +148,12 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         outcome.gone += [s for s, a in answers if a.status in (404, 410)]
         transient = [a for s, a in answers if a.status == 429 or a.status >= 500 or a.status == 0]
         if ok:
-            finished[reminder.id] = ("sent", ",".join(str(a.status) for _s, a in answers))
+            finished[reminder.id] = (Status.sent, ",".join(str(a.status) for _s, a in answers))
         elif transient and reminder.attempts < MAX_ATTEMPTS:
             wait = max((a.retry_after or 0) for a in transient) or 5 * 2 ** (reminder.attempts - 1)
             retries[reminder.id] = wait
         else:
-            finished[reminder.id] = ("failed", ",".join(str(a.status) for _s, a in answers))
+            finished[reminder.id] = (Status.failed, ",".join(str(a.status) for _s, a in answers))
 
     # Outcomes in a few statements, whatever the batch size.
     bulk = {"synchronize_session": False}
@@ -164,7 +165,7 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
     if retries:
         db_session.execute(
             update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": "planned", "retry_at": now + timedelta(seconds=wait)} for rid, wait in retries.items()],
+            [{"id": rid, "status": Status.planned, "retry_at": now + timedelta(seconds=wait)} for rid, wait in retries.items()],
         )
     if accepted_subs:
         db_session.execute(
@@ -177,6 +178,16 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         setattr(outcome, status, getattr(outcome, status) + 1)
     outcome.retried = len(retries)
     return outcome
+
+
+def too_late(reminder, now: datetime) -> bool:
+    return now - reminder.due_at > Kind(reminder.kind).late_after
+
+
+def time_to_live(reminder, now: datetime) -> int:
+    """Seconds the push service may hold the alarm before it means nothing."""
+    left = reminder.due_at + Kind(reminder.kind).late_after - now
+    return max(0, int(left.total_seconds()))
 
 
 def sender_for(app: Flask) -> Sender:
@@ -193,7 +204,7 @@ def worker_command(once: bool):
     try:
         while True:
             if time.monotonic() - planned_at > 600:
-                break_reminder.plan_today_for_everyone(db.session())
+                planning.plan_today_for_everyone(db.session())
                 planned_at = time.monotonic()
             outcome = send_due(db.session(), sender)
             if outcome.claimed:

@@ -143,11 +143,3 @@ def check_endpoint(url: str, allow_local: bool) -> bool:
     except ValueError:
         return host != "localhost" and "." in host
     return address.is_global
-
-
-def init_app(app) -> None:
-    app.extensions["selko.vapid"] = load_or_create_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
-    app.jinja_env.globals["vapid_public_key"] = public_key(app.extensions["selko.vapid"])
-    from selko.worker import worker_command
-
-    app.cli.add_command(worker_command)
