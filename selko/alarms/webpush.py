@@ -6,7 +6,6 @@ once per push service and reused until it is about to expire.
 """
 import asyncio
 import gc
-import ipaddress
 import json
 import threading
 import time
@@ -129,17 +128,18 @@ class Sender:
                 return Answer(0)
 
 
-def check_endpoint(url: str, allow_local: bool) -> bool:
-    """Only real push services: the worker posts to this address, so a forged
-    subscription must not point it at a server inside our own network."""
+def check_endpoint(url: str, hosts: tuple[str, ...], allow_local: bool) -> bool:
+    """Only the push services we know, by host name: the worker posts to this
+    address, so a forged subscription must not point it at a server inside
+    our own network or anywhere else. `hosts` are suffixes on a dot boundary:
+    "push.apple.com" lets in "web.push.apple.com", not "evilpush.apple.com"."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a port that is not a number
+        return False
     if allow_local and parts.scheme == "http" and host in ("127.0.0.1", "localhost"):
         return True
-    if parts.scheme != "https" or not host or len(url) > 1000:
+    if parts.scheme != "https" or port not in (None, 443) or len(url) > 1000:
         return False
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host != "localhost" and "." in host
-    return address.is_global
+    return any(host == suffix or host.endswith("." + suffix) for suffix in hosts)

@@ -249,7 +249,7 @@ def alarms_subscribe():
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
     endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
     if not all(isinstance(v, str) and 0 < len(v) <= 1000 for v in (endpoint, p256dh, auth)) or not webpush.check_endpoint(
-        endpoint, current_app.config["PUSH_ALLOW_LOCAL"]
+        endpoint, current_app.config["PUSH_HOSTS"], current_app.config["PUSH_ALLOW_LOCAL"]
     ):
         return jsonify(message=_("Something went wrong. Try again.")), 400
     db.session().execute(delete(PushSubscription).where(
