@@ -1,10 +1,18 @@
 """What a security review asked of the alarms: only real push services, only
 well-formed subscriptions, a worker that one bad row cannot stop, and a
 worker that stops and restarts without losing alarms."""
+import base64
+import os
+from datetime import date, timedelta
+
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
-from selko.models import PushSubscription
+from selko import clock
+from selko.alarms.worker import send_due, sender_for
+from selko.models import DeviceSession, PushSubscription, Reminder
 from tests.fake_push import FakePushService
 
 
@@ -75,3 +83,107 @@ def test_the_push_hosts_are_read_from_the_environment(monkeypatch, tmp_path):
 
     monkeypatch.setenv("SELKO_PUSH_HOSTS", " push.example , Other.Example ,")
     assert config.from_environment(tmp_path)["PUSH_HOSTS"] == ("push.example", "other.example")
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+NOT_ON_THE_CURVE = b64(b"\x04" + b"\x01" * 64)
+
+
+@pytest.mark.parametrize(
+    "p256dh, auth",
+    [
+        ("AAAA", None),  # the right kind of text, but no key
+        ("A" * 87, None),  # the length of a key, all zero bytes
+        (NOT_ON_THE_CURVE, None),  # 65 bytes starting 0x04, but not a point of P-256
+        ("compressed", None),  # a compressed point: browsers never send one
+        ("not base64!", None),
+        (None, b64(b"\x00" * 15)),  # an auth secret one byte short
+        (None, b64(b"\x00" * 17)),
+        (None, "%%%%"),
+    ],
+)
+def test_a_subscription_whose_keys_are_not_keys_is_refused(app, make, web, sign_in, session, phone_keys, p256dh, auth):
+    app.config["PUSH_ALLOW_LOCAL"] = True
+    if p256dh == "compressed":
+        key = ec.generate_private_key(ec.SECP256R1()).public_key()
+        p256dh = b64(key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint))
+    keys = {"p256dh": p256dh or phone_keys["p256dh"], "auth": auth or phone_keys["auth"]}
+    sign_in(web, make.client())
+    response = subscribe(web, {"endpoint": "http://127.0.0.1:9/phone", "keys": keys})
+    assert response.status_code == 400
+    assert response.get_json() == {"message": "Jokin meni vikaan. Yritä uudelleen."}
+    assert subscriptions(session) == 0
+    assert subscribe(web, {"endpoint": "http://127.0.0.1:9/phone", "keys": phone_keys}).status_code == 201
+
+
+@pytest.fixture
+def push_service():
+    service = FakePushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def sender(app):
+    sender = sender_for(app)
+    yield sender
+    sender.close()
+
+
+def add_phone(session, client, subscription: dict) -> None:
+    """A subscription written straight into the database, past every check."""
+    device = DeviceSession(
+        user_id=client.id, token_hash=os.urandom(32).hex(), created_at=clock.now(), last_used_at=clock.now(),
+        expires_at=clock.now() + timedelta(days=1),
+    )
+    session.add(device)
+    session.flush()
+    session.add(PushSubscription(
+        user_id=client.id, device_session_id=device.id, endpoint=subscription["endpoint"],
+        p256dh=subscription["keys"]["p256dh"], auth=subscription["keys"]["auth"], created_at=clock.now(),
+    ))
+
+
+def due_now(session, client, text: str, kind: str = "coach", seconds_ago: int = 0) -> None:
+    session.add(Reminder(
+        client_id=client.id, day=date(2026, 11, 23), kind=kind, due_at=clock.now() - timedelta(seconds=seconds_ago), text=text,
+    ))
+
+
+def outcomes(session) -> dict[str, tuple[str, str]]:
+    session.expire_all()
+    return {r.text: (r.status, r.outcome) for r in session.scalars(select(Reminder))}
+
+
+def test_one_bad_subscription_does_not_stop_everyone_elses_alarms(make, session, now, sender, push_service):
+    coach = make.coach()
+    good, poisoned = make.client(coach=coach, name="Good"), make.client(coach=coach, name="Poisoned")
+    add_phone(session, good, push_service.subscribe("good"))
+    add_phone(session, poisoned, {"endpoint": f"{push_service.url}/poisoned", "keys": {"p256dh": "AAAA", "auth": "AAAA"}})
+    for n in range(100):
+        due_now(session, poisoned if n == 50 else good, f"alarm {n}", seconds_ago=100 - n)
+    session.commit()
+
+    outcome = send_due(session, sender)
+
+    assert (outcome.sent, outcome.failed) == (99, 1)
+    assert sorted(d.message["body"] for d in push_service.deliveries) == sorted(f"alarm {n}" for n in range(100) if n != 50)
+    status, reason = outcomes(session)["alarm 50"]
+    assert status == "failed" and "encrypt" in reason
+    assert {s for s, _reason in outcomes(session).values()} == {"sent", "failed"}, "nothing is left sending"
+
+
+def test_an_alarm_of_an_unknown_kind_fails_alone(make, session, now, sender, push_service):
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    due_now(session, client, "from a newer Selko", kind="birthday")
+    due_now(session, client, "Call me")
+    session.commit()
+
+    assert send_due(session, sender).sent == 1
+    assert [d.message["body"] for d in push_service.deliveries] == ["Call me"]
+    status, reason = outcomes(session)["from a newer Selko"]
+    assert status == "failed" and "birthday" in reason

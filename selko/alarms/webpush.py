@@ -5,8 +5,10 @@ can be fast: asyncio with connections kept open, and the VAPID header signed
 once per push service and reused until it is about to expire.
 """
 import asyncio
+import base64
 import gc
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02, b64urlencode
 from pywebpush import WebPusher
 
@@ -51,6 +54,7 @@ class Subscription:
 class Answer:
     status: int  # HTTP status, or 0 when the push service could not be reached
     retry_after: int | None = None
+    problem: str = ""  # why the push could not even be made; trying again will not help
 
 
 class Sender:
@@ -109,9 +113,12 @@ class Sender:
         async with gate:
             # Encrypt only when a connection is free, so the CPU work overlaps
             # with the other pushes' waiting.
-            body = WebPusher(
-                {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
-            ).encode(json.dumps(message).encode(), "aes128gcm")["body"]
+            try:
+                body = WebPusher(
+                    {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+                ).encode(json.dumps(message).encode(), "aes128gcm")["body"]
+            except Exception as error:  # noqa: BLE001 - one bad subscription must not stop the batch
+                return Answer(0, problem=f"cannot encrypt: {error}")
             headers = {
                 "Authorization": self.authorization(subscription.endpoint),
                 "TTL": str(ttl),
@@ -126,6 +133,38 @@ class Sender:
                     return Answer(response.status, int(retry_after) if retry_after.isdigit() else None)
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 return Answer(0)
+            except Exception as error:  # noqa: BLE001 - as above
+                return Answer(0, problem=f"cannot send: {error}")
+
+
+def subscription_from(data, hosts: tuple[str, ...], allow_local: bool) -> Subscription | None:
+    """A browser's subscription (PushSubscription.toJSON()), checked whole:
+    a row that cannot be encrypted to would fail in the worker instead."""
+    data = data if isinstance(data, dict) else {}
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
+    if not all(isinstance(v, str) for v in (endpoint, p256dh, auth)):
+        return None
+    if not check_endpoint(endpoint, hosts, allow_local) or not keys_work(p256dh, auth):
+        return None
+    return Subscription(endpoint, p256dh, auth)
+
+
+def keys_work(p256dh: str, auth: str) -> bool:
+    """p256dh is an uncompressed point on P-256 and auth a 16-byte secret (RFC 8291)."""
+    try:
+        point, secret = _unbase64url(p256dh), _unbase64url(auth)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        return False
+    return len(point) == 65 and point[0] == 4 and len(secret) == 16
+
+
+def _unbase64url(text: str) -> bytes:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,200}={0,2}", text):
+        raise ValueError("not base64url")
+    text = text.rstrip("=")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def check_endpoint(url: str, hosts: tuple[str, ...], allow_local: bool) -> bool:

@@ -97,13 +97,21 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         )
     }
 
+    finished: dict[int, tuple[str, str]] = {}
+    kinds: dict[int, Kind] = {}
+    for reminder in reminders:
+        try:
+            kinds[reminder.id] = Kind(reminder.kind)
+        except ValueError:  # e.g. written by a newer Selko
+            finished[reminder.id] = (Status.failed, f"unknown kind {reminder.kind!r}")
+
     def recipient(reminder) -> int | None:
-        if Kind(reminder.kind).rings_for == Recipient.coach:
+        if kinds[reminder.id].rings_for == Recipient.coach:
             profile = profiles.get(reminder.client_id)
             return profile.coach_id if profile else None
         return reminder.client_id
 
-    people = {recipient(r) for r in reminders} | client_ids
+    people = {recipient(r) for r in reminders if r.id in kinds} | client_ids
     subscriptions: dict[int, list] = {}
     for sub in db_session.execute(
         select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
@@ -115,8 +123,9 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         names[person.id], languages[person.id] = person.name, person.language
 
     jobs: list[tuple[int, int, tuple]] = []  # reminder id, subscription id, job
-    finished: dict[int, tuple[str, str]] = {}
     for reminder in reminders:
+        if reminder.id in finished:
+            continue
         if too_late(reminder, now):
             finished[reminder.id] = (Status.dropped, "too late")
             continue
@@ -128,9 +137,12 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         if not subs:
             finished[reminder.id] = (Status.failed, "no phone can ring")
             continue
-        body = alarm_message(reminder, languages[to], names.get(reminder.client_id, ""))
-        ttl = time_to_live(reminder, now)
-        urgency = Kind(reminder.kind).urgency
+        try:
+            body = alarm_message(reminder, languages[to], names.get(reminder.client_id, ""))
+        except Exception as error:  # noqa: BLE001 - one bad row must not stop everyone's alarms
+            finished[reminder.id] = (Status.failed, f"cannot make the message: {error!r}")
+            continue
+        ttl, urgency = time_to_live(reminder, now), kinds[reminder.id].urgency
         jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]
 
     answers_by_reminder: dict[int, list[tuple[int, Answer]]] = {}
@@ -146,21 +158,22 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         ok = [s for s, a in answers if 200 <= a.status < 300]
         accepted_subs += ok
         outcome.gone += [s for s, a in answers if a.status in (404, 410)]
-        transient = [a for s, a in answers if a.status == 429 or a.status >= 500 or a.status == 0]
+        transient = [a for s, a in answers if not a.problem and (a.status == 429 or a.status >= 500 or a.status == 0)]
+        said = ",".join(a.problem or str(a.status) for _s, a in answers)
         if ok:
-            finished[reminder.id] = (Status.sent, ",".join(str(a.status) for _s, a in answers))
+            finished[reminder.id] = (Status.sent, said)
         elif transient and reminder.attempts < MAX_ATTEMPTS:
             wait = max((a.retry_after or 0) for a in transient) or 5 * 2 ** (reminder.attempts - 1)
             retries[reminder.id] = wait
         else:
-            finished[reminder.id] = (Status.failed, ",".join(str(a.status) for _s, a in answers))
+            finished[reminder.id] = (Status.failed, said)
 
     # Outcomes in a few statements, whatever the batch size.
     bulk = {"synchronize_session": False}
     if finished:
         db_session.execute(
             update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": status, "outcome": text, "finished_at": now} for rid, (status, text) in finished.items()],
+            [{"id": rid, "status": status, "outcome": text[:200], "finished_at": now} for rid, (status, text) in finished.items()],
         )
     if retries:
         db_session.execute(

@@ -245,20 +245,17 @@ def alarms_silence():
 @bp.post("/alarms/subscription")
 @access.signed_in  # coaches subscribe too, for "absent" and "needs help" alerts
 def alarms_subscribe():
-    data = request.get_json(silent=True) or {}
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
-    if not all(isinstance(v, str) and 0 < len(v) <= 1000 for v in (endpoint, p256dh, auth)) or not webpush.check_endpoint(
-        endpoint, current_app.config["PUSH_HOSTS"], current_app.config["PUSH_ALLOW_LOCAL"]
-    ):
+    config = current_app.config
+    subscription = webpush.subscription_from(request.get_json(silent=True), config["PUSH_HOSTS"], config["PUSH_ALLOW_LOCAL"])
+    if subscription is None:
         return jsonify(message=_("Something went wrong. Try again.")), 400
     db.session().execute(delete(PushSubscription).where(
-        (PushSubscription.endpoint == endpoint) | (PushSubscription.device_session_id == g.device.id)
+        (PushSubscription.endpoint == subscription.endpoint) | (PushSubscription.device_session_id == g.device.id)
     ))
     db.session().add(
         PushSubscription(
-            user_id=g.user.id, device_session_id=g.device.id, endpoint=endpoint,
-            p256dh=p256dh, auth=auth, created_at=clock.now(),
+            user_id=g.user.id, device_session_id=g.device.id, endpoint=subscription.endpoint,
+            p256dh=subscription.p256dh, auth=subscription.auth, created_at=clock.now(),
         )
     )
     db.session().commit()
