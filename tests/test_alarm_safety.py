@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
 from selko import clock
-from selko.alarms.worker import send_due, sender_for
+from selko.alarms.worker import send_due
 from selko.models import DeviceSession, PushSubscription, Reminder
 from tests.fake_push import FakePushService
 
@@ -117,20 +117,6 @@ def test_a_subscription_whose_keys_are_not_keys_is_refused(app, make, web, sign_
     assert response.get_json() == {"message": "Jokin meni vikaan. Yritä uudelleen."}
     assert subscriptions(session) == 0
     assert subscribe(web, {"endpoint": "http://127.0.0.1:9/phone", "keys": phone_keys}).status_code == 201
-
-
-@pytest.fixture
-def push_service():
-    service = FakePushService().start()
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def sender(app):
-    sender = sender_for(app)
-    yield sender
-    sender.close()
 
 
 def add_phone(session, client, subscription: dict) -> None:

@@ -15,24 +15,9 @@ from selko import alarms, signin
 from selko.models import DeviceSession, PushSubscription, Reminder, User
 from selko.alarms.worker import send_due, sender_for
 from tests.conftest import HELSINKI
-from tests.fake_push import FakePushService
 
 UTC = timezone.utc
 BREAKS = ((time(10), time(10, 15), "Kahvitauko"), (time(12), time(12, 30), "Ruokatauko"))
-
-
-@pytest.fixture
-def push_service():
-    service = FakePushService().start()
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def sender(app):
-    sender = sender_for(app)
-    yield sender
-    sender.close()
 
 
 def planned(session, client) -> list[tuple[str, datetime]]:
