@@ -3,7 +3,12 @@ well-formed subscriptions, a worker that one bad row cannot stop, and a
 worker that stops and restarts without losing alarms."""
 import base64
 import os
-from datetime import date, timedelta
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -11,8 +16,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
 from selko import clock
+from selko.alarms import worker
 from selko.alarms.worker import send_due
 from selko.models import DeviceSession, PushSubscription, Reminder
+from tests.conftest import HELSINKI
 from tests.fake_push import FakePushService
 
 
@@ -173,3 +180,70 @@ def test_an_alarm_of_an_unknown_kind_fails_alone(make, session, now, sender, pus
     assert [d.message["body"] for d in push_service.deliveries] == ["Call me"]
     status, reason = outcomes(session)["from a newer Selko"]
     assert status == "failed" and "birthday" in reason
+
+
+def test_alarms_claimed_by_a_killed_worker_are_sent_by_the_next_one_in_time(make, session, now, sender, push_service):
+    now.set(datetime(2026, 11, 23, 10, 1, 35, tzinfo=HELSINKI))
+    client = make.client(language="en")
+    add_phone(session, client, push_service.subscribe("phone"))
+    session.add(Reminder(
+        client_id=client.id, day=date(2026, 11, 23), kind="break_start", text="Kahvitauko",
+        due_at=datetime(2026, 11, 23, 10, 0, tzinfo=HELSINKI), status="sending", attempts=1,
+        claimed_at=clock.now() - timedelta(seconds=90),  # the worker was killed while sending
+    ))
+    session.commit()
+
+    assert send_due(session, sender).sent == 1
+    assert [d.message["title"] for d in push_service.deliveries] == ["Break time"]
+    assert 0 < push_service.deliveries[0].ttl <= 5 * 60 - 95, "still within the break's five minutes"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_worker_stops_cleanly_when_told_to(make, session, push_service, database_url, tmp_path, stop):
+    """`selko worker` as it runs in production: stopped while a batch is on
+    its way, it finishes the batch and exits 0, leaving nothing claimed."""
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    real_now = datetime.now(timezone.utc)
+    for n in range(5):
+        session.add(Reminder(client_id=client.id, day=real_now.date(), kind="coach", due_at=real_now - timedelta(seconds=n), text=f"alarm {n}"))
+    session.commit()
+    push_service.delay = 1.0  # each push takes a second: the batch is in flight for a while
+
+    env = {**os.environ, "SELKO_DATABASE_URL": database_url, "SELKO_INSTANCE_PATH": str(tmp_path / "worker")}
+    worker = subprocess.Popen([str(Path(sys.executable).parent / "selko"), "worker"], env=env)
+    try:
+        for _ in range(300):
+            if "sending" in statuses(session):
+                break
+            time.sleep(0.1)
+        assert "sending" in statuses(session), "the worker took the alarms"
+        worker.send_signal(stop)
+        assert worker.wait(timeout=60) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert statuses(session) == ["sent"] * 5, "the batch on its way was finished, nothing left claimed"
+    assert len(push_service.deliveries) == 5
+
+
+def statuses(session) -> list[str]:
+    session.expire_all()
+    return [r.status for r in session.scalars(select(Reminder).where(Reminder.kind == "coach"))]
+
+
+def test_a_push_service_that_does_not_answer_cannot_hold_the_claim(make, session, now, sender, push_service, monkeypatch):
+    """A batch ends within the send deadline, so a claim older than the
+    stale-claim limit surely belongs to a dead worker."""
+    monkeypatch.setattr(worker, "SEND_DEADLINE", 0.5)
+    assert worker.SEND_DEADLINE < worker.STALE_CLAIM.total_seconds()
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    due_now(session, client, "Call me")
+    session.commit()
+    push_service.delay = 3
+
+    started = time.monotonic()
+    assert send_due(session, sender).retried == 1
+    assert time.monotonic() - started < 2
+    assert outcomes(session)["Call me"][0] == "planned"

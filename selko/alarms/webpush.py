@@ -84,12 +84,13 @@ class Sender:
             cached = self._headers[audience] = (header, expires)
         return cached[0]
 
-    def send_many(self, jobs: list[tuple[Subscription, dict, int, str]]) -> list[Answer]:
-        """Send (subscription, message, ttl, urgency) jobs; answers in the same order."""
+    def send_many(self, jobs: list[tuple[Subscription, dict, int, str]], deadline: float | None = None) -> list[Answer]:
+        """Send (subscription, message, ttl, urgency) jobs; answers in the same order.
+        A push not answered within `deadline` seconds is answered 0 (try again)."""
         # A burst of short-lived objects: the cycle collector only slows it down.
         gc.disable()
         try:
-            return asyncio.run_coroutine_threadsafe(self._send_all(jobs), self._loop).result()
+            return asyncio.run_coroutine_threadsafe(self._send_all(jobs, deadline), self._loop).result()
         finally:
             gc.enable()
 
@@ -100,14 +101,20 @@ class Sender:
         self._thread.join()
         self._loop.close()
 
-    async def _send_all(self, jobs) -> list[Answer]:
+    async def _send_all(self, jobs, deadline: float | None) -> list[Answer]:
         if self._http is None:
             self._http = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self.connections, limit_per_host=self.connections),
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             )
         gate = asyncio.Semaphore(self.connections)
-        return await asyncio.gather(*(self._send_one(gate, *job) for job in jobs))
+        pushes = [asyncio.ensure_future(self._send_one(gate, *job)) for job in jobs]
+        if not pushes:
+            return []
+        _done, late = await asyncio.wait(pushes, timeout=deadline)
+        for push in late:
+            push.cancel()
+        return [Answer(0) if push in late else push.result() for push in pushes]
 
     async def _send_one(self, gate, subscription: Subscription, message: dict, ttl: int, urgency: str) -> Answer:
         async with gate:

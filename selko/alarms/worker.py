@@ -5,6 +5,8 @@ transaction (on PostgreSQL with FOR UPDATE SKIP LOCKED, so two workers never
 take the same row; SQLite runs one worker at a time), sends them in
 parallel, and writes the outcomes back in one batch.
 """
+import math
+import signal
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,7 +24,11 @@ from selko.models import ClientProfile, PushSubscription, Reminder, User
 
 BATCH = 5000
 MAX_ATTEMPTS = 5
-STALE_CLAIM = timedelta(minutes=5)
+# A live worker sends a batch within SEND_DEADLINE, so a claim older than
+# STALE_CLAIM belongs to a worker that was killed: its alarms are given back
+# well before a break alarm's 5 minutes are over.
+SEND_DEADLINE = 45  # seconds
+STALE_CLAIM = timedelta(seconds=60)
 
 
 @dataclass
@@ -146,7 +152,8 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]
 
     answers_by_reminder: dict[int, list[tuple[int, Answer]]] = {}
-    for (reminder_id, sub_id, _job), answer in zip(jobs, sender.send_many([job for _r, _s, job in jobs])):
+    sent = sender.send_many([job for _r, _s, job in jobs], deadline=SEND_DEADLINE)
+    for (reminder_id, sub_id, _job), answer in zip(jobs, sent):
         answers_by_reminder.setdefault(reminder_id, []).append((sub_id, answer))
 
     accepted_subs: list[int] = []
@@ -207,24 +214,49 @@ def sender_for(app: Flask) -> Sender:
     return Sender(app.extensions["selko.vapid"], app.config["PUSH_SUBJECT"], connections=app.config["PUSH_CONNECTIONS"])
 
 
+class StopSignal:
+    """SIGTERM or SIGINT asks the worker to stop: it finishes the batch it is
+    sending (at most SEND_DEADLINE), records it, and exits 0."""
+
+    def __init__(self):
+        self.asked = False
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, self._ask)
+
+    def _ask(self, number, frame):
+        self.asked = True
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self.asked and time.monotonic() < end:
+            time.sleep(0.1)
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="One pass: plan today, send what is due, stop.")
 @with_appcontext
 def worker_command(once: bool):
     """Plan alarms and send them when they are due."""
+    stop = StopSignal()
     sender = sender_for(current_app)
-    planned_at = 0.0
+    planned_at = -math.inf
     try:
-        while True:
-            if time.monotonic() - planned_at > 600:
-                planning.plan_today_for_everyone(db.session())
-                planned_at = time.monotonic()
-            outcome = send_due(db.session(), sender)
+        while not stop.asked:
+            try:
+                if time.monotonic() - planned_at > 600:
+                    planning.plan_today_for_everyone(db.session())
+                    planned_at = time.monotonic()
+                outcome = send_due(db.session(), sender)
+            except Exception:  # noqa: BLE001 - e.g. the database restarting: try again soon
+                db.session().rollback()
+                current_app.logger.exception("the worker's pass failed; trying again")
+                stop.sleep(10)
+                continue
             if outcome.claimed:
                 click.echo(f"sent {outcome.sent}, dropped {outcome.dropped}, retry {outcome.retried}, failed {outcome.failed}")
             if once:
                 return
             if outcome.claimed < BATCH:
-                time.sleep(2)
+                stop.sleep(2)
     finally:
         sender.close()
