@@ -247,12 +247,12 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
     desk = sign_in(client_factory(), coach)
     page = desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
     assert "Alarms can ring." in page
-    assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "Remember your break."}).status_code == 303
+    assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "break"}).status_code == 303
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"own": "x" * 301}).status_code == 400
     assert send_due(session, sender).sent == 1
     assert push_service.deliveries[0].message == {
         "title": "Message from your coach", "body": "Remember your break.", "url": "/",
-        "reminder": push_service.deliveries[0].message["reminder"], "kind": "coach",
+        "reminder": push_service.deliveries[0].message["reminder"], "kind": "ready_message",
     }
     assert "Last alarm sent:" in desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
 
@@ -332,3 +332,24 @@ def test_the_worker_sends_also_where_an_event_loop_already_runs(ringing_phone, s
     caller.join()
     assert results[0].sent == 1
     assert push_service.deliveries[0].message["body"] == "Hello"
+
+
+def test_a_ready_message_reaches_the_client_in_the_clients_own_language(make, app, session, web, client_factory, sign_in, now, sender, push_service):
+    app.config["PUSH_ALLOW_LOCAL"] = True
+    coach = make.coach()  # speaks Finnish, Selko's default
+    client = make.client(coach=coach, language="sv")
+    phone = sign_in(web, client)
+    assert phone.http.post("/alarms/subscription", json=push_service.subscribe("phone"), headers={"X-CSRFToken": phone.csrf_token()}).status_code == 201
+    desk = sign_in(client_factory(), coach)
+    page = desk.get(f"/coach/clients/{client.id}").get_data(as_text=True)
+    assert "Muista pitää tauko." in page, "the coach reads the choices in Finnish"
+    desk.post(f"/coach/clients/{client.id}/reminder", {"ready": "break"})
+    now.set(now.value + timedelta(seconds=1))
+    desk.post(f"/coach/clients/{client.id}/reminder", {"own": "Muista hanskat!"})
+    with app.app_context():  # as in `selko worker`
+        assert send_due(session, sender).sent == 2
+    assert sorted((d.message["title"], d.message["body"]) for d in push_service.deliveries) == [
+        ("Meddelande från din handledare", "Kom ihåg din rast."),
+        ("Meddelande från din handledare", "Muista hanskat!"),  # the coach's own words, as written
+    ]
+    assert desk.post(f"/coach/clients/{client.id}/reminder", {"ready": "no such message"}).status_code == 400
