@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, or_, select, update
 
-from selko import clock, db
+from selko import clock, db, prune
 from selko.alarms import planning
 from selko.alarms.kinds import Kind, Recipient, Status, alarm_message
 from selko.alarms.webpush import Answer, Sender, Subscription
@@ -220,8 +220,11 @@ class StopSignal:
 
     def __init__(self):
         self.asked = False
-        for number in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(number, self._ask)
+        self._before = {number: signal.signal(number, self._ask) for number in (signal.SIGTERM, signal.SIGINT)}
+
+    def restore(self) -> None:
+        for number, handler in self._before.items():
+            signal.signal(number, handler)
 
     def _ask(self, number, frame):
         self.asked = True
@@ -239,10 +242,13 @@ def worker_command(once: bool):
     """Plan alarms and send them when they are due."""
     stop = StopSignal()
     sender = sender_for(current_app)
-    planned_at = -math.inf
+    planned_at = pruned_at = -math.inf
     try:
         while not stop.asked:
             try:
+                if time.monotonic() - pruned_at > 24 * 3600:
+                    click.echo(prune.prune(db.session(), clock.now()))
+                    pruned_at = time.monotonic()
                 if time.monotonic() - planned_at > 600:
                     planning.plan_today_for_everyone(db.session())
                     planned_at = time.monotonic()
@@ -260,3 +266,4 @@ def worker_command(once: bool):
                 stop.sleep(2)
     finally:
         sender.close()
+        stop.restore()
