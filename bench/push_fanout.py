@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from selko import break_reminder, clock, create_app, db  # noqa: E402
+from selko import alarms, clock, create_app, db  # noqa: E402
 from selko.models import (  # noqa: E402
     Break,
     ClientProfile,
@@ -36,7 +36,7 @@ from selko.models import (  # noqa: E402
     User,
     WorkDay,
 )
-from selko.worker import send_due, sender_for  # noqa: E402
+from selko.alarms.worker import send_due, sender_for  # noqa: E402
 
 
 def serve(latency: float, ready):
@@ -133,7 +133,7 @@ def main():
         session.commit()
 
         started = time.perf_counter()
-        break_reminder.plan_today_for_everyone(session)
+        alarms.plan_today_for_everyone(session)
         planned = time.perf_counter() - started
         _now[0] = datetime(2026, 11, 23, 10, 0, 5, tzinfo=zone).astimezone(timezone.utc)
         sender = sender_for(app)

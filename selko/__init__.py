@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
 
-from selko import access, audit, config, db, errors, i18n, input_text, labels, push, security
+from selko import access, alarms, audit, config, db, errors, i18n, input_text, labels, security
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     audit.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    push.init_app(app)
+    alarms.init_app(app)
 
     from selko.pages import htmx
 

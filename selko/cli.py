@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from selko import clock, db, demo, signin
+from selko.prune import prune_command
 from selko.models import Organisation, Role, User
 from selko.pages import public_url
 
@@ -115,7 +116,7 @@ def translate_compile():
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_organisation, invite_coach, sign_in_link_command, demo_command, translate):
+    for command in (create_organisation, invite_coach, sign_in_link_command, demo_command, prune_command, translate):
         app.cli.add_command(command)
 
 

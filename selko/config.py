@@ -22,6 +22,16 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _names(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list, e.g. host names."""
+    raw = os.environ.get(name) or default
+    return tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+
+
+# The push services of Chrome, Firefox, Edge and Safari.
+PUSH_HOSTS = "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com"
+
+
 def _secret_key(instance_path: Path, production: bool) -> str:
     key = os.environ.get("SELKO_SECRET_KEY")
     if key:
@@ -64,6 +74,8 @@ def from_environment(instance_path: Path) -> dict:
         "VAPID_PRIVATE_KEY": os.environ.get("SELKO_VAPID_PRIVATE_KEY") or None,
         "PUSH_SUBJECT": os.environ.get("SELKO_PUSH_SUBJECT", "mailto:selko@localhost"),
         "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 128),
+        # Subscriptions are accepted only at these push services (host suffixes).
+        "PUSH_HOSTS": _names("SELKO_PUSH_HOSTS", PUSH_HOSTS),
         # Tests run a fake push service on 127.0.0.1; real ones are https on the internet.
         "PUSH_ALLOW_LOCAL": False,
         # Host names besides SELKO_ORIGIN's that Selko answers to, comma-separated.

@@ -1,12 +1,10 @@
 """The words for Selko's domain values, in every language (shown to clients and coaches)."""
-import functools
-
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from selko.break_reminder import COACH_ALERTS
+from selko.alarms.kinds import SCHEDULE_KINDS, Kind
 from selko.i18n import clock_time
 from selko.models import AbsenceReason
 from selko.schedule import Event
@@ -27,12 +25,6 @@ QUESTIONS = {
     "skills": _l("How did the work tasks go?"),
     "everyday": _l("How did everyday things go?"),
     "work": _l("How was it with the people at work?"),
-}
-ALARMS = {
-    "work_start": _l("When work starts"),
-    "break_start": _l("When a break starts"),
-    "break_end": _l("When a break ends"),
-    "work_end": _l("When work ends"),
 }
 FACE_EMOJI = {1: "🙁", 2: "😐", 3: "🙂"}
 FACE_LABELS = {1: _l("Bad"), 2: _l("So-so"), 3: _l("Good")}
@@ -70,31 +62,6 @@ def event_text(event: Event) -> str:
     return _("Work ends at %(time)s.", time=time)
 
 
-def alarm_message(reminder, language: str, client_name: str = "") -> dict:
-    """What a phone shows for an alarm, in its owner's language and plain words."""
-    url = "/coach/" if reminder.kind in COACH_ALERTS else "/"
-    words = _alarm_words(reminder.kind, reminder.text, language, client_name)
-    return {**words, "url": url, "reminder": reminder.id, "kind": reminder.kind}
-
-
-@functools.lru_cache(maxsize=1024)
-def _alarm_words(kind: str, text: str, language: str, client_name: str) -> dict:
-    # Thousands of clients get the same break alarm: translate it once.
-    with force_locale(language):
-        texts = {
-            "work_start": (_("Work starts"), _("Your work starts now.")),
-            "break_start": (_("Break time"), _("%(name)s starts now.", name=text or _("Break"))),
-            "break_end": (_("The break ends"), _("Go back to work now.")),
-            "work_end": (_("Work ends"), _("You can go home now.")),
-            "coach": (_("Message from your coach"), text),
-            "test": (_("Test alarm"), _("Did you hear it? Open Selko and tell.")),
-            "absent": (_("%(name)s is not coming today", name=client_name), text),
-            "help": (_("%(name)s asks for help", name=client_name), text),
-        }
-        title, body = texts[kind]
-    return {"title": title, "body": body}
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         reason_emoji=REASON_EMOJI,
@@ -105,5 +72,6 @@ def init_app(app: Flask) -> None:
         question=lambda area: str(QUESTIONS[area]),
         face_emoji=FACE_EMOJI,
         face_label=lambda face: str(FACE_LABELS[face]),
-        alarm_label=lambda kind: str(ALARMS[kind]),
+        alarm_kinds=SCHEDULE_KINDS,
+        alarm_label=lambda kind: str(Kind(kind).choice),
     )

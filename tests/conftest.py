@@ -10,7 +10,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from selko import caseload, clock, create_app, db, schedule, signin
+from selko.alarms.worker import sender_for
 from selko.models import Base, Organisation, Passkey, Role, Task, TaskAssignment, User
+from tests.fake_push import FakePushService
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # Monday 23 November 2026, 9.30 in Helsinki: a work day, after work started.
@@ -198,3 +200,19 @@ def sign_in(app, make):
         return web
 
     return sign_in
+
+
+@pytest.fixture
+def push_service():
+    """A push service on 127.0.0.1 that decrypts what it receives (fake_push.py)."""
+    service = FakePushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def sender(app):
+    """The worker's sender, as `selko worker` makes it."""
+    sender = sender_for(app)
+    yield sender
+    sender.close()

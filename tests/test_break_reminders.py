@@ -11,28 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from selko import break_reminder, signin
+from selko import alarms, signin
 from selko.models import DeviceSession, PushSubscription, Reminder, User
-from selko.worker import send_due, sender_for
+from selko.alarms.worker import send_due, sender_for
 from tests.conftest import HELSINKI
-from tests.fake_push import FakePushService
 
 UTC = timezone.utc
 BREAKS = ((time(10), time(10, 15), "Kahvitauko"), (time(12), time(12, 30), "Ruokatauko"))
-
-
-@pytest.fixture
-def push_service():
-    service = FakePushService().start()
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def sender(app):
-    sender = sender_for(app)
-    yield sender
-    sender.close()
 
 
 def planned(session, client) -> list[tuple[str, datetime]]:
@@ -49,14 +34,14 @@ def test_planning_follows_the_schedule_and_is_idempotent(make, session, now):
     now.set(datetime(2026, 11, 23, 7, 0, tzinfo=HELSINKI))
     client = make.client(breaks=BREAKS)
     monday = date(2026, 11, 23)
-    break_reminder.plan_day(session, client, monday)
+    alarms.plan_day(session, client, monday)
     session.commit()
     first = planned(session, client)
     assert first == [
         ("work_start", at(monday, 8)), ("break_start", at(monday, 10)), ("break_end", at(monday, 10, 15)),
         ("break_start", at(monday, 12)), ("break_end", at(monday, 12, 30)), ("work_end", at(monday, 14)),
     ]
-    break_reminder.plan_day(session, client, monday)
+    alarms.plan_day(session, client, monday)
     session.commit()
     assert planned(session, client) == first
 
@@ -66,7 +51,7 @@ def test_a_schedule_change_replans_the_rest_of_the_day(make, web, sign_in, sessi
     client = make.client(coach=coach, breaks=BREAKS)
     monday = date(2026, 11, 23)
     now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
-    break_reminder.plan_day(session, client, monday)
+    alarms.plan_day(session, client, monday)
     session.commit()
     sign_in(web, coach).post(
         f"/coach/clients/{client.id}/schedule/0",
@@ -89,7 +74,7 @@ def test_a_schedule_change_replans_the_rest_of_the_day(make, web, sign_in, sessi
 def test_alarms_ring_at_local_time_across_daylight_saving_changes(make, session, now, day, utc_hour):
     now.set(datetime.combine(day, time(0, 30), HELSINKI))
     client = make.client(works=range(7), breaks=())
-    break_reminder.plan_day(session, client, day)
+    alarms.plan_day(session, client, day)
     session.commit()
     first = planned(session, client)[0]
     assert first == ("work_start", datetime.combine(day, time(utc_hour), UTC))
@@ -112,7 +97,7 @@ def ringing_phone(make, web, sign_in, app, push_service, session):
 
 def test_a_break_alarm_reaches_the_phone_in_plain_words(ringing_phone, session, now, sender, push_service):
     now.set(datetime(2026, 11, 23, 9, 59, tzinfo=HELSINKI))
-    break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
+    alarms.plan_day(session, ringing_phone, date(2026, 11, 23))
     session.commit()
     assert send_due(session, sender).claimed == 0, "nothing is due before 10.00"
     now.set(datetime(2026, 11, 23, 10, 0, 30, tzinfo=HELSINKI))
@@ -134,7 +119,7 @@ def test_a_break_alarm_reaches_the_phone_in_plain_words(ringing_phone, session, 
 
 def test_a_late_alarm_is_dropped(ringing_phone, session, now, sender, push_service):
     now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
-    break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
+    alarms.plan_day(session, ringing_phone, date(2026, 11, 23))
     session.commit()
     now.set(datetime(2026, 11, 23, 10, 14, tzinfo=HELSINKI))  # the worker was down since 9.00
     outcome = send_due(session, sender)
@@ -182,7 +167,7 @@ def test_a_failing_push_service_is_retried_with_backoff_then_given_up(ringing_ph
 
 def test_the_clients_choices_and_quiet_day_are_kept(ringing_phone, web, session, now, sender, push_service):
     now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
-    break_reminder.plan_day(session, ringing_phone, date(2026, 11, 23))
+    alarms.plan_day(session, ringing_phone, date(2026, 11, 23))
     session.commit()
     web.post("/alarms", {"break_start": "1"})  # only break starts
     now.set(datetime(2026, 11, 23, 10, 0, 30, tzinfo=HELSINKI))
@@ -262,12 +247,12 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
     desk = sign_in(client_factory(), coach)
     page = desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
     assert "Alarms can ring." in page
-    assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "Remember your break."}).status_code == 303
+    assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "break"}).status_code == 303
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"own": "x" * 301}).status_code == 400
     assert send_due(session, sender).sent == 1
     assert push_service.deliveries[0].message == {
         "title": "Message from your coach", "body": "Remember your break.", "url": "/",
-        "reminder": push_service.deliveries[0].message["reminder"], "kind": "coach",
+        "reminder": push_service.deliveries[0].message["reminder"], "kind": "ready_message",
     }
     assert "Last alarm sent:" in desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
 
@@ -347,3 +332,24 @@ def test_the_worker_sends_also_where_an_event_loop_already_runs(ringing_phone, s
     caller.join()
     assert results[0].sent == 1
     assert push_service.deliveries[0].message["body"] == "Hello"
+
+
+def test_a_ready_message_reaches_the_client_in_the_clients_own_language(make, app, session, web, client_factory, sign_in, now, sender, push_service):
+    app.config["PUSH_ALLOW_LOCAL"] = True
+    coach = make.coach()  # speaks Finnish, Selko's default
+    client = make.client(coach=coach, language="sv")
+    phone = sign_in(web, client)
+    assert phone.http.post("/alarms/subscription", json=push_service.subscribe("phone"), headers={"X-CSRFToken": phone.csrf_token()}).status_code == 201
+    desk = sign_in(client_factory(), coach)
+    page = desk.get(f"/coach/clients/{client.id}").get_data(as_text=True)
+    assert "Muista pitää tauko." in page, "the coach reads the choices in Finnish"
+    desk.post(f"/coach/clients/{client.id}/reminder", {"ready": "break"})
+    now.set(now.value + timedelta(seconds=1))
+    desk.post(f"/coach/clients/{client.id}/reminder", {"own": "Muista hanskat!"})
+    with app.app_context():  # as in `selko worker`
+        assert send_due(session, sender).sent == 2
+    assert sorted((d.message["title"], d.message["body"]) for d in push_service.deliveries) == [
+        ("Meddelande från din handledare", "Kom ihåg din rast."),
+        ("Meddelande från din handledare", "Muista hanskat!"),  # the coach's own words, as written
+    ]
+    assert desk.post(f"/coach/clients/{client.id}/reminder", {"ready": "no such message"}).status_code == 400

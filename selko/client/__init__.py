@@ -9,20 +9,19 @@ from sqlalchemy import delete, select
 from selko import (
     access,
     attendance,
-    break_reminder,
     clock,
     db,
     help_request,
     labels,
-    push,
     schedule,
     self_assessment,
     share,
     tasks,
 )
+from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, ring_now, wall_clock, webpush
 from selko.ids import parse_id
 from selko.input_text import is_plain_number
-from selko.models import AbsenceReason, PushSubscription, Reminder, Role, Share
+from selko.models import AbsenceReason, PushSubscription, Role, Share
 from selko.pages import after_post, page, public_url
 
 bp = Blueprint("client", __name__, template_folder="templates")
@@ -68,9 +67,9 @@ def _alarms_in_page(plan, now) -> list[dict]:
         return []
     result = []
     for event in schedule.events(plan):
-        at = break_reminder.wall_clock(plan.day, event.at, g.user.organisation.time_zone)
+        at = wall_clock(plan.day, event.at, g.user.organisation.time_zone)
         if at > now and getattr(profile, f"alarm_{event.kind}"):
-            words = labels.alarm_message(SimpleNamespace(id=0, kind=event.kind, text=event.name), g.user.language)
+            words = alarm_message(SimpleNamespace(id=0, kind=event.kind, text=event.name), g.user.language)
             result.append({"at": int(at.timestamp() * 1000), "title": words["title"], "body": words["body"]})
     return result
 
@@ -117,7 +116,7 @@ def absent():
             note=request.form.get("note", ""),
         )
     record = attendance.report_absence(db.session(), g.user.id, day, reason, request.form.get("note", ""))
-    break_reminder.alert_coach(db.session(), g.user, "absent", labels.absence_words(record, g.user.client_profile.coach.language))
+    ring_now(db.session(), g.user, Kind.absent, labels.absence_words(record, g.user.client_profile.coach.language))
     db.session().commit()
     return redirect(url_for(".today"), code=303)
 
@@ -165,7 +164,7 @@ def ask_for_help():
     if request.form.get("task"):
         task_today = _task_today(parse_id(request.form["task"]) or 0)
     asked = help_request.ask(db.session(), g.user.id, task_today)
-    break_reminder.alert_coach(db.session(), g.user, "help", labels.help_words(asked, g.user.client_profile.coach.language))
+    ring_now(db.session(), g.user, Kind.help, labels.help_words(asked, g.user.client_profile.coach.language))
     db.session().commit()
     return after_post(url_for(".help_sent"), "client/_help_sent.html")
 
@@ -214,9 +213,6 @@ def how_today_went_saved():
     return page("client/how_today_went_saved.html")
 
 
-ALARM_KINDS = ("work_start", "break_start", "break_end", "work_end")
-
-
 def _this_phones_subscription() -> PushSubscription | None:
     return db.session().scalar(select(PushSubscription).where(PushSubscription.device_session_id == g.device.id))
 
@@ -225,14 +221,14 @@ def _this_phones_subscription() -> PushSubscription | None:
 def alarms():
     profile = g.user.client_profile
     if request.method == "POST":
-        for kind in ALARM_KINDS:
+        for kind in SCHEDULE_KINDS:
             setattr(profile, f"alarm_{kind}", request.form.get(kind) == "1")
         db.session().commit()
         return redirect(url_for(".alarms"), code=303)
     return page(
         "client/alarms.html",
         profile=profile,
-        kinds=ALARM_KINDS,
+        kinds=SCHEDULE_KINDS,
         day=_today(),
         subscription=_this_phones_subscription(),
     )
@@ -250,21 +246,17 @@ def alarms_silence():
 @bp.post("/alarms/subscription")
 @access.signed_in  # coaches subscribe too, for "absent" and "needs help" alerts
 def alarms_subscribe():
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
-    if not all(isinstance(v, str) and 0 < len(v) <= 1000 for v in (endpoint, p256dh, auth)) or not push.check_endpoint(
-        endpoint, current_app.config["PUSH_ALLOW_LOCAL"]
-    ):
+    config = current_app.config
+    subscription = webpush.subscription_from(request.get_json(silent=True), config["PUSH_HOSTS"], config["PUSH_ALLOW_LOCAL"])
+    if subscription is None:
         return jsonify(message=_("Something went wrong. Try again.")), 400
     db.session().execute(delete(PushSubscription).where(
-        (PushSubscription.endpoint == endpoint) | (PushSubscription.device_session_id == g.device.id)
+        (PushSubscription.endpoint == subscription.endpoint) | (PushSubscription.device_session_id == g.device.id)
     ))
     db.session().add(
         PushSubscription(
-            user_id=g.user.id, device_session_id=g.device.id, endpoint=endpoint,
-            p256dh=p256dh, auth=auth, created_at=clock.now(),
+            user_id=g.user.id, device_session_id=g.device.id, endpoint=subscription.endpoint,
+            p256dh=subscription.p256dh, auth=subscription.auth, created_at=clock.now(),
         )
     )
     db.session().commit()
@@ -278,7 +270,7 @@ def alarms_test():
         abort(400, description=_("First let Selko ring on this phone."))
     subscription.last_test_at = clock.now()
     subscription.test_heard = None
-    db.session().add(Reminder(client_id=g.user.id, day=_today(), kind="test", due_at=clock.now()))
+    ring_now(db.session(), g.user, Kind.test)
     db.session().commit()
     return redirect(url_for(".alarms") + "#test", code=303)
 

@@ -4,14 +4,13 @@ from datetime import date
 import segno
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
 from selko import (
     access,
+    alarms,
     audit,
-    break_reminder,
     caseload,
     db,
     help_request,
@@ -41,7 +40,6 @@ bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coac
 access.audience_of_blueprint(bp.name, access.COACH)
 
 WEEKDAYS = range(7)
-READY_MESSAGES = (_l("Remember your break."), _l("Call me when you can."), _l("Good work today!"))
 MAX_BREAKS = 4
 
 
@@ -105,7 +103,7 @@ def _client_context(client, **extra):
             s.device_session_id: s
             for s in db.session().scalars(select(PushSubscription).where(PushSubscription.user_id == client.id))
         },
-        "ready_messages": READY_MESSAGES,
+        "ready_messages": alarms.READY_MESSAGES,
         "shares": share.active(db.session(), client.id),
         "passkeys": db.session().scalars(select(Passkey).where(Passkey.user_id == client.id)).all(),
         "week": week,
@@ -165,12 +163,16 @@ def passkey_delete(client_id: int, passkey_id: int):
 
 @bp.post("/clients/<id:client_id>/reminder")
 def reminder_send(client_id: int):
-    """"Send a reminder now": a ready message or the coach's own words."""
+    """"Send a reminder now": a ready message (sent by its key, so the client
+    reads it in the client's language) or the coach's own words, as written."""
     client = client_for_coach(client_id)
-    text = (request.form.get("own") or request.form.get("ready") or "").strip()
-    if not text or len(text) > 300:
+    own, ready = (request.form.get("own") or "").strip(), request.form.get("ready", "")
+    if own and len(own) <= 300:
+        alarms.ring_now(db.session(), client, alarms.Kind.coach, own)
+    elif not own and ready in alarms.READY_MESSAGES:
+        alarms.ring_now(db.session(), client, alarms.Kind.ready_message, ready)
+    else:
         return page("coach/client.html", status=400, **_client_context(client, error=_("Choose a message or write one (at most 300 characters).")))
-    break_reminder.coach_message(db.session(), client, text)
     db.session().commit()
     return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
 
@@ -271,7 +273,7 @@ def schedule_day(client_id: int, weekday: int):
 def _schedule_changed(client) -> None:
     """Today's alarms follow the new schedule at once; later days are planned on their day."""
     db.session().flush()
-    break_reminder.plan_day(db.session(), client, _now().date())
+    alarms.plan_day(db.session(), client, _now().date())
     db.session().commit()
 
 

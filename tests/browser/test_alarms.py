@@ -2,7 +2,7 @@
 import json
 from datetime import date, datetime, timezone
 
-from selko.labels import alarm_message
+from selko.alarms import alarm_message
 from selko.models import Reminder
 
 

@@ -5,23 +5,30 @@ transaction (on PostgreSQL with FOR UPDATE SKIP LOCKED, so two workers never
 take the same row; SQLite runs one worker at a time), sends them in
 parallel, and writes the outcomes back in one batch.
 """
+import math
+import signal
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, or_, select, update
 
-from selko import break_reminder, clock, db, labels
+from selko import clock, db, prune
+from selko.alarms import planning
+from selko.alarms.kinds import Kind, Recipient, Status, alarm_message
+from selko.alarms.webpush import Answer, Sender, Subscription
 from selko.models import ClientProfile, PushSubscription, Reminder, User
-from selko.push import Answer, Sender, Subscription
 
 BATCH = 5000
 MAX_ATTEMPTS = 5
-STALE_CLAIM = timedelta(minutes=5)
-URGENCY = {"break_end": "high", "work_start": "high", "test": "high", "absent": "high", "help": "high"}
+# A live worker sends a batch within SEND_DEADLINE, so a claim older than
+# STALE_CLAIM belongs to a worker that was killed: its alarms are given back
+# well before a break alarm's 5 minutes are over.
+SEND_DEADLINE = 45  # seconds
+STALE_CLAIM = timedelta(seconds=60)
 
 
 @dataclass
@@ -43,13 +50,13 @@ def claim(db_session, now, limit: int = BATCH) -> list:
     # A worker that died mid-send leaves rows "sending": give them back.
     db_session.execute(
         update(Reminder)
-        .where(Reminder.status == "sending", Reminder.claimed_at < now - STALE_CLAIM)
-        .values(status="planned")
+        .where(Reminder.status == Status.sending, Reminder.claimed_at < now - STALE_CLAIM)
+        .values(status=Status.planned)
     )
     due = (
         select(Reminder.id)
         .where(
-            Reminder.status == "planned",
+            Reminder.status == Status.planned,
             Reminder.due_at <= now,
             or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now),
         )
@@ -61,7 +68,7 @@ def claim(db_session, now, limit: int = BATCH) -> list:
     rows = db_session.execute(
         update(Reminder)
         .where(Reminder.id.in_(due.scalar_subquery()))
-        .values(status="sending", claimed_at=now, attempts=Reminder.attempts + 1)
+        .values(status=Status.sending, claimed_at=now, attempts=Reminder.attempts + 1)
         .returning(Reminder.id, Reminder.client_id, Reminder.day, Reminder.kind, Reminder.due_at, Reminder.text, Reminder.attempts)
     ).all()
     db_session.commit()
@@ -70,7 +77,7 @@ def claim(db_session, now, limit: int = BATCH) -> list:
 
 def _wanted(reminder, profile: ClientProfile | None) -> bool:
     """The client chose which alarms ring, and may silence them for today."""
-    if profile is None or reminder.kind not in break_reminder.SCHEDULE_KINDS:
+    if profile is None or not Kind(reminder.kind).from_schedule:
         return True
     if profile.alarms_silenced_on == reminder.day:
         return False
@@ -96,13 +103,21 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         )
     }
 
+    finished: dict[int, tuple[str, str]] = {}
+    kinds: dict[int, Kind] = {}
+    for reminder in reminders:
+        try:
+            kinds[reminder.id] = Kind(reminder.kind)
+        except ValueError:  # e.g. written by a newer Selko
+            finished[reminder.id] = (Status.failed, f"unknown kind {reminder.kind!r}")
+
     def recipient(reminder) -> int | None:
-        if reminder.kind in break_reminder.COACH_ALERTS:
+        if kinds[reminder.id].rings_for == Recipient.coach:
             profile = profiles.get(reminder.client_id)
             return profile.coach_id if profile else None
         return reminder.client_id
 
-    people = {recipient(r) for r in reminders} | client_ids
+    people = {recipient(r) for r in reminders if r.id in kinds} | client_ids
     subscriptions: dict[int, list] = {}
     for sub in db_session.execute(
         select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
@@ -114,26 +129,31 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         names[person.id], languages[person.id] = person.name, person.language
 
     jobs: list[tuple[int, int, tuple]] = []  # reminder id, subscription id, job
-    finished: dict[int, tuple[str, str]] = {}
     for reminder in reminders:
-        if break_reminder.too_late(reminder, now):
-            finished[reminder.id] = ("dropped", "too late")
+        if reminder.id in finished:
+            continue
+        if too_late(reminder, now):
+            finished[reminder.id] = (Status.dropped, "too late")
             continue
         if not _wanted(reminder, profiles.get(reminder.client_id)):
-            finished[reminder.id] = ("skipped", "turned off by the client")
+            finished[reminder.id] = (Status.skipped, "turned off by the client")
             continue
         to = recipient(reminder)
         subs = subscriptions.get(to, [])
         if not subs:
-            finished[reminder.id] = ("failed", "no phone can ring")
+            finished[reminder.id] = (Status.failed, "no phone can ring")
             continue
-        body = labels.alarm_message(reminder, languages[to], names.get(reminder.client_id, ""))
-        ttl = break_reminder.time_to_live(reminder, now)
-        urgency = URGENCY.get(reminder.kind, "normal")
+        try:
+            body = alarm_message(reminder, languages[to], names.get(reminder.client_id, ""))
+        except Exception as error:  # noqa: BLE001 - one bad row must not stop everyone's alarms
+            finished[reminder.id] = (Status.failed, f"cannot make the message: {error!r}")
+            continue
+        ttl, urgency = time_to_live(reminder, now), kinds[reminder.id].urgency
         jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]
 
     answers_by_reminder: dict[int, list[tuple[int, Answer]]] = {}
-    for (reminder_id, sub_id, _job), answer in zip(jobs, sender.send_many([job for _r, _s, job in jobs])):
+    sent = sender.send_many([job for _r, _s, job in jobs], deadline=SEND_DEADLINE)
+    for (reminder_id, sub_id, _job), answer in zip(jobs, sent):
         answers_by_reminder.setdefault(reminder_id, []).append((sub_id, answer))
 
     accepted_subs: list[int] = []
@@ -145,26 +165,27 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         ok = [s for s, a in answers if 200 <= a.status < 300]
         accepted_subs += ok
         outcome.gone += [s for s, a in answers if a.status in (404, 410)]
-        transient = [a for s, a in answers if a.status == 429 or a.status >= 500 or a.status == 0]
+        transient = [a for s, a in answers if not a.problem and (a.status == 429 or a.status >= 500 or a.status == 0)]
+        said = ",".join(a.problem or str(a.status) for _s, a in answers)
         if ok:
-            finished[reminder.id] = ("sent", ",".join(str(a.status) for _s, a in answers))
+            finished[reminder.id] = (Status.sent, said)
         elif transient and reminder.attempts < MAX_ATTEMPTS:
             wait = max((a.retry_after or 0) for a in transient) or 5 * 2 ** (reminder.attempts - 1)
             retries[reminder.id] = wait
         else:
-            finished[reminder.id] = ("failed", ",".join(str(a.status) for _s, a in answers))
+            finished[reminder.id] = (Status.failed, said)
 
     # Outcomes in a few statements, whatever the batch size.
     bulk = {"synchronize_session": False}
     if finished:
         db_session.execute(
             update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": status, "outcome": text, "finished_at": now} for rid, (status, text) in finished.items()],
+            [{"id": rid, "status": status, "outcome": text[:200], "finished_at": now} for rid, (status, text) in finished.items()],
         )
     if retries:
         db_session.execute(
             update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": "planned", "retry_at": now + timedelta(seconds=wait)} for rid, wait in retries.items()],
+            [{"id": rid, "status": Status.planned, "retry_at": now + timedelta(seconds=wait)} for rid, wait in retries.items()],
         )
     if accepted_subs:
         db_session.execute(
@@ -179,8 +200,39 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
     return outcome
 
 
+def too_late(reminder, now: datetime) -> bool:
+    return now - reminder.due_at > Kind(reminder.kind).late_after
+
+
+def time_to_live(reminder, now: datetime) -> int:
+    """Seconds the push service may hold the alarm before it means nothing."""
+    left = reminder.due_at + Kind(reminder.kind).late_after - now
+    return max(0, int(left.total_seconds()))
+
+
 def sender_for(app: Flask) -> Sender:
     return Sender(app.extensions["selko.vapid"], app.config["PUSH_SUBJECT"], connections=app.config["PUSH_CONNECTIONS"])
+
+
+class StopSignal:
+    """SIGTERM or SIGINT asks the worker to stop: it finishes the batch it is
+    sending (at most SEND_DEADLINE), records it, and exits 0."""
+
+    def __init__(self):
+        self.asked = False
+        self._before = {number: signal.signal(number, self._ask) for number in (signal.SIGTERM, signal.SIGINT)}
+
+    def restore(self) -> None:
+        for number, handler in self._before.items():
+            signal.signal(number, handler)
+
+    def _ask(self, number, frame):
+        self.asked = True
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self.asked and time.monotonic() < end:
+            time.sleep(0.1)
 
 
 @click.command("worker")
@@ -188,19 +240,30 @@ def sender_for(app: Flask) -> Sender:
 @with_appcontext
 def worker_command(once: bool):
     """Plan alarms and send them when they are due."""
+    stop = StopSignal()
     sender = sender_for(current_app)
-    planned_at = 0.0
+    planned_at = pruned_at = -math.inf
     try:
-        while True:
-            if time.monotonic() - planned_at > 600:
-                break_reminder.plan_today_for_everyone(db.session())
-                planned_at = time.monotonic()
-            outcome = send_due(db.session(), sender)
+        while not stop.asked:
+            try:
+                if time.monotonic() - pruned_at > 24 * 3600:
+                    click.echo(prune.prune(db.session(), clock.now()))
+                    pruned_at = time.monotonic()
+                if time.monotonic() - planned_at > 600:
+                    planning.plan_today_for_everyone(db.session())
+                    planned_at = time.monotonic()
+                outcome = send_due(db.session(), sender)
+            except Exception:  # noqa: BLE001 - e.g. the database restarting: try again soon
+                db.session().rollback()
+                current_app.logger.exception("the worker's pass failed; trying again")
+                stop.sleep(10)
+                continue
             if outcome.claimed:
                 click.echo(f"sent {outcome.sent}, dropped {outcome.dropped}, retry {outcome.retried}, failed {outcome.failed}")
             if once:
                 return
             if outcome.claimed < BATCH:
-                time.sleep(2)
+                stop.sleep(2)
     finally:
         sender.close()
+        stop.restore()

@@ -5,21 +5,15 @@ Alarms ring at local wall-clock times in the organisation's time zone, so
 time starts and ends. Planning is idempotent: planning twice gives the same
 rows, and planning after a schedule change replans what has not rung yet.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from selko import clock, schedule
+from selko.alarms.kinds import SCHEDULE_KINDS, Kind, Status
 from selko.models import Organisation, Reminder, Role, User
-
-SCHEDULE_KINDS = ("work_start", "break_start", "break_end", "work_end")
-# An alarm later than this helps nobody: a break that started 20 minutes ago
-# needs no alarm. Coach messages keep longer.
-LATE_AFTER = {"work_start": 10, "break_start": 5, "break_end": 5, "work_end": 10, "coach": 120, "test": 5, "absent": 120, "help": 60}
-# Alerts about a client that ring on the coach's phone, not the client's.
-COACH_ALERTS = ("absent", "help")
 
 
 def wall_clock(day: date, at, zone: str) -> datetime:
@@ -56,7 +50,7 @@ def plan_clients(db: Session, client_ids: list[int], day: date, zone: str) -> No
         have = set()
         for reminder_id, kind, due_at, status in existing.get(client_id, []):
             have.add((kind, due_at))
-            if status == "planned" and (kind, due_at) not in wanted:
+            if status == Status.planned and (kind, due_at) not in wanted:
                 stale.append(reminder_id)
         new += [
             {"client_id": client_id, "day": day, "kind": kind, "due_at": due_at, "text": name}
@@ -86,32 +80,14 @@ def plan_today_for_everyone(db: Session) -> int:
     return sum(len(ids) for ids in by_organisation.values())
 
 
-def coach_message(db: Session, client: User, text: str) -> Reminder:
-    """A reminder the coach sends now ("Remember your break")."""
-    now = clock.now()
-    reminder = Reminder(
-        client_id=client.id, day=schedule.local_now(client.organisation).date(), kind="coach", due_at=now, text=text[:300]
-    )
-    db.add(reminder)
-    return reminder
-
-
-def alert_coach(db: Session, client: User, kind: str, words: str) -> Reminder:
-    """The client is absent or asks for help: the coach's phone rings at once.
-    Written in the same transaction as the absence, so it is never lost."""
+def ring_now(db: Session, client: User, kind: Kind, text: str = "") -> Reminder:
+    """An alarm that rings at once: the coach's message to the client, the
+    client's test alarm, or an alert on the coach's phone that the client is
+    absent or asks for help. Written in the same transaction as what caused
+    it (the absence, the help request), so it is never lost."""
     reminder = Reminder(
         client_id=client.id, day=schedule.local_now(client.organisation).date(), kind=kind,
-        due_at=clock.now(), text=words[:300],
+        due_at=clock.now(), text=text[:300],
     )
     db.add(reminder)
     return reminder
-
-
-def too_late(reminder: Reminder, now: datetime) -> bool:
-    return now - reminder.due_at > timedelta(minutes=LATE_AFTER[reminder.kind])
-
-
-def time_to_live(reminder: Reminder, now: datetime) -> int:
-    """Seconds the push service may hold the alarm before it means nothing."""
-    left = reminder.due_at + timedelta(minutes=LATE_AFTER[reminder.kind]) - now
-    return max(0, int(left.total_seconds()))

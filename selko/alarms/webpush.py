@@ -5,9 +5,10 @@ can be fast: asyncio with connections kept open, and the VAPID header signed
 once per push service and reused until it is about to expire.
 """
 import asyncio
+import base64
 import gc
-import ipaddress
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02, b64urlencode
 from pywebpush import WebPusher
 
@@ -52,6 +54,7 @@ class Subscription:
 class Answer:
     status: int  # HTTP status, or 0 when the push service could not be reached
     retry_after: int | None = None
+    problem: str = ""  # why the push could not even be made; trying again will not help
 
 
 class Sender:
@@ -81,12 +84,13 @@ class Sender:
             cached = self._headers[audience] = (header, expires)
         return cached[0]
 
-    def send_many(self, jobs: list[tuple[Subscription, dict, int, str]]) -> list[Answer]:
-        """Send (subscription, message, ttl, urgency) jobs; answers in the same order."""
+    def send_many(self, jobs: list[tuple[Subscription, dict, int, str]], deadline: float | None = None) -> list[Answer]:
+        """Send (subscription, message, ttl, urgency) jobs; answers in the same order.
+        A push not answered within `deadline` seconds is answered 0 (try again)."""
         # A burst of short-lived objects: the cycle collector only slows it down.
         gc.disable()
         try:
-            return asyncio.run_coroutine_threadsafe(self._send_all(jobs), self._loop).result()
+            return asyncio.run_coroutine_threadsafe(self._send_all(jobs, deadline), self._loop).result()
         finally:
             gc.enable()
 
@@ -97,22 +101,31 @@ class Sender:
         self._thread.join()
         self._loop.close()
 
-    async def _send_all(self, jobs) -> list[Answer]:
+    async def _send_all(self, jobs, deadline: float | None) -> list[Answer]:
         if self._http is None:
             self._http = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self.connections, limit_per_host=self.connections),
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             )
         gate = asyncio.Semaphore(self.connections)
-        return await asyncio.gather(*(self._send_one(gate, *job) for job in jobs))
+        pushes = [asyncio.ensure_future(self._send_one(gate, *job)) for job in jobs]
+        if not pushes:
+            return []
+        _done, late = await asyncio.wait(pushes, timeout=deadline)
+        for push in late:
+            push.cancel()
+        return [Answer(0) if push in late else push.result() for push in pushes]
 
     async def _send_one(self, gate, subscription: Subscription, message: dict, ttl: int, urgency: str) -> Answer:
         async with gate:
             # Encrypt only when a connection is free, so the CPU work overlaps
             # with the other pushes' waiting.
-            body = WebPusher(
-                {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
-            ).encode(json.dumps(message).encode(), "aes128gcm")["body"]
+            try:
+                body = WebPusher(
+                    {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+                ).encode(json.dumps(message).encode(), "aes128gcm")["body"]
+            except Exception as error:  # noqa: BLE001 - one bad subscription must not stop the batch
+                return Answer(0, problem=f"cannot encrypt: {error}")
             headers = {
                 "Authorization": self.authorization(subscription.endpoint),
                 "TTL": str(ttl),
@@ -127,27 +140,52 @@ class Sender:
                     return Answer(response.status, int(retry_after) if retry_after.isdigit() else None)
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 return Answer(0)
+            except Exception as error:  # noqa: BLE001 - as above
+                return Answer(0, problem=f"cannot send: {error}")
 
 
-def check_endpoint(url: str, allow_local: bool) -> bool:
-    """Only real push services: the worker posts to this address, so a forged
-    subscription must not point it at a server inside our own network."""
+def subscription_from(data, hosts: tuple[str, ...], allow_local: bool) -> Subscription | None:
+    """A browser's subscription (PushSubscription.toJSON()), checked whole:
+    a row that cannot be encrypted to would fail in the worker instead."""
+    data = data if isinstance(data, dict) else {}
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
+    if not all(isinstance(v, str) for v in (endpoint, p256dh, auth)):
+        return None
+    if not check_endpoint(endpoint, hosts, allow_local) or not keys_work(p256dh, auth):
+        return None
+    return Subscription(endpoint, p256dh, auth)
+
+
+def keys_work(p256dh: str, auth: str) -> bool:
+    """p256dh is an uncompressed point on P-256 and auth a 16-byte secret (RFC 8291)."""
+    try:
+        point, secret = _unbase64url(p256dh), _unbase64url(auth)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        return False
+    return len(point) == 65 and point[0] == 4 and len(secret) == 16
+
+
+def _unbase64url(text: str) -> bytes:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,200}={0,2}", text):
+        raise ValueError("not base64url")
+    text = text.rstrip("=")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def check_endpoint(url: str, hosts: tuple[str, ...], allow_local: bool) -> bool:
+    """Only the push services we know, by host name: the worker posts to this
+    address, so a forged subscription must not point it at a server inside
+    our own network or anywhere else. `hosts` are suffixes on a dot boundary:
+    "push.apple.com" lets in "web.push.apple.com", not "evilpush.apple.com"."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a port that is not a number
+        return False
     if allow_local and parts.scheme == "http" and host in ("127.0.0.1", "localhost"):
         return True
-    if parts.scheme != "https" or not host or len(url) > 1000:
+    if parts.scheme != "https" or port not in (None, 443) or len(url) > 1000:
         return False
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host != "localhost" and "." in host
-    return address.is_global
-
-
-def init_app(app) -> None:
-    app.extensions["selko.vapid"] = load_or_create_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
-    app.jinja_env.globals["vapid_public_key"] = public_key(app.extensions["selko.vapid"])
-    from selko.worker import worker_command
-
-    app.cli.add_command(worker_command)
+    return any(host == suffix or host.endswith("." + suffix) for suffix in hosts)
