@@ -10,10 +10,10 @@ Strangers get 404, so links tell nothing.
 from datetime import timedelta
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from selko import audit, db, signin
-from selko.models import ClientProfile, Passkey, Role, User
+from selko.models import ClientProfile, Role, User
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -94,10 +94,6 @@ def load_user() -> None:
             session.modified = True
 
 
-def has_passkey(user: User) -> bool:
-    return bool(db.session().scalar(select(exists().where(Passkey.user_id == user.id))))
-
-
 def enforce():
     if request.endpoint is None:
         return None  # routing answers 404 or 405 by itself
@@ -113,7 +109,7 @@ def enforce():
         return redirect(url_for("auth.passkey_new"))
     if g.user.role not in ROLES[who]:
         abort(404)
-    if who in (COACH, ADMIN) and not has_passkey(g.user):
+    if who in (COACH, ADMIN) and not signin.has_passkey(db.session(), g.user):
         # The first link leads to a passkey; coaches use nothing else after it.
         return redirect(url_for("auth.passkey_new"))
     return None

@@ -7,7 +7,7 @@ stranger is refused before any note is made, so leaves no false trace.
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
-from selko import clock
+from selko import clock, db
 from selko.models import AuditEvent, Role, User
 
 
@@ -39,9 +39,9 @@ def _write_notes(response):
     if not notes or response.status_code >= 500:
         return response
     refused = response.status_code >= 400
-    if refused and g.get("db_session") is not None:
+    if refused:
         # A refused request changes nothing; nor may its open write block the trail.
-        g.db_session.rollback()
+        db.rollback()
     with Session(current_app.extensions["selko.engine"]) as db_session:
         seen = set()
         for client_id, action in notes:

@@ -25,8 +25,8 @@ def check_client(form: dict) -> dict:
         errors["name"] = _("Give the client's name.")
     elif len(form["name"]) > 200:
         errors["name"] = _("The name can have at most 200 characters.")
-    elif name_problem(form["name"]):
-        errors["name"] = name_problem(form["name"])
+    elif problem := name_problem(form["name"]):
+        errors["name"] = problem
     phone = form.get("phone", "")
     if phone and not all(c.isdigit() or c in "+ -()" for c in phone) or len(phone) > 40:
         errors["phone"] = _("Write the phone number with digits, like 040 123 4567.")

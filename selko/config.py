@@ -79,7 +79,7 @@ def from_environment(instance_path: Path) -> dict:
         # Tests run a fake push service on 127.0.0.1; real ones are https on the internet.
         "PUSH_ALLOW_LOCAL": False,
         # Host names besides SELKO_ORIGIN's that Selko answers to, comma-separated.
-        "EXTRA_TRUSTED_HOSTS": [h.strip() for h in os.environ.get("SELKO_TRUSTED_HOSTS", "").split(",") if h.strip()],
+        "EXTRA_TRUSTED_HOSTS": _names("SELKO_TRUSTED_HOSTS", ""),
         # How many reverse proxies in front of Selko set X-Forwarded-For/-Proto.
         "TRUSTED_PROXIES": _int("SELKO_TRUSTED_PROXIES", 0),
     }

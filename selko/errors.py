@@ -8,7 +8,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from selko import db
 
@@ -62,7 +62,13 @@ def _server_error(error):
         return "Selko has a problem. Try again in a moment.", 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _unknown_host(error: SecurityError):
+    # No page: without a trusted host Selko builds no links, so it says only this.
+    return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(SecurityError, _unknown_host)
     app.register_error_handler(CSRFError, _csrf_error)
     # Every HTTP error, and every unhandled exception (Flask hands those over as a 500).
     app.register_error_handler(HTTPException, _http_error)

@@ -96,6 +96,11 @@ class User(Base):
     # A coach who left: signed out everywhere, passkeys gone, cannot sign in.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+    @property
+    def gone(self) -> bool:
+        """Erased, or a coach who left: nobody signs in as them any more."""
+        return self.erased_at is not None or self.deactivated_at is not None
+
     organisation: Mapped[Organisation] = relationship()
     client_profile: Mapped[ClientProfile | None] = relationship(
         foreign_keys="ClientProfile.user_id", back_populates="user"

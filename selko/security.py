@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from flask import Flask, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)
@@ -55,18 +54,13 @@ def _headers(response):
 LOOPBACK = ["localhost", "127.0.0.1"]
 
 
-def trusted_hosts(origin: str, extra: list[str]) -> list[str]:
+def trusted_hosts(origin: str, extra: tuple[str, ...]) -> list[str]:
     """Host names Selko answers to: SELKO_ORIGIN's (and any in SELKO_TRUSTED_HOSTS).
     A forged Host header could otherwise put another address into what Selko
     builds from the request. On a loopback origin every loopback name is the
     same machine."""
     host = urlsplit(origin).hostname or ""
-    return (LOOPBACK if host in LOOPBACK else [host]) + extra
-
-
-def _unknown_host(error):
-    # No page: without a trusted host Selko builds no links, so it says only this.
-    return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    return [*(LOOPBACK if host in LOOPBACK else [host]), *extra]
 
 
 def init_app(app: Flask) -> None:
@@ -77,4 +71,3 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE"])
     limiter.init_app(app)
     app.after_request(_headers)
-    app.register_error_handler(SecurityError, _unknown_host)

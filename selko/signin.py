@@ -53,7 +53,7 @@ def find_link(db: Session, token: str) -> SignInToken:
     if not token or len(token) > 100:
         raise LinkProblem("unknown")
     row = db.scalar(select(SignInToken).where(SignInToken.token_hash == _hash(token)))
-    if row is None or row.user.deactivated_at is not None or row.user.erased_at is not None:
+    if row is None or row.user.gone:
         raise LinkProblem("unknown")
     if row.used_at is not None:
         raise LinkProblem("used")
@@ -82,11 +82,15 @@ def open_device_session(
     return device_token
 
 
+def has_passkey(db: Session, user: User) -> bool:
+    return db.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
+
+
 def needs_passkey_to_read(db: Session, user: User) -> bool:
     """A coach or admin who has a passkey reads clients' data only after
     signing in with it. A link (made by an admin, say) then only lets them
     register a new passkey, so nobody can read as the coach with a link alone."""
-    return user.role != Role.client and db.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
+    return user.role != Role.client and has_passkey(db, user)
 
 
 def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta], user_agent: str = "") -> tuple[User, str]:
@@ -112,13 +116,7 @@ def device_session(db: Session, device_token: str, *, length: Callable[[User], t
     (it is, at most once an hour, while it is used)."""
     row = db.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(device_token)))
     now = clock.now()
-    if (
-        row is None
-        or row.revoked_at is not None
-        or row.expires_at <= now
-        or row.user.erased_at is not None
-        or row.user.deactivated_at is not None
-    ):
+    if row is None or row.revoked_at is not None or row.expires_at <= now or row.user.gone:
         return None, False
     if now - row.last_used_at < RENEW_EVERY:
         return row, False

@@ -84,12 +84,14 @@ def _coach_or_404(user_id: int) -> User:
     return coach
 
 
+def _coaches_to_take_over(coach: User) -> list[User]:
+    return [c for c in _staff() if c.id != coach.id and c.deactivated_at is None]
+
+
 def _coach_page(coach: User, error: str | None = None, status: int = 200):
-    clients = [
-        c for c in _people(Role.client) if c.client_profile is not None and c.client_profile.coach_id == coach.id
-    ]
-    others = [c for c in _staff() if c.id != coach.id and c.deactivated_at is None]
-    return render_template("admin/coach.html", coach=coach, clients=clients, others=others, error=error), status
+    return render_template(
+        "admin/coach.html", coach=coach, clients=access.clients_of(coach), others=_coaches_to_take_over(coach), error=error
+    ), status
 
 
 @bp.get("/coaches/<id:user_id>")
@@ -121,9 +123,8 @@ def coach_deactivate(user_id: int):
 def clients_move(user_id: int):
     """Move some or all of a coach's clients to another coach."""
     coach = _coach_or_404(user_id)
-    to_id = parse_id(request.form.get("to"))
-    to = db.session().get(User, to_id) if to_id else None
-    if to is None or to.id == coach.id or to.organisation_id != g.user.organisation_id or to.role == Role.client or to.deactivated_at:
+    to = next((c for c in _coaches_to_take_over(coach) if c.id == parse_id(request.form.get("to"))), None)
+    if to is None:
         return _coach_page(coach, _("Choose the coach who takes the clients."), 400)
     chosen = {parse_id(value) for value in request.form.getlist("client")}
     clients = [client_for_admin(client_id) for client_id in chosen if client_id]

@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02, b64urlencode
 from pywebpush import WebPusher
 
+from selko.config import private_file
+
 VAPID_LIFETIME = 12 * 3600  # seconds; push services accept at most 24 hours
 
 
@@ -32,8 +34,7 @@ def load_or_create_vapid(instance_path: Path, pem: str | None) -> Vapid02:
     if not path.exists():
         vapid = Vapid02()
         vapid.generate_keys()
-        vapid.save_key(str(path))
-        path.chmod(0o600)
+        vapid.save_key(str(private_file(path)))
     return Vapid02.from_file(str(path))
 
 

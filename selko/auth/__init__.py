@@ -79,7 +79,7 @@ def sign_in(token: str):
     db.session().commit()
     access.sign_in(user, device_token)
     # A coach comes in by link only to make a passkey: the first, or a new one.
-    if user.role != Role.client or not access.has_passkey(user):
+    if user.role != Role.client or not signin.has_passkey(db.session(), user):
         return redirect(url_for(".passkey_new"), code=303)
     return redirect(_home_for(user), code=303)
 
@@ -160,7 +160,7 @@ def passkey_sign_in():
     except passkeys.PasskeyError as error:
         current_app.logger.info("passkey sign-in refused: %s", error)
         return _passkey_failed()
-    if user.erased_at is not None or user.deactivated_at is not None:
+    if user.gone:
         return _passkey_failed()
     device_token = signin.open_device_session(
         db.session(), user, length=access.session_length(user), user_agent=request.headers.get("User-Agent", "")
