@@ -1,7 +1,11 @@
 """The installable app: manifest, service worker at the root scope, front-end packages."""
+import hashlib
+import json
+import re
+from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory, url_for
 from flask_babel import gettext as _
 
 from selko import access
@@ -12,7 +16,51 @@ access.audience_of_blueprint(bp.name, access.PUBLIC)
 
 STATIC = Path(__file__).parent / "static"
 # Front-end packages come from npm (package-lock.json), never from the repository.
-VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js"}
+VENDOR = {
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    # Workbox's classic builds: its ES modules do not load in a service worker.
+    "workbox-core.prod.js": "workbox-core/build/workbox-core.prod.js",
+    "workbox-background-sync.prod.js": "workbox-background-sync/build/workbox-background-sync.prod.js",
+}
+# The client actions the service worker keeps while offline: endpoint and the
+# name the page knows it by.
+ACTIONS = {
+    "client.arrive": "arrive",
+    "client.leave": "leave",
+    "client.absent": "absent",
+    "client.tick": "tick",
+    "client.ask_for_help": "help",
+    "client.how_today_went": "assessment",
+}
+
+
+@cache
+def version() -> str:
+    """This deploy's version: a digest of the code, pages and translations.
+    A page older than the server reloads itself; the worker updates."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.html"), *STATIC.rglob("*.js"),
+                        *STATIC.rglob("*.css"), *(package.parent / "locales").rglob("*.po")]):
+        digest.update(path.relative_to(package.parent).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.after_app_request
+def _version_header(response):
+    response.headers["Selko-Version"] = version()
+    return response
+
+
+@bp.app_context_processor
+def _version_in_pages():
+    return {"selko_version": version()}
+
+
+def _path_pattern(rule: str) -> str:
+    """A URL rule as a JavaScript regular expression: /tasks/<id:a>/steps/<id:s> → ^/tasks/[^/]+/steps/[^/]+$"""
+    return "^" + re.sub(r"<[^>]+>", "[^/]+", re.escape(rule)) + "$"
 
 
 @bp.get("/manifest.webmanifest")
@@ -40,10 +88,17 @@ def manifest():
 
 @bp.get("/sw.js")
 def service_worker():
-    # Served from the root so the worker's scope covers the whole app.
-    response = send_from_directory(STATIC, "sw.js", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    # Served from the root so the worker's scope covers the whole app. The
+    # first line tells it this version and the addresses of client actions;
+    # a new version changes the bytes, so the browser installs the new worker.
+    actions = [
+        {"kind": ACTIONS[rule.endpoint], "path": _path_pattern(rule.rule)}
+        for rule in current_app.url_map.iter_rules()
+        if rule.endpoint in ACTIONS
+    ]
+    config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome")}
+    body = f"self.SELKO = {json.dumps(config)};\n" + (STATIC / "sw.js").read_text()
+    return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
 
 @bp.get("/vendor/<name>")

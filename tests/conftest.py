@@ -2,6 +2,7 @@
 a frozen clock, persona factories and a test client that fills in CSRF tokens."""
 import os
 import re
+from html.parser import HTMLParser
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -77,6 +78,42 @@ def session(app):
     Call session.expire_all() before reading what a request changed."""
     with Session(app.extensions["selko.engine"]) as db_session:
         yield db_session
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.words: list[str] = []
+        self.hidden_depth = 0  # > 0 inside an element with the `hidden` attribute
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID_ELEMENTS:
+            return
+        self.depth += 1
+        if self.hidden_depth or any(name == "hidden" for name, _ in attrs) or tag in ("script", "style", "template"):
+            self.hidden_depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS:
+            return
+        self.depth -= 1
+        if self.hidden_depth:
+            self.hidden_depth -= 1
+
+    def handle_data(self, data):
+        if not self.hidden_depth:
+            self.words.append(data)
+
+
+def visible_text(response) -> str:
+    """The words a person sees on the page: no tags, nothing `hidden`, spaces collapsed."""
+    parser = _VisibleText()
+    parser.feed(response.get_data(as_text=True))
+    return " ".join(" ".join(parser.words).split())
 
 
 class Client:

@@ -12,7 +12,7 @@ from selko.models import (
     StepTick,
     User,
 )
-from tests.conftest import HELSINKI
+from tests.conftest import HELSINKI, visible_text
 
 DAY = "2026-11-23"
 
@@ -148,7 +148,7 @@ def test_tasks_come_in_order_with_progress(phone, make, aino):
     make.assignment(client=aino, task=second, position=2)
     make.assignment(client=aino, task=first, position=1)
     make.assignment(client=aino, task=second, weekday=1, position=1)
-    page = text(phone.get("/tasks"))
+    page = visible_text(phone.get("/tasks"))
     assert page.index("Wash the dishes") < page.index("Wipe the tables")
     assert page.count("Wipe the tables") == 1, "Tuesday's task is not on Monday"
     assert "0 of 3 steps done" in page
@@ -161,15 +161,15 @@ def test_ticking_every_step_finishes_the_task(phone, make, aino, session):
     for step in steps[:2]:
         response = phone.post(f"/tasks/{assignment.id}/steps/{step.id}", {"day": DAY, "done": "1"})
         assert response.status_code == 303
-    page = text(phone.get(f"/tasks/{assignment.id}"))
+    page = visible_text(phone.get(f"/tasks/{assignment.id}"))
     assert "2 of 3 steps done" in page
     assert "Well done!" not in page
     response = phone.post(
         f"/tasks/{assignment.id}/steps/{steps[2].id}", {"day": DAY, "done": "1"}, headers={"HX-Request": "true"}
     )
     assert "<html" not in text(response)
-    assert "3 of 3 steps done" in text(response)
-    assert "Well done! The task is ready." in text(response)
+    assert "3 of 3 steps done" in visible_text(response)
+    assert "Well done! The task is ready." in visible_text(response)
     assert "Ready" in text(phone.get("/tasks"))
 
 
@@ -189,7 +189,7 @@ def test_ticks_belong_to_one_day(phone, make, aino, session, now):
     make.assignment(client=aino, task=task, weekday=0 + 7 - 7)  # same task twice is allowed
     phone.post(f"/tasks/{monday.id}/steps/{task.steps[0].id}", {"day": DAY, "done": "1"})
     now.set(now.value + timedelta(days=7))
-    assert "0 of 3 steps done" in text(phone.get(f"/tasks/{monday.id}")), "next Monday starts fresh"
+    assert "0 of 3 steps done" in visible_text(phone.get(f"/tasks/{monday.id}")), "next Monday starts fresh"
 
 
 def test_help_inside_a_task_tells_the_coach_which_step(phone, make, aino, session, client_factory, sign_in):

@@ -82,7 +82,15 @@ def today():
     if g.user.role != Role.client:
         return redirect(url_for("coach.board"))
     context = _day_context()
-    return page("client/today.html", in_page_alarms=_alarms_in_page(context["plan"], clock.now()), **context)
+    body, status, headers = page("client/today.html", in_page_alarms=_alarms_in_page(context["plan"], clock.now()), **context)
+    # The service worker saves these with Today, so the whole day works offline.
+    headers["Selko-Offline-Pages"] = " ".join([
+        url_for(".task_list"),
+        *(url_for(".task", assignment_id=t.assignment.id) for t in context["tasks"]),
+        url_for(".absent"),
+        url_for(".how_today_went"),
+    ])
+    return body, status, headers
 
 
 @bp.post("/arrive")
@@ -343,9 +351,10 @@ def home_screen():
 
 @bp.app_context_processor
 def coach_contact():
-    """The coach's name and phone, shown on every client page."""
+    """The coach's name and phone, shown on every client page, and when the
+    page was made (offline, the page says how old it is)."""
     user = g.get("user")
     if user is None or user.role != Role.client or user.client_profile is None:
         return {}
-    return {"my_coach": user.client_profile.coach}
+    return {"my_coach": user.client_profile.coach, "page_made_at": schedule.local_now(user.organisation)}
 

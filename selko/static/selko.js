@@ -43,6 +43,180 @@
     if (notice) notice.hidden = navigator.onLine;
   }
 
+  // ---- Actions the service worker keeps until the network returns ----
+
+  var worker = navigator.serviceWorker;
+
+  function askWorker(message) {
+    return new Promise(function (resolve) {
+      if (!worker || !worker.controller) return resolve(null);
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) { resolve(event.data); };
+      worker.controller.postMessage(message, [channel.port2]);
+    });
+  }
+
+  function tellWorker(message) {
+    if (worker && worker.controller) worker.controller.postMessage(message);
+  }
+
+  // Each press is one action with its own key, so Selko stores it once
+  // however often the phone sends it. The page made one for the first press.
+  function newKey(form) {
+    var key = form.querySelector("input[name=action_key]");
+    if (key && window.crypto && crypto.randomUUID) key.value = crypto.randomUUID();
+  }
+
+  function newKeys(root) {
+    root.querySelectorAll("form").forEach(newKey);
+  }
+
+  // Show one of a box's states (check-in, help, how today went).
+  function showPart(box, name) {
+    var part = box && box.querySelector(":scope > [data-part='" + name + "']");
+    if (!part) return null;
+    box.querySelectorAll(":scope > [data-part]").forEach(function (p) { p.hidden = p !== part; });
+    return part;
+  }
+
+  function showStep(action) {
+    var step = document.querySelector("[data-step='" + action.path + "']");
+    if (!step) return null;
+    var done = action.fields.done === "1";
+    step.classList.toggle("is-done", done);
+    step.querySelector("input[name=done]").value = done ? "0" : "1";
+    step.querySelector("button").classList.toggle("is-done", done);
+    step.querySelector("[data-when-done]").hidden = !done;
+    step.querySelector("[data-when-not-done]").hidden = done;
+    var steps = step.closest("#steps");
+    var count = steps.querySelectorAll(".step.is-done").length;
+    steps.querySelector("[data-steps-done]").textContent = count;
+    steps.querySelector("[data-steps-bar]").value = count;
+    steps.querySelector("[data-task-ready]").hidden = count !== steps.querySelectorAll(".step").length;
+    return step;
+  }
+
+  // How a kept action shows before Selko has it; each returns what it changed.
+  var SHOW_KEPT = {
+    arrive: function () { return showPart(document.getElementById("check-in"), "arrive"); },
+    leave: function () { return showPart(document.getElementById("check-in"), "leave"); },
+    absent: function () { return showPart(document.getElementById("check-in"), "absent"); },
+    tick: showStep,
+    help: function () { return showPart(document.getElementById("help"), "help"); },
+    assessment: function () { return showPart(document.getElementById("went"), "assessment"); },
+  };
+
+  // A saved page may predate actions sent since: show those too, then the
+  // ones still waiting, each with its mark.
+  function showKept(status) {
+    if (!status) return;
+    status.sent.forEach(function (action) { if (SHOW_KEPT[action.kind]) SHOW_KEPT[action.kind](action); });
+    document.querySelectorAll("[data-pending]").forEach(function (el) { el.hidden = true; });
+    document.querySelectorAll("[data-sent]").forEach(function (el) { el.hidden = false; });
+    status.queued.forEach(function (action) {
+      var changed = SHOW_KEPT[action.kind] && SHOW_KEPT[action.kind](action);
+      if (!changed) return;
+      changed.querySelectorAll("[data-pending]").forEach(function (el) { el.hidden = false; });
+      changed.querySelectorAll("[data-sent]").forEach(function (el) { el.hidden = true; });
+    });
+    var refused = document.querySelector("[data-refused]");
+    if (!refused) return;
+    var kinds = status.refused.map(function (action) { return action.kind; });
+    refused.querySelectorAll("[data-refused-kind]").forEach(function (li) {
+      li.hidden = kinds.indexOf(li.dataset.refusedKind) < 0;
+    });
+    refused.hidden = kinds.length === 0;
+  }
+
+  function refreshKept() {
+    return askWorker({ type: "selko-status" }).then(showKept);
+  }
+
+  function keptActions() {
+    if (!worker) return;
+    worker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type === "selko-queue-changed") refreshKept();
+      if (data.type === "selko-version") checkVersion(data.version);
+    });
+    var ok = document.querySelector("[data-refused-ok]");
+    if (ok) ok.addEventListener("click", function () { tellWorker({ type: "selko-refused-seen" }); });
+    window.addEventListener("online", function () { tellWorker({ type: "selko-replay" }); });
+    // The worker may have become this page's controller only now.
+    worker.addEventListener("controllerchange", refreshKept);
+    tellWorker({ type: "selko-replay" });
+    refreshKept();
+  }
+
+  // ---- A new version of Selko: reload, but never in the middle of something ----
+
+  var lastTouch = Date.now();
+  var requestsInFlight = 0;
+  var editing = false;
+  var reloadPlanned = false;
+
+  function myVersion() {
+    var meta = document.querySelector("meta[name=selko-version]");
+    return meta ? meta.content : null;
+  }
+
+  function reloadWhenSafe() {
+    if (reloadPlanned) return;
+    reloadPlanned = true;
+    var banner = document.querySelector("[data-alarm-banner]");
+    function safe() {
+      return requestsInFlight === 0 && !editing && Date.now() - lastTouch > 5000 && !(banner && !banner.hidden);
+    }
+    function attempt() {
+      // Offline the reload would show the same saved page again.
+      if (navigator.onLine && (document.hidden || safe())) window.location.reload();
+      else setTimeout(attempt, 2000);
+    }
+    document.addEventListener("visibilitychange", attempt);
+    attempt();
+  }
+
+  function checkVersion(version) {
+    if (version && myVersion() && version !== myVersion()) reloadWhenSafe();
+  }
+
+  function watchForVersions() {
+    ["pointerdown", "keydown"].forEach(function (name) {
+      document.addEventListener(name, function () { lastTouch = Date.now(); }, true);
+    });
+    // A form being filled in (absence, how today went) is never reloaded away.
+    document.addEventListener("input", function (event) {
+      if (event.target.form && !event.target.form.hasAttribute("hx-post")) editing = true;
+    }, true);
+    document.addEventListener("submit", function (event) {
+      editing = false;
+      // A form sent as a page: the next press, if it comes back, is a new action.
+      if (!event.target.hasAttribute("hx-post")) setTimeout(function () { newKey(event.target); }, 0);
+    });
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      requestsInFlight += 1;
+      newKey(event.target.closest("form") || event.target);
+    });
+    document.addEventListener("htmx:afterRequest", function (event) {
+      requestsInFlight = Math.max(0, requestsInFlight - 1);
+      var xhr = event.detail.xhr;
+      var version = xhr && xhr.getResponseHeader("Selko-Version");
+      if (version && version !== myVersion()) {
+        // The worker updates first, so its saved pages are the new ones too.
+        if (worker) worker.getRegistration().then(function (r) { return r && r.update(); }).catch(function () {});
+        else reloadWhenSafe();
+      }
+    });
+    // Kept by the worker: nothing to swap, the page shows it as done.
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      var xhr = event.detail.xhr;
+      if (xhr.status === 202 && xhr.getResponseHeader("Selko-Queued")) {
+        event.detail.shouldSwap = false;
+        refreshKept();
+      }
+    });
+  }
+
   // Passkeys: py_webauthn's options go straight into the browser's parser,
   // and credential.toJSON() goes straight back. No base64 of our own.
   function csrfToken() {
@@ -231,6 +405,9 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     activate(document);
+    newKeys(document);
+    watchForVersions();
+    keptActions();
     inPageAlarms();
     reportPermission();
     offlineNotice();
@@ -242,4 +419,6 @@
     }
   });
   document.addEventListener("htmx:load", function (event) { activate(event.target); });
+  // Back to a page kept in memory: its keys may have been used already.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) newKeys(document); });
 })();

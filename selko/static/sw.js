@@ -1,84 +1,299 @@
-// Selko's service worker: keeps the app shell and the last Today page, so a
-// phone in a basement with no signal still shows the day.
-const SHELL = "selko-shell-v1";
+// Selko's service worker. It keeps today's pages, so a phone in a basement
+// with no signal still shows the day, and it keeps the client's actions
+// (check-in, a step done, "I need help"...) until they reach Selko.
+//
+// The server writes self.SELKO on the line above this one: this version,
+// the client actions' addresses, and the sign-in page's address.
+importScripts("/vendor/workbox-core.prod.js", "/vendor/workbox-background-sync.prod.js");
+
+const VERSION = self.SELKO.version;
+const SHELL = "selko-shell-" + VERSION;
+// Pages and the list of refused actions outlive a new version: offline
+// Today must keep working across a deploy.
 const PAGES = "selko-pages-v1";
+const STATE = "selko-state-v1";
+// Actions refused on replay, kept until the client has been told; and actions
+// sent since the day was last saved, shown on a saved page that predates them.
+const REFUSED = "/selko-state/refused";
+const SENT = "/selko-state/sent";
 const SHELL_FILES = [
   "/static/selko.css",
   "/static/selko.js",
   "/vendor/htmx.min.js",
   "/static/icons/icon-192.png",
 ];
+const ACTIONS = self.SELKO.actions.map((action) => ({ kind: action.kind, path: new RegExp(action.path) }));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
 });
 
-// The page that registered the worker was loaded before the worker ran:
-// save Today now, so the very first visit already works offline.
-function saveToday() {
-  return fetch("/", { credentials: "same-origin" })
-    .then((response) =>
-      caches.open(PAGES).then((cache) =>
-        response.ok && !response.redirected ? cache.put("/", response) : cache.delete("/")
-      )
-    )
-    .catch(() => null);
-}
-
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== SHELL && k !== PAGES).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => ![SHELL, PAGES, STATE].includes(k)).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
-      .then(saveToday)
+      .then(() => tellPages({ type: "selko-version", version: VERSION }))
+      .then(() => {
+        // Not waited for: pages wait for activation, and these use the network.
+        // The page that registered the worker was loaded before the worker
+        // ran: save Today now, so the very first visit already works offline.
+        saveToday().then(replaySoon);
+      })
   );
 });
 
-function isTodayPage(request, url) {
-  return request.mode === "navigate" && url.pathname === "/";
+function tellPages(message) {
+  return self.clients.matchAll({ type: "window" }).then((windows) => windows.forEach((w) => w.postMessage(message)));
 }
+
+// ---- Today's pages, for offline use ---------------------------------------
+
+// Today names the other pages of the day (tasks, each task, absence, how
+// today went); they are saved with it, and pages of other days are dropped.
+// Resolves true when the whole day is saved.
+async function savePages(response) {
+  const cache = await caches.open(PAGES);
+  if (!response.ok || response.redirected) {
+    // Signed out (a redirect to the welcome page): forget the saved day.
+    await Promise.all((await cache.keys()).map((k) => cache.delete(k)));
+    return false;
+  }
+  const others = (response.headers.get("Selko-Offline-Pages") || "").split(" ").filter(Boolean);
+  const wanted = new Set(["/", ...others].map((path) => new URL(path, self.location.origin).href));
+  await cache.put("/", response.clone());
+  await Promise.all((await cache.keys()).filter((k) => !wanted.has(k.url)).map((k) => cache.delete(k)));
+  const saved = await Promise.all(others.map((path) =>
+    fetch(path, { credentials: "same-origin" })
+      .then((page) => (page.ok && !page.redirected ? cache.put(path, page).then(() => true) : false))
+      .catch(() => false)
+  ));
+  return saved.every(Boolean);
+}
+
+async function saveToday() {
+  const started = Date.now();
+  try {
+    if (await savePages(await fetch("/", { credentials: "same-origin" }))) await forgetSentBefore(started);
+  } catch (error) {
+    // No network: the saved day stays as it was.
+  }
+}
+
+// After an action has reached Selko, save the day again (once for a burst).
+let saveTimer = null;
+function saveSoon() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveToday, 1000);
+}
+
+// Network first: the day changes. Offline, the saved copy; the page itself
+// says when it was made.
+function page(event) {
+  const url = new URL(event.request.url);
+  const fromNetwork = fetch(event.request).then((response) => {
+    if (url.pathname === "/") {
+      const started = Date.now();
+      event.waitUntil(savePages(response.clone()).then((saved) => (saved ? forgetSentBefore(started) : null)));
+    } else {
+      const copy = response.clone();
+      event.waitUntil(caches.open(PAGES).then((cache) =>
+        cache.match(url.pathname).then((saved) => (saved && response.ok && !response.redirected ? cache.put(url.pathname, copy) : null))
+      ));
+    }
+    return response;
+  });
+  return fromNetwork.catch(() =>
+    caches.match(url.pathname, { cacheName: PAGES }).then((saved) => saved || Response.error())
+  );
+}
+
+function shellFile(request) {
+  // Answer from the cache at once, and refresh the copy for next time.
+  return caches.open(SHELL).then((cache) =>
+    cache.match(request).then((cached) => {
+      const fresh = fetch(request).then((response) => {
+        if (response.ok) cache.put(request, response.clone());
+        return response;
+      });
+      return cached || fresh;
+    })
+  );
+}
+
+// ---- The client's actions: sent now, or kept until the network returns ----
+
+const queue = new workbox.backgroundSync.Queue("selko-actions", {
+  maxRetentionTime: 7 * 24 * 60, // minutes; Selko accepts a week-old action
+  // Browsers without Background Sync (Safari, Firefox) call this when the
+  // worker starts; Chromium calls it when the network returns.
+  onSync: () => Promise.resolve().then(replay),
+});
+
+function actionKind(url) {
+  const action = ACTIONS.find((a) => a.path.test(url.pathname));
+  return action ? action.kind : null;
+}
+
+// Accepted at once: an htmx press gets 202 and the page shows it done with a
+// small mark; a form sent as a page goes back to Today, which shows it the same way.
+function keptAnswer(request) {
+  if (request.mode === "navigate") return Response.redirect("/", 303);
+  return new Response("", { status: 202, headers: { "Selko-Queued": "1" } });
+}
+
+async function describe(kind, request, at) {
+  return {
+    kind,
+    path: new URL(request.url).pathname,
+    fields: Object.fromEntries(new URLSearchParams(await request.clone().text())),
+    at,
+  };
+}
+
+async function sendOrKeep(request, kind) {
+  const copy = request.clone();
+  const pressed = Date.now();
+  // Something is waiting already: this action goes after it, in order.
+  if (!replaying && (await queue.size()) === 0) {
+    try {
+      const response = await fetch(request);
+      if (response.status < 400) await noteSent(await describe(kind, copy, pressed));
+      if (response.status < 500) return response;
+    } catch (error) {
+      // No network: keep it.
+    }
+  }
+  await queue.pushRequest({ request: copy, timestamp: pressed, metadata: { kind } });
+  await tellPages({ type: "selko-queue-changed" });
+  replaySoon();
+  return keptAnswer(request);
+}
+
+let replaying = null;
+let retryDelay = 0;
+let retryTimer = null;
+
+function replay() {
+  if (!replaying) replaying = replayAll().finally(() => { replaying = null; });
+  return replaying;
+}
+
+// One more pass after the current one, for an action kept while it ended.
+function replaySoon() {
+  return replay().catch(() => null).then(() => queue.size()).then((left) => (left ? replay() : null)).catch(() => null);
+}
+
+// Not sent (no network, or the server failed): try again later, waiting
+// longer each time, up to five minutes. Background Sync, the `online` event
+// and the next page load try sooner.
+function retryLater() {
+  retryDelay = Math.min(retryDelay ? retryDelay * 2 : 5000, 300000);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(replaySoon, retryDelay);
+}
+
+async function replayAll() {
+  for (;;) {
+    // Read the first without removing it: a worker stopped mid-send keeps
+    // the action, and the server's action key makes a second send harmless.
+    const [entry] = await queue.getAll();
+    if (!entry) break;
+    const action = await describe(entry.metadata && entry.metadata.kind, entry.request, entry.timestamp);
+    const headers = new Headers(entry.request.headers);
+    headers.set("Selko-Action-Age", String(Math.max(0, Date.now() - entry.timestamp)));
+    let response;
+    try {
+      response = await fetch(new Request(entry.request, { headers }));
+    } catch (error) {
+      retryLater();
+      throw error;
+    }
+    if (response.status >= 500) {
+      retryLater();
+      throw new Error("Selko answered " + response.status);
+    }
+    await queue.shiftRequest();
+    const signedOut = response.redirected && new URL(response.url).pathname === self.SELKO.signedOut;
+    if (response.status >= 400 || signedOut) await addTo(REFUSED, action);
+    else await noteSent(action);
+    await tellPages({ type: "selko-queue-changed" });
+  }
+  retryDelay = 0;
+}
+
+// Small lists kept in the Cache API, which outlives the worker.
+function list(name) {
+  return caches.open(STATE)
+    .then((cache) => cache.match(name))
+    .then((saved) => (saved ? saved.json() : []));
+}
+
+function putList(name, items) {
+  return caches.open(STATE).then((cache) => cache.put(name, new Response(JSON.stringify(items))));
+}
+
+// One change at a time: sends run side by side, and a read-then-write
+// would lose an item.
+let listsFree = Promise.resolve();
+function changeList(name, change) {
+  const done = listsFree.then(() => list(name)).then((items) => putList(name, change(items)));
+  listsFree = done.catch(() => null);
+  return done;
+}
+
+function addTo(name, item) {
+  return changeList(name, (items) => items.concat([item]));
+}
+
+function noteSent(action) {
+  return addTo(SENT, Object.assign({}, action, { sentAt: Date.now() })).then(saveSoon);
+}
+
+function forgetSentBefore(time) {
+  return changeList(SENT, (items) => items.filter((item) => item.sentAt >= time));
+}
+
+async function status() {
+  const entries = await queue.getAll();
+  const queued = await Promise.all(entries.map((entry) =>
+    describe(entry.metadata && entry.metadata.kind, entry.request, entry.timestamp)
+  ));
+  return { type: "selko-status", version: VERSION, queued, sent: await list(SENT), refused: await list(REFUSED) };
+}
+
+// The page asks what is still waiting (to show it), asks to send now (page
+// load, `online`), and says the client has seen the refused ones.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const answer = event.ports && event.ports[0];
+  if (data.type === "selko-status" && answer) {
+    event.waitUntil(status().then((s) => answer.postMessage(s)));
+  } else if (data.type === "selko-replay") {
+    event.waitUntil(replaySoon());
+  } else if (data.type === "selko-refused-seen") {
+    event.waitUntil(changeList(REFUSED, () => []).then(() => tellPages({ type: "selko-queue-changed" })));
+  }
+});
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
-
-  if (isTodayPage(request, url)) {
-    // Network first: the day changes. Keep the newest copy for offline use;
-    // the page itself says when it was made.
-    event.respondWith(
-      fetch(request)
-        .then((response) => {
-          const copy = response.clone();
-          caches.open(PAGES).then((cache) =>
-            // Signed out (a redirect to the welcome page): forget the saved day.
-            response.ok && !response.redirected ? cache.put("/", copy) : cache.delete("/")
-          );
-          return response;
-        })
-        .catch(() => caches.match("/", { cacheName: PAGES }).then((cached) => cached || Response.error()))
-    );
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST") {
+    const kind = actionKind(url);
+    if (kind) event.respondWith(sendOrKeep(request, kind));
     return;
   }
-
-  if (SHELL_FILES.includes(url.pathname)) {
-    // Answer from the cache at once, and refresh the copy for next time.
-    event.respondWith(
-      caches.open(SHELL).then((cache) =>
-        cache.match(request).then((cached) => {
-          const fresh = fetch(request).then((response) => {
-            if (response.ok) cache.put(request, response.clone());
-            return response;
-          });
-          return cached || fresh;
-        })
-      )
-    );
-  }
+  if (request.method !== "GET") return;
+  if (request.mode === "navigate") event.respondWith(page(event));
+  else if (SHELL_FILES.includes(url.pathname)) event.respondWith(shellFile(request));
 });
 
-// Alarms: show each push as a notification, also with the screen locked,
-// and tell Selko it was shown, so the coach knows alarms ring on this phone.
+// ---- Alarms ---------------------------------------------------------------
+
+// Show each push as a notification, also with the screen locked, and tell
+// Selko it was shown, so the coach knows alarms ring on this phone.
 self.addEventListener("push", (event) => {
   let data;
   try {
