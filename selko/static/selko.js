@@ -270,10 +270,12 @@
     });
   }
 
-  // Signed out: the saved Today page must not stay readable on this phone.
+  // Signed out: the saved pages, and what was sent from them, must not stay
+  // readable on this phone.
   function forgetSavedPages() {
     if (document.querySelector("[data-signed-out]") && "caches" in window) {
       caches.delete("selko-pages-v1");
+      caches.delete("selko-state-v1");
     }
   }
 
