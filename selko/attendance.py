@@ -1,11 +1,19 @@
-"""Check-in: at work, not coming today, going home. One record per client per day."""
-from datetime import date
+"""Check-in: at work, not coming today, going home. One record per client per day.
+
+The client's presses take the instant the button was pressed (`at`), which is
+earlier than now when the phone sends them after being offline. The coach's
+correction of a day stands against presses made before it."""
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import clock
-from selko.models import AbsenceReason, Attendance
+from selko.models import AbsenceReason, Attendance, User
+
+
+class CorrectedByCoach(Exception):
+    """The coach corrected the day after the client pressed: the press is not applied."""
 
 
 def for_day(db: Session, client_id: int, day: date) -> Attendance | None:
@@ -20,11 +28,18 @@ def _record(db: Session, client_id: int, day: date) -> Attendance:
     return record
 
 
-def arrive(db: Session, client_id: int, day: date) -> Attendance:
+def _refuse_if_corrected_since(record: Attendance | None, pressed_at: datetime) -> None:
+    if record is not None and record.corrected_at is not None and record.corrected_at > pressed_at:
+        raise CorrectedByCoach()
+
+
+def arrive(db: Session, client_id: int, day: date, at: datetime | None = None) -> Attendance:
     """I am at work. Pressing it again keeps the first time."""
+    at = at or clock.now()
+    _refuse_if_corrected_since(for_day(db, client_id, day), at)
     record = _record(db, client_id, day)
-    if record.arrived_at is None:
-        record.arrived_at = clock.now()
+    if record.arrived_at is None or at < record.arrived_at:
+        record.arrived_at = at
     # Came after all: the day is no longer an absence.
     record.absence_reason = None
     record.absence_note = ""
@@ -32,21 +47,59 @@ def arrive(db: Session, client_id: int, day: date) -> Attendance:
     return record
 
 
-def report_absence(db: Session, client_id: int, day: date, reason: AbsenceReason, note: str = "") -> Attendance:
+def report_absence(
+    db: Session, client_id: int, day: date, reason: AbsenceReason, note: str = "", at: datetime | None = None
+) -> Attendance:
+    at = at or clock.now()
+    _refuse_if_corrected_since(for_day(db, client_id, day), at)
     record = _record(db, client_id, day)
     record.absence_reason = reason
     record.absence_note = note.strip()[:500]
-    record.absence_reported_at = clock.now()
+    record.absence_reported_at = at
     record.arrived_at = None
     record.left_at = None
     return record
 
 
-def leave(db: Session, client_id: int, day: date) -> Attendance | None:
+def leave(db: Session, client_id: int, day: date, at: datetime | None = None) -> Attendance | None:
     """I am going home. Only a client who is at work can go home."""
+    at = at or clock.now()
     record = for_day(db, client_id, day)
+    _refuse_if_corrected_since(record, at)
     if record is None or record.arrived_at is None:
         return None
     if record.left_at is None:
-        record.left_at = clock.now()
+        record.left_at = at
+    return record
+
+
+def correct(
+    db: Session,
+    client_id: int,
+    day: date,
+    coach: User,
+    arrived_at: datetime | None = None,
+    left_at: datetime | None = None,
+    absence_reason: AbsenceReason | None = None,
+) -> Attendance:
+    """The coach sets the day as it really was: at work from–to, or absent for a reason.
+    ValueError when the times cannot be (leaving without arriving, or before it)."""
+    if absence_reason is not None and (arrived_at or left_at):
+        raise ValueError("an absent day has no times")
+    if left_at is not None and (arrived_at is None or left_at < arrived_at):
+        raise ValueError("leaving needs an arrival before it")
+    record = _record(db, client_id, day)
+    if absence_reason is None:
+        record.absence_reason = None
+        record.absence_note = ""
+        record.absence_reported_at = None
+    elif record.absence_reason is None:
+        record.absence_reason = absence_reason
+        record.absence_reported_at = clock.now()
+    else:
+        record.absence_reason = absence_reason  # the client's note stays with the day
+    record.arrived_at = arrived_at
+    record.left_at = left_at
+    record.corrected_by_id = coach.id
+    record.corrected_at = clock.now()
     return record

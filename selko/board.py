@@ -1,14 +1,15 @@
 """The coach's today board: every client's day at a glance."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import help_request, schedule
-from selko.models import Attendance, HelpRequest, PushSubscription, SelfAssessment, User
+from selko import client_action, help_request, schedule
+from selko.client_action import ATTENDANCE_KINDS
+from selko.models import ActionKind, ActionOutcome, Attendance, ClientAction, HelpRequest, PushSubscription, SelfAssessment, User
 
 
 @dataclass
@@ -19,6 +20,9 @@ class BoardRow:
     assessment: SelfAssessment | None
     help_requests: list[HelpRequest]
     can_ring: bool = True
+    # The check-in presses behind the day's times that reached Selko well after
+    # they were pressed (an offline phone), by kind: arrive, leave, absent.
+    sent_late: dict[ActionKind, ClientAction] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -36,7 +40,7 @@ class BoardRow:
 
 
 def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[BoardRow]:
-    """The board in six queries, however many clients (it refreshes every 30 s)."""
+    """The board in seven queries, however many clients (it refreshes every 30 s)."""
     ids = [c.id for c in clients]
     plans = schedule.day_plans(db, ids, day)
     attended = {a.client_id: a for a in db.scalars(select(Attendance).where(Attendance.client_id.in_(ids), Attendance.date == day))}
@@ -46,6 +50,10 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
     }
     requests = help_request.open_requests(db, ids)
     ringing = set(db.scalars(select(PushSubscription.user_id).where(PushSubscription.user_id.in_(ids))))
+    presses = db.scalars(select(ClientAction).where(
+        ClientAction.client_id.in_(ids), ClientAction.day == day,
+        ClientAction.kind.in_(ATTENDANCE_KINDS), ClientAction.outcome == ActionOutcome.done,
+    )).all()
     result = [
         BoardRow(
             client=client,
@@ -54,12 +62,29 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
             assessment=answers.get(client.id),
             help_requests=[r for r in requests if r.client_id == client.id],
             can_ring=client.id in ringing,
+            sent_late=_sent_late(attended.get(client.id), [p for p in presses if p.client_id == client.id]),
         )
         for client in clients
     ]
     # Help requests first, then late clients, then the rest by name.
     result.sort(key=lambda r: (not r.help_requests, not is_late(r, now), r.client.name))
     return result
+
+
+def _sent_late(record: Attendance | None, presses: list[ClientAction]) -> dict[ActionKind, ClientAction]:
+    """The presses that set the times the day shows, if the phone sent them
+    well after they were pressed. A time the coach corrected matches no press."""
+    if record is None:
+        return {}
+    shown = {
+        ActionKind.arrive: record.arrived_at,
+        ActionKind.leave: record.left_at,
+        ActionKind.absent: record.absence_reported_at,
+    }
+    return {
+        p.kind: p for p in presses
+        if shown[p.kind] == p.pressed_at and client_action.sent_late(p)
+    }
 
 
 def is_late(row: BoardRow, now: datetime) -> bool:

@@ -68,8 +68,15 @@ TABLES = {
     "step_ticks": ClientRows("client_id", exported=("step_id", "date", "ticked_at"), internal=("id", "client_id")),
     "attendance": ClientRows(
         "client_id",
-        exported=("date", "arrived_at", "left_at", "absence_reason", "absence_note", "absence_reported_at"),
+        exported=("date", "arrived_at", "left_at", "absence_reason", "absence_note", "absence_reported_at",
+                  "corrected_by_id", "corrected_at"),
         internal=("id", "client_id"),
+    ),
+    # What the client pressed and when; the key only tells repeats apart.
+    "client_actions": ClientRows(
+        "client_id",
+        exported=("kind", "day", "pressed_at", "received_at", "status", "outcome", "what"),
+        internal=("id", "client_id", "key"),
     ),
     "self_assessments": ClientRows(
         "client_id",

@@ -1,4 +1,6 @@
 """'I need help': the client flags the coach, saying where they are."""
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -7,11 +9,11 @@ from selko.models import HelpRequest, TaskStep
 from selko.tasks import TaskToday
 
 
-def ask(db: Session, client_id: int, task: TaskToday | None = None) -> HelpRequest:
+def ask(db: Session, client_id: int, task: TaskToday | None = None, at: datetime | None = None) -> HelpRequest:
     step: TaskStep | None = task.current_step if task else None
     request = HelpRequest(
         client_id=client_id,
-        created_at=clock.now(),
+        created_at=at or clock.now(),
         task_id=task.task.id if task else None,
         step_position=step.position if step else None,
     )

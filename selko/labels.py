@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind
 from selko.i18n import clock_time
-from selko.models import AbsenceReason
+from selko.models import AbsenceReason, ActionKind, ActionOutcome
 from selko.schedule import Event
 from selko.self_assessment import AREAS, FACES
 
@@ -17,6 +17,21 @@ REASONS = {
     AbsenceReason.family: _l("Something with my family"),
     AbsenceReason.transport: _l("I have no ride"),
     AbsenceReason.other: _l("Something else"),
+}
+
+# The client's presses as the coach reads them in the day's history.
+ACTION_KINDS = {
+    ActionKind.arrive: _l("Arrived"),
+    ActionKind.leave: _l("Went home"),
+    ActionKind.absent: _l("Reported absent"),
+    ActionKind.tick: _l("Step ticked"),
+    ActionKind.help: _l("Asked for help"),
+    ActionKind.assessment: _l("How today went"),
+}
+ACTION_OUTCOMES = {
+    ActionOutcome.done: _l("Done"),
+    ActionOutcome.superseded: _l("Not applied: the day was corrected after it"),
+    ActionOutcome.refused: _l("Refused"),
 }
 
 QUESTIONS = {
@@ -72,6 +87,8 @@ def init_app(app: Flask) -> None:
         question=lambda area: str(QUESTIONS[area]),
         face_emoji=FACE_EMOJI,
         face_label=lambda face: str(FACE_LABELS[face]),
+        action_label=lambda kind: str(ACTION_KINDS[kind]),
+        outcome_label=lambda outcome: str(ACTION_OUTCOMES[outcome]),
         alarm_kinds=SCHEDULE_KINDS,
         alarm_label=lambda kind: str(Kind(kind).choice),
     )

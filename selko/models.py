@@ -71,6 +71,23 @@ class AbsenceReason(str, enum.Enum):
     other = "other"
 
 
+class ActionKind(enum.StrEnum):
+    """What a client pressed on the phone: the actions that work offline."""
+
+    arrive = "arrive"
+    leave = "leave"
+    absent = "absent"
+    tick = "tick"
+    help = "help"
+    assessment = "assessment"
+
+
+class ActionOutcome(enum.StrEnum):
+    done = "done"
+    superseded = "superseded"  # the coach corrected the day after the client pressed
+    refused = "refused"
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
 
@@ -231,6 +248,32 @@ class Attendance(Base):
     )
     absence_note: Mapped[str] = mapped_column(String(500), default="")
     absence_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The coach's correction of the day stands against client presses made before it.
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    corrected_by: Mapped[User | None] = relationship(foreign_keys=[corrected_by_id])
+
+
+class ClientAction(Base):
+    """One press of a client action and the first answer to it.
+
+    The phone may send a press again (offline replay, a double tap); the key
+    makes every repeat get this answer instead of doing the action twice."""
+
+    __tablename__ = "client_actions"
+    __table_args__ = (UniqueConstraint("client_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[ActionKind] = mapped_column(Enum(ActionKind, native_enum=False, length=16))
+    day: Mapped[date] = mapped_column(Date)
+    pressed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[int] = mapped_column(Integer)  # HTTP status of the first answer
+    outcome: Mapped[ActionOutcome] = mapped_column(Enum(ActionOutcome, native_enum=False, length=16))
+    what: Mapped[str] = mapped_column(String(200), default="")
 
 
 class SelfAssessment(Base):

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory, url_for
 from flask_babel import gettext as _
 
-from selko import access
+from selko import access, client_action
 from selko.i18n import language
 
 bp = Blueprint("pwa", __name__)
@@ -22,18 +22,6 @@ VENDOR = {
     "workbox-core.prod.js": "workbox-core/build/workbox-core.prod.js",
     "workbox-background-sync.prod.js": "workbox-background-sync/build/workbox-background-sync.prod.js",
 }
-# The client actions the service worker keeps while offline: endpoint and the
-# name the page knows it by.
-ACTIONS = {
-    "client.arrive": "arrive",
-    "client.leave": "leave",
-    "client.absent": "absent",
-    "client.tick": "tick",
-    "client.ask_for_help": "help",
-    "client.how_today_went": "assessment",
-}
-
-
 @cache
 def version() -> str:
     """This deploy's version: a digest of the code, pages and translations.
@@ -92,9 +80,9 @@ def service_worker():
     # first line tells it this version and the addresses of client actions;
     # a new version changes the bytes, so the browser installs the new worker.
     actions = [
-        {"kind": ACTIONS[rule.endpoint], "path": _path_pattern(rule.rule)}
+        {"kind": client_action.ENDPOINTS[rule.endpoint], "path": _path_pattern(rule.rule)}
         for rule in current_app.url_map.iter_rules()
-        if rule.endpoint in ACTIONS
+        if rule.endpoint in client_action.ENDPOINTS
     ]
     config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome")}
     body = f"self.SELKO = {json.dumps(config)};\n" + (STATIC / "sw.js").read_text()

@@ -1,5 +1,5 @@
 """How did today go: a few areas answered with three faces."""
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,9 @@ def for_day(db: Session, client_id: int, day: date) -> SelfAssessment | None:
     )
 
 
-def save(db: Session, client_id: int, day: date, answers: dict[str, int], wants_to_talk: bool) -> SelfAssessment:
+def save(
+    db: Session, client_id: int, day: date, answers: dict[str, int], wants_to_talk: bool, at: datetime | None = None
+) -> SelfAssessment:
     """Answering again the same day replaces the day's answers."""
     if set(answers) != set(AREAS) or any(v not in FACES for v in answers.values()):
         raise ValueError("every area needs one face")
@@ -29,5 +31,5 @@ def save(db: Session, client_id: int, day: date, answers: dict[str, int], wants_
     for area, value in answers.items():
         setattr(record, area, value)
     record.wants_to_talk = wants_to_talk
-    record.answered_at = clock.now()
+    record.answered_at = at or clock.now()
     return record

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
@@ -60,13 +60,14 @@ def one_for_day(db: Session, client_id: int, day: date, assignment_id: int) -> T
     return next((t for t in for_day(db, client_id, day) if t.assignment.id == assignment_id), None)
 
 
-def set_tick(db: Session, client_id: int, day: date, step: TaskStep, done: bool) -> None:
+def set_tick(db: Session, client_id: int, day: date, step: TaskStep, done: bool, at: datetime | None = None) -> None:
+    """Tick a step done, or take the tick away; `at` is when the client pressed."""
     existing = db.scalar(
         select(StepTick).where(
             StepTick.client_id == client_id, StepTick.step_id == step.id, StepTick.date == day
         )
     )
     if done and existing is None:
-        db.add(StepTick(client_id=client_id, step_id=step.id, date=day, ticked_at=clock.now()))
+        db.add(StepTick(client_id=client_id, step_id=step.id, date=day, ticked_at=at or clock.now()))
     elif not done and existing is not None:
         db.execute(delete(StepTick).where(StepTick.id == existing.id))

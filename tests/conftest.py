@@ -43,6 +43,16 @@ def database_url(tmp_path_factory):
     return url
 
 
+def rows_a_refusal_keeps(table):
+    """A table's rows that a refused request must leave as they were. A
+    refused client action is itself recorded, so that a repeat of it is
+    refused the same way (selko/client_action.py)."""
+    query = select(table)
+    if table.name == "client_actions":
+        query = query.where(table.c.outcome != "refused")
+    return query
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(

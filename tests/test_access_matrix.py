@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from selko import help_request, security, share, signin
 from selko.models import AuditEvent, Base, DeviceSession, Role, ScheduleException, Share, User
+from tests.conftest import rows_a_refusal_keeps
 
 PERSONAS = ["anonymous", "client_a", "client_b", "coach_a", "coach_b", "admin_a", "admin_x"]
 OK, LOGIN, HIDDEN = "ok", "login", "404"
@@ -101,6 +102,7 @@ ROUTES = {
     ("/coach/clients/<id:client_id>/phone-lost", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/reminder", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/shares", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/attendance", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/shares/<id:share_id>/stop", "POST"): COACH_OF_A,
     ("/admin/", "GET"): ADMINS,
     ("/admin/coaches", "POST"): ADMINS,
@@ -214,7 +216,7 @@ def snapshot(session) -> dict:
     for table in Base.metadata.sorted_tables:
         if table.name in ("audit_events", "device_sessions"):
             continue
-        rows[table.name] = sorted(map(repr, session.execute(select(table)).all()))
+        rows[table.name] = sorted(map(repr, session.execute(rows_a_refusal_keeps(table)).all()))
     rows["device_sessions"] = sorted(session.execute(select(DeviceSession.id, DeviceSession.revoked_at)).all())
     return rows
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from selko import (
     access,
     attendance,
+    client_action,
     clock,
     db,
     help_request,
@@ -21,7 +22,7 @@ from selko import (
 from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, ring_now, wall_clock, webpush
 from selko.ids import parse_id
 from selko.input_text import is_plain_number
-from selko.models import AbsenceReason, PushSubscription, Role, Share
+from selko.models import AbsenceReason, ActionKind, PushSubscription, Role, Share, TaskAssignment
 from selko.pages import after_post, page, public_url
 
 bp = Blueprint("client", __name__, template_folder="templates")
@@ -56,6 +57,7 @@ def _day_context() -> dict:
         "tasks": todays_tasks,
         "tasks_finished": sum(1 for t in todays_tasks if t.finished),
         "assessment": self_assessment.for_day(db.session(), g.user.id, day),
+        "coach_changed_day": client_action.coach_changed_day(db.session(), g.user.id, day),
     }
 
 
@@ -93,25 +95,38 @@ def today():
     return body, status, headers
 
 
-@bp.post("/arrive")
-def arrive():
-    attendance.arrive(db.session(), g.user.id, _posted_day())
-    db.session().commit()
+def _check_in_answer(day: date):
+    """Today's check-in block; a press sent late for an earlier day answers with today too."""
     return after_post(url_for(".today"), "client/_check_in.html", **_day_context())
+
+
+def _back_to_today(day: date):
+    return redirect(url_for(".today"), code=303)
+
+
+@bp.post("/arrive")
+@client_action.recorded(bp, ActionKind.arrive, answer=_check_in_answer)
+def arrive(press: client_action.Press):
+    attendance.arrive(db.session(), g.user.id, press.day, at=press.at)
+    return _check_in_answer(press.day)
 
 
 @bp.post("/leave")
-def leave():
-    attendance.leave(db.session(), g.user.id, _posted_day())
-    db.session().commit()
-    return after_post(url_for(".today"), "client/_check_in.html", **_day_context())
+@client_action.recorded(bp, ActionKind.leave, answer=_check_in_answer)
+def leave(press: client_action.Press):
+    attendance.leave(db.session(), g.user.id, press.day, at=press.at)
+    return _check_in_answer(press.day)
 
 
-@bp.route("/absent", methods=["GET", "POST"])
-def absent():
-    if request.method == "GET":
-        return page("client/absent.html", reasons=list(AbsenceReason), day=_today())
-    day = _posted_day()
+@bp.get("/absent")
+def absent_form():
+    return page("client/absent.html", reasons=list(AbsenceReason), day=_today())
+
+
+@bp.post("/absent")
+@client_action.recorded(bp, ActionKind.absent, answer=_back_to_today)
+def absent(press: client_action.Press):
+    day = press.day
     try:
         reason = AbsenceReason(request.form.get("reason", ""))
     except ValueError:
@@ -123,10 +138,10 @@ def absent():
             error=_("Choose one picture."),
             note=request.form.get("note", ""),
         )
-    record = attendance.report_absence(db.session(), g.user.id, day, reason, request.form.get("note", ""))
+    press.what = reason.value
+    record = attendance.report_absence(db.session(), g.user.id, day, reason, request.form.get("note", ""), at=press.at)
     ring_now(db.session(), g.user, Kind.absent, labels.absence_words(record, g.user.client_profile.coach.language))
-    db.session().commit()
-    return redirect(url_for(".today"), code=303)
+    return _back_to_today(day)
 
 
 @bp.get("/tasks")
@@ -134,8 +149,8 @@ def task_list():
     return page("client/tasks.html", **_day_context())
 
 
-def _task_today(assignment_id: int):
-    task = tasks.one_for_day(db.session(), g.user.id, _today(), assignment_id)
+def _task_on(day: date, assignment_id: int):
+    task = tasks.one_for_day(db.session(), g.user.id, day, assignment_id)
     if task is None:
         abort(404)
     return task
@@ -143,38 +158,50 @@ def _task_today(assignment_id: int):
 
 @bp.get("/tasks/<id:assignment_id>")
 def task(assignment_id: int):
-    return page("client/task.html", task=_task_today(assignment_id), day=_today())
+    return page("client/task.html", task=_task_on(_today(), assignment_id), day=_today())
 
 
-@bp.post("/tasks/<id:assignment_id>/steps/<id:step_id>")
-def tick(assignment_id: int, step_id: int):
-    task_today = _task_today(assignment_id)
-    step = next((s for s in task_today.task.steps if s.id == step_id), None)
-    if step is None:
-        abort(404)
-    day = _posted_day()
-    done = request.form.get("done")
-    if done not in ("1", "0"):
-        abort(400, description=_("Something went wrong. Try again."))
-    tasks.set_tick(db.session(), g.user.id, day, step, done == "1")
-    db.session().commit()
+def _steps_answer(day: date, assignment_id: int, step_id: int):
     return after_post(
-        url_for(".task", assignment_id=assignment_id) + f"#step-{step.id}",
+        url_for(".task", assignment_id=assignment_id) + f"#step-{step_id}",
         "client/_steps.html",
-        task=_task_today(assignment_id),
+        task=_task_on(day, assignment_id),
         day=day,
     )
 
 
-@bp.post("/help")
-def ask_for_help():
-    task_today = None
-    if request.form.get("task"):
-        task_today = _task_today(parse_id(request.form["task"]) or 0)
-    asked = help_request.ask(db.session(), g.user.id, task_today)
-    ring_now(db.session(), g.user, Kind.help, labels.help_words(asked, g.user.client_profile.coach.language))
-    db.session().commit()
+@bp.post("/tasks/<id:assignment_id>/steps/<id:step_id>")
+@client_action.recorded(bp, ActionKind.tick, answer=_steps_answer)
+def tick(press: client_action.Press, assignment_id: int, step_id: int):
+    # Someone else's task or a step the coach removed is not found, whatever the day.
+    assignment = db.session().get(TaskAssignment, assignment_id)
+    mine = assignment is not None and assignment.client_id == g.user.id
+    step = next((s for s in assignment.task.steps if s.id == step_id), None) if mine else None
+    if step is None:
+        abort(404)
+    task_that_day = _task_on(press.day, assignment_id)
+    done = request.form.get("done")
+    if done not in ("1", "0"):
+        abort(400, description=_("Something went wrong. Try again."))
+    press.what = f"{task_that_day.task.title} {step.position}/{task_that_day.total} {'✓' if done == '1' else '✗'}"
+    tasks.set_tick(db.session(), g.user.id, press.day, step, done == "1", at=press.at)
+    return _steps_answer(press.day, assignment_id, step_id)
+
+
+def _help_answer(day: date):
     return after_post(url_for(".help_sent"), "client/_help_sent.html")
+
+
+@bp.post("/help")
+@client_action.recorded(bp, ActionKind.help, answer=_help_answer, dated=False)
+def ask_for_help(press: client_action.Press):
+    task_that_day = None
+    if request.form.get("task"):
+        task_that_day = _task_on(press.day, parse_id(request.form["task"]) or 0)
+        press.what = task_that_day.task.title
+    asked = help_request.ask(db.session(), g.user.id, task_that_day, at=press.at)
+    ring_now(db.session(), g.user, Kind.help, labels.help_words(asked, g.user.client_profile.coach.language))
+    return _help_answer(press.day)
 
 
 @bp.get("/help")
@@ -182,27 +209,34 @@ def help_sent():
     return page("client/help_sent.html")
 
 
+@bp.get("/today-went")
+def how_today_went_form():
+    day = _today()
+    existing = self_assessment.for_day(db.session(), g.user.id, day)
+    chosen = {a: getattr(existing, a) for a in self_assessment.AREAS} if existing else {}
+    return page(
+        "client/how_today_went.html",
+        day=day,
+        chosen=chosen,
+        wants_to_talk=bool(existing and existing.wants_to_talk),
+    )
 
-@bp.route("/today-went", methods=["GET", "POST"])
-def how_today_went():
-    if request.method == "GET":
-        day = _today()
-        existing = self_assessment.for_day(db.session(), g.user.id, day)
-        chosen = {a: getattr(existing, a) for a in self_assessment.AREAS} if existing else {}
-        return page(
-            "client/how_today_went.html",
-            day=day,
-            chosen=chosen,
-            wants_to_talk=bool(existing and existing.wants_to_talk),
-        )
-    day = _posted_day()
+
+def _thanks(day: date):
+    return redirect(url_for(".how_today_went_saved"), code=303)
+
+
+@bp.post("/today-went")
+@client_action.recorded(bp, ActionKind.assessment, answer=_thanks)
+def how_today_went(press: client_action.Press):
+    day = press.day
     chosen = {}
     for area in self_assessment.AREAS:
         value = request.form.get(area, "")
         chosen[area] = int(value) if is_plain_number(value) else 0
     wants_to_talk = request.form.get("talk") == "1"
     try:
-        self_assessment.save(db.session(), g.user.id, day, chosen, wants_to_talk)
+        self_assessment.save(db.session(), g.user.id, day, chosen, wants_to_talk, at=press.at)
     except ValueError:
         return page(
             "client/how_today_went.html",
@@ -212,8 +246,7 @@ def how_today_went():
             wants_to_talk=wants_to_talk,
             error=_("Choose one face for every question."),
         )
-    db.session().commit()
-    return redirect(url_for(".how_today_went_saved"), code=303)
+    return _thanks(day)
 
 
 @bp.get("/today-went/thanks")

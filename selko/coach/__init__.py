@@ -1,5 +1,6 @@
 """The coach's view: today board, clients, schedules, the task library."""
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import segno
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
@@ -10,8 +11,10 @@ from sqlalchemy import delete, func, select
 from selko import (
     access,
     alarms,
+    attendance,
     audit,
     caseload,
+    client_action,
     db,
     help_request,
     schedule,
@@ -25,6 +28,7 @@ from selko.board import rows as board_rows
 from selko.i18n import clock_time
 from selko.ids import parse_id
 from selko.models import (
+    AbsenceReason,
     DeviceSession,
     HelpRequest,
     Passkey,
@@ -112,6 +116,9 @@ def _client_context(client, **extra):
         "library": library,
         "today": now.date(),
         "todays_tasks": tasks.for_day(db.session(), client.id, now.date()),
+        "attendance_today": attendance.for_day(db.session(), client.id, now.date()),
+        "presses_today": client_action.for_day(db.session(), client.id, now.date(), g.user.organisation.time_zone),
+        "absence_reasons": list(AbsenceReason),
         **extra,
     }
 
@@ -175,6 +182,46 @@ def reminder_send(client_id: int):
         return page("coach/client.html", status=400, **_client_context(client, error=_("Choose a message or write one (at most 300 characters).")))
     db.session().commit()
     return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+
+
+def _attendance_correction(form: dict, day: date) -> dict:
+    """The coach's form as attendance.correct's arguments; ValueError with
+    the words for the coach when it cannot be."""
+    if form["reason"]:
+        if form["reason"] not in {r.value for r in AbsenceReason}:
+            raise ValueError(_("Choose a reason for the absence."))
+        if form["arrived"] or form["left"]:
+            raise ValueError(_("An absent day has no arrival or leaving time. Leave the times empty."))
+        return {"absence_reason": AbsenceReason(form["reason"])}
+    if not form["arrived"]:
+        raise ValueError(_("Give the time the client arrived, or choose a reason for the absence."))
+    zone = ZoneInfo(g.user.organisation.time_zone)
+    try:
+        arrived, left = (
+            datetime.combine(day, schedule.parse_time(form[k]), zone) if form[k] else None for k in ("arrived", "left")
+        )
+    except ValueError:
+        raise ValueError(_("Write times like 8.00 or 14.30.")) from None
+    if left is not None and left < arrived:
+        raise ValueError(_("The client cannot leave before arriving."))
+    if max(arrived, left or arrived) > _now():
+        raise ValueError(_("A time cannot be later than now."))
+    return {"arrived_at": arrived, "left_at": left}
+
+
+@bp.post("/clients/<id:client_id>/attendance")
+def attendance_correct(client_id: int):
+    """The coach corrects today's attendance; the correction stands against
+    the client's presses made before it that reach Selko later."""
+    client = client_for_coach(client_id)
+    form = {k: request.form.get(k, "").strip() for k in ("arrived", "left", "reason")}
+    day = _now().date()
+    try:
+        attendance.correct(db.session(), client.id, day, g.user, **_attendance_correction(form, day))
+    except ValueError as problem:
+        return page("coach/client.html", status=400, **_client_context(client, error=str(problem), attendance_form=form))
+    db.session().commit()
+    return redirect(url_for(".client_page", client_id=client.id) + "#attendance", code=303)
 
 
 @bp.post("/clients/<id:client_id>/shares")
