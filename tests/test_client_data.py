@@ -8,6 +8,7 @@ from selko import client_data, share
 from selko.models import (
     Attendance,
     Base,
+    ClientAction,
     DeviceSession,
     Passkey,
     PushSubscription,
@@ -107,6 +108,7 @@ def test_erase_with_alarms_on_leaves_none_of_the_clients_words_anywhere(make, se
     assert [label for label, secret in SECRETS.items() if secret in after] == []
     assert session.scalar(select(User.webauthn_id).where(User.id == client.id)) is None
     assert session.scalar(select(Attendance.id).where(Attendance.client_id == client.id)) is None
+    assert session.scalar(select(ClientAction.id).where(ClientAction.client_id == client.id)) is None
 
 
 def test_the_export_holds_every_kind_of_client_data(make, session, client_factory, sign_in):
@@ -125,6 +127,8 @@ def test_the_export_holds_every_kind_of_client_data(make, session, client_factor
     assert export["passkeys"][0]["name"] == SECRETS["passkey name"]
     assert export["task_assignments"][0]["task"] == "Wash the dishes"
     assert export["self_assessments"][0]["everyday"] == 1
+    assert {a["kind"] for a in export["client_actions"]} == {"absent", "help", "assessment"}
+    assert all(a["outcome"] == "done" and a["pressed_at"] for a in export["client_actions"])
     assert export["breaks"][0]["name"] == SECRETS["break name"]
     assert export["schedule_exceptions"][0]["note"] == SECRETS["date note"]
     text = json.dumps(export)

@@ -89,8 +89,8 @@ def today():
     headers["Selko-Offline-Pages"] = " ".join([
         url_for(".task_list"),
         *(url_for(".task", assignment_id=t.assignment.id) for t in context["tasks"]),
-        url_for(".absent"),
-        url_for(".how_today_went"),
+        url_for(".absent_form"),
+        url_for(".how_today_went_form"),
     ])
     return body, status, headers
 
