@@ -128,8 +128,13 @@
     refused.hidden = kinds.length === 0;
   }
 
+  // Answers can come back out of order: only the newest is shown.
+  var statusAsked = 0;
   function refreshKept() {
-    return askWorker({ type: "selko-status" }).then(showKept);
+    var asked = ++statusAsked;
+    return askWorker({ type: "selko-status" }).then(function (status) {
+      if (asked === statusAsked) showKept(status);
+    });
   }
 
   function keptActions() {

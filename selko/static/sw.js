@@ -186,9 +186,10 @@ function replaySoon() {
 
 // Not sent (no network, or the server failed): try again later, waiting
 // longer each time, up to five minutes. Background Sync, the `online` event
-// and the next page load try sooner.
+// and the next page load try sooner. (`online` can come a moment before the
+// network works, so the first tries come soon.)
 function retryLater() {
-  retryDelay = Math.min(retryDelay ? retryDelay * 2 : 5000, 300000);
+  retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, 300000);
   clearTimeout(retryTimer);
   retryTimer = setTimeout(replaySoon, retryDelay);
 }
