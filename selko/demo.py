@@ -1,4 +1,5 @@
 """Demo data: one organisation, one coach, three clients with different days."""
+import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Session
 from selko import attendance, caseload, clock, schedule, self_assessment, share
 from selko.models import (
     AbsenceReason,
+    ActionKind,
+    ActionOutcome,
+    ClientAction,
     Organisation,
     Role,
     ScheduleException,
@@ -86,11 +90,12 @@ def load(db: Session) -> tuple[User, User]:
     if organisation is None:
         organisation = _create(db)
     coach = db.scalar(select(User).where(User.organisation_id == organisation.id, User.role == Role.coach))
-    client = db.scalar(
+    clients = db.scalars(
         select(User).where(User.organisation_id == organisation.id, User.role == Role.client).order_by(User.id)
-    )
-    _make_today_a_work_day(db, organisation, client)
-    return coach, client
+    ).all()
+    _make_today_a_work_day(db, organisation, clients[0])
+    _check_in_from_a_basement(db, organisation, clients[1])
+    return coach, clients[0]
 
 
 def _create(db: Session) -> Organisation:
@@ -139,10 +144,33 @@ def _history(db: Session, organisation: Organisation, client: User, hours: dict)
             self_assessment.save(db, client.id, day, answers, wants_to_talk=index == 2)
 
 
-def _make_today_a_work_day(db: Session, organisation: Organisation, client: User) -> None:
+def _make_today_a_work_day(db: Session, organisation: Organisation, client: User, starts=time(8), ends=time(14)) -> None:
     """The demo should show a work day even on a weekend."""
     today = schedule.local_now(organisation).date()
     if schedule.day_plan(db, client.id, today).works:
         return
-    db.add(ScheduleException(client_id=client.id, date=today, starts=time(8), ends=time(14), note="Tänään on ylimääräinen työpäivä."))
+    db.add(ScheduleException(client_id=client.id, date=today, starts=starts, ends=ends, note="Tänään on ylimääräinen työpäivä."))
     db.flush()
+
+
+def _check_in_from_a_basement(db: Session, organisation: Organisation, client: User) -> None:
+    """Today's check-in, pressed with no network and sent 38 minutes later:
+    the coach's board shows both times."""
+    now = clock.now()
+    today = schedule.local_now(organisation).date()
+    if attendance.for_day(db, client.id, today) is not None:
+        return
+    zone = ZoneInfo(organisation.time_zone)
+    pressed = max(now - timedelta(minutes=40), datetime.combine(today, time(0), zone))
+    local = pressed.astimezone(zone)
+    later = now.astimezone(zone) + timedelta(hours=4)
+    _make_today_a_work_day(
+        db, organisation, client,
+        starts=time(local.hour, local.minute // 15 * 15),
+        ends=later.time().replace(second=0, microsecond=0) if later.date() == today else time(23, 45),
+    )
+    attendance.arrive(db, client.id, today, at=pressed)
+    db.add(ClientAction(
+        client_id=client.id, key=str(uuid.uuid4()), kind=ActionKind.arrive, day=today, pressed_at=pressed,
+        received_at=min(pressed + timedelta(minutes=38), now), status=200, outcome=ActionOutcome.done,
+    ))

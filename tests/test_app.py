@@ -86,6 +86,7 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     coach.post("/passkeys", {"credential": SoftAuthenticator().create(options, origin="http://localhost")})
     board = coach.get("/coach/").get_data(as_text=True)
     assert board.count('class="board-row') == 3, "three clients, loaded once"
+    assert re.search(r"Saapui klo [\d.]+ \(tieto Selkoon klo [\d.]+\)", board), "a check-in sent late from a basement"
     phone = client_factory()
     phone.post(client_link)
     today = phone.get("/").get_data(as_text=True)
