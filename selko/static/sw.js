@@ -34,12 +34,11 @@ self.addEventListener("activate", (event) => {
       .then((keys) => Promise.all(keys.filter((k) => ![SHELL, PAGES, STATE].includes(k)).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
       .then(() => tellPages({ type: "selko-version", version: VERSION }))
-      .then(() => {
-        // Not waited for: pages wait for activation, and these use the network.
-        // The page that registered the worker was loaded before the worker
-        // ran: save Today now, so the very first visit already works offline.
-        saveToday().then(replaySoon);
-      })
+      // The page that registered the worker was loaded before the worker
+      // ran: save Today now, so the very first visit already works offline.
+      .then(() => saveToday())
+      // Not waited for: pages wait for activation, and a replay may wait long.
+      .then(() => { replaySoon(); })
   );
 });
 

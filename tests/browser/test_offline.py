@@ -11,6 +11,7 @@ except ImportError:  # the browser fixture skips, or fails in CI, with the reaso
     BrowserError = Exception
 
 WORKER_CONTROLS = "() => navigator.serviceWorker.controller !== null"  # a function: the CSP forbids eval
+TODAY_SAVED = "() => caches.match('/', {cacheName: 'selko-pages-v1'}).then((saved) => saved !== undefined)"
 
 
 class OfflineReloadFailed(AssertionError):
@@ -22,6 +23,7 @@ def go_offline_and_reload(page, live_server):
     assert "maanantai 23.11." in heading
     assert page.locator("[data-offline-notice]").is_hidden()
     page.wait_for_function(WORKER_CONTROLS)
+    page.wait_for_function(TODAY_SAVED)
     page.context.set_offline(True)
     mark = live_server.mark()
     try:
