@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import client_action, help_request, schedule
-from selko.client_action import ATTENDANCE_KINDS
 from selko.models import ActionKind, ActionOutcome, Attendance, ClientAction, HelpRequest, PushSubscription, SelfAssessment, User
 
 
@@ -52,7 +51,7 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
     ringing = set(db.scalars(select(PushSubscription.user_id).where(PushSubscription.user_id.in_(ids))))
     presses = db.scalars(select(ClientAction).where(
         ClientAction.client_id.in_(ids), ClientAction.day == day,
-        ClientAction.kind.in_(ATTENDANCE_KINDS), ClientAction.outcome == ActionOutcome.done,
+        ClientAction.kind.in_(client_action.ATTENDANCE_KINDS), ClientAction.outcome == ActionOutcome.done,
     )).all()
     result = [
         BoardRow(

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from selko import clock, db
+from selko.alarms.planning import wall_clock
 from selko.attendance import CorrectedByCoach
 from selko.models import ActionKind, ActionOutcome, ClientAction
 
@@ -44,7 +45,7 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _start_of(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), zone)
+    return wall_clock(day, time(0), zone.key)
 
 
 def _form_date(text: str) -> date | None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import attendance, caseload, clock, schedule, self_assessment, share
+from selko.alarms.planning import wall_clock
 from selko.models import (
     AbsenceReason,
     ActionKind,
@@ -161,7 +162,7 @@ def _check_in_from_a_basement(db: Session, organisation: Organisation, client: U
     if attendance.for_day(db, client.id, today) is not None:
         return
     zone = ZoneInfo(organisation.time_zone)
-    pressed = max(now - timedelta(minutes=40), datetime.combine(today, time(0), zone))
+    pressed = max(now - timedelta(minutes=40), wall_clock(today, time(0), organisation.time_zone))
     local = pressed.astimezone(zone)
     later = now.astimezone(zone) + timedelta(hours=4)
     _make_today_a_work_day(

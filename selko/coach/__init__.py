@@ -1,6 +1,5 @@
 """The coach's view: today board, clients, schedules, the task library."""
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import segno
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
@@ -195,10 +194,10 @@ def _attendance_correction(form: dict, day: date) -> dict:
         return {"absence_reason": AbsenceReason(form["reason"])}
     if not form["arrived"]:
         raise ValueError(_("Give the time the client arrived, or choose a reason for the absence."))
-    zone = ZoneInfo(g.user.organisation.time_zone)
+    zone = g.user.organisation.time_zone
     try:
         arrived, left = (
-            datetime.combine(day, schedule.parse_time(form[k]), zone) if form[k] else None for k in ("arrived", "left")
+            alarms.wall_clock(day, schedule.parse_time(form[k]), zone) if form[k] else None for k in ("arrived", "left")
         )
     except ValueError:
         raise ValueError(_("Write times like 8.00 or 14.30.")) from None

@@ -137,8 +137,27 @@
     });
   }
 
+  // Each press is one action: the key goes with this press, and the form
+  // gets a new one for the next (after the form's values were read).
+  function newKeyEachPress() {
+    document.addEventListener("htmx:beforeRequest", function (event) { newKey(event.target); });
+    document.addEventListener("submit", function (event) {
+      if (!event.target.hasAttribute("hx-post")) setTimeout(function () { newKey(event.target); }, 0);
+    });
+    // Back to a page kept in memory: its keys may have been used already.
+    window.addEventListener("pageshow", function (event) { if (event.persisted) newKeys(document); });
+  }
+
   function keptActions() {
     if (!worker) return;
+    // Kept by the worker: nothing to swap, the page shows it as done.
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      var xhr = event.detail.xhr;
+      if (xhr.status === 202 && xhr.getResponseHeader("Selko-Queued")) {
+        event.detail.shouldSwap = false;
+        refreshKept();
+      }
+    });
     worker.addEventListener("message", function (event) {
       var data = event.data || {};
       if (data.type === "selko-queue-changed") refreshKept();
@@ -193,15 +212,8 @@
     document.addEventListener("input", function (event) {
       if (event.target.form && !event.target.form.hasAttribute("hx-post")) editing = true;
     }, true);
-    document.addEventListener("submit", function (event) {
-      editing = false;
-      // A form sent as a page: the next press, if it comes back, is a new action.
-      if (!event.target.hasAttribute("hx-post")) setTimeout(function () { newKey(event.target); }, 0);
-    });
-    document.addEventListener("htmx:beforeRequest", function (event) {
-      requestsInFlight += 1;
-      newKey(event.target.closest("form") || event.target);
-    });
+    document.addEventListener("submit", function () { editing = false; });
+    document.addEventListener("htmx:beforeRequest", function () { requestsInFlight += 1; });
     document.addEventListener("htmx:afterRequest", function (event) {
       requestsInFlight = Math.max(0, requestsInFlight - 1);
       var xhr = event.detail.xhr;
@@ -210,14 +222,6 @@
         // The worker updates first, so its saved pages are the new ones too.
         if (worker) worker.getRegistration().then(function (r) { return r && r.update(); }).catch(function () {});
         else reloadWhenSafe();
-      }
-    });
-    // Kept by the worker: nothing to swap, the page shows it as done.
-    document.addEventListener("htmx:beforeSwap", function (event) {
-      var xhr = event.detail.xhr;
-      if (xhr.status === 202 && xhr.getResponseHeader("Selko-Queued")) {
-        event.detail.shouldSwap = false;
-        refreshKept();
       }
     });
   }
@@ -413,6 +417,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     activate(document);
     newKeys(document);
+    newKeyEachPress();
     watchForVersions();
     keptActions();
     inPageAlarms();
@@ -426,6 +431,4 @@
     }
   });
   document.addEventListener("htmx:load", function (event) { activate(event.target); });
-  // Back to a page kept in memory: its keys may have been used already.
-  window.addEventListener("pageshow", function (event) { if (event.persisted) newKeys(document); });
 })();
