@@ -18,6 +18,7 @@ class BoardRow:
     attendance: Attendance | None
     assessment: SelfAssessment | None
     help_requests: list[HelpRequest]
+    cancelled_help: list[HelpRequest] = field(default_factory=list)
     can_ring: bool = True
     # The check-in presses behind the day's times that reached Selko well after
     # they were pressed (an offline phone), by kind: arrive, leave, absent.
@@ -39,7 +40,7 @@ class BoardRow:
 
 
 def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[BoardRow]:
-    """The board in seven queries, however many clients (it refreshes every 30 s)."""
+    """The board in eight queries, however many clients (it refreshes every 30 s)."""
     ids = [c.id for c in clients]
     plans = schedule.day_plans(db, ids, day)
     attended = {a.client_id: a for a in db.scalars(select(Attendance).where(Attendance.client_id.in_(ids), Attendance.date == day))}
@@ -48,6 +49,8 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
         for s in db.scalars(select(SelfAssessment).where(SelfAssessment.client_id.in_(ids), SelfAssessment.date == day))
     }
     requests = help_request.open_requests(db, ids)
+    # now is the organisation's wall clock, so its zone is the organisation's.
+    cancelled = help_request.cancelled_on(db, ids, day, str(now.tzinfo))
     ringing = set(db.scalars(select(PushSubscription.user_id).where(PushSubscription.user_id.in_(ids))))
     presses = db.scalars(select(ClientAction).where(
         ClientAction.client_id.in_(ids), ClientAction.day == day,
@@ -60,6 +63,7 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
             attendance=attended.get(client.id),
             assessment=answers.get(client.id),
             help_requests=[r for r in requests if r.client_id == client.id],
+            cancelled_help=[r for r in cancelled if r.client_id == client.id],
             can_ring=client.id in ringing,
             sent_late=_sent_late(attended.get(client.id), [p for p in presses if p.client_id == client.id]),
         )

@@ -85,7 +85,7 @@ TABLES = {
     ),
     "help_requests": ClientRows(
         "client_id",
-        exported=("created_at", "task_id", "step_position", "handled_at", "handled_by_id"),
+        exported=("created_at", "task_id", "step_position", "handled_at", "handled_by_id", "cancelled_at"),
         internal=("id", "client_id"),
     ),
     "device_sessions": ClientRows(

@@ -305,6 +305,8 @@ class HelpRequest(Base):
     step_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # The client took the request back ("I do not need help now").
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     task: Mapped[Task | None] = relationship()
 

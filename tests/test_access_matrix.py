@@ -60,6 +60,7 @@ ROUTES = {
     ("/absent", "POST"): CLIENTS,
     ("/help", "GET"): CLIENTS,
     ("/help", "POST"): CLIENTS,
+    ("/help/<id:request_id>/cancel", "POST"): CLIENT_A,
     ("/today-went", "GET"): CLIENTS,
     ("/today-went", "POST"): CLIENTS,
     ("/today-went/thanks", "GET"): CLIENTS,

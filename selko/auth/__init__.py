@@ -60,12 +60,33 @@ def sign_in_link(token: str):
         link = signin.find_link(db.session(), token)
     except signin.LinkProblem as problem:
         return _link_problem_page(problem)
+    if _someone_else_here(link.user):
+        return _switch_question(token, link.user)
     return render_template("auth/sign_in.html", token=token, name=link.user.name)
+
+
+def _someone_else_here(owner: User) -> bool:
+    """Someone else is signed in on this browser: a coach who tapped a
+    client's link on the QR page, say."""
+    return g.user is not None and g.user.id != owner.id
+
+
+def _switch_question(token: str, owner: User):
+    """Ask before signing anybody out; "No" keeps everything as it was."""
+    return render_template("auth/sign_in_switch.html", token=token, owner=owner.name, current=g.user.name, home=_home_for(g.user))
 
 
 @bp.post("/signin/<token>")
 @limiter.limit(SIGN_IN_LIMIT)
 def sign_in(token: str):
+    try:
+        owner = signin.find_link(db.session(), token).user
+    except signin.LinkProblem as problem:
+        return _link_problem_page(problem)
+    if _someone_else_here(owner):
+        if request.form.get("switch") != "1":
+            return _switch_question(token, owner)
+        access.sign_out()
     try:
         user, device_token = signin.redeem_link(
             db.session(),

@@ -22,7 +22,7 @@ from selko import (
 from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, ring_now, wall_clock, webpush
 from selko.ids import parse_id
 from selko.input_text import is_plain_number
-from selko.models import AbsenceReason, ActionKind, PushSubscription, Role, Share, TaskAssignment
+from selko.models import AbsenceReason, ActionKind, HelpRequest, PushSubscription, Role, Share, TaskAssignment
 from selko.pages import after_post, page, public_url
 
 bp = Blueprint("client", __name__, template_folder="templates")
@@ -188,25 +188,43 @@ def tick(press: client_action.Press, assignment_id: int, step_id: int):
     return _steps_answer(press.day, assignment_id, step_id)
 
 
-def _help_answer(day: date):
-    return after_post(url_for(".help_sent"), "client/_help_sent.html")
+def _help_answer(day: date | None = None, cancelled: bool = False):
+    return after_post(url_for(".help_sent"), "client/_help.html", help_cancelled=cancelled)
 
 
 @bp.post("/help")
 @client_action.recorded(bp, ActionKind.help, answer=_help_answer, dated=False)
 def ask_for_help(press: client_action.Press):
-    task_that_day = None
+    task_that_day = step = None
     if request.form.get("task"):
         task_that_day = _task_on(press.day, parse_id(request.form["task"]) or 0)
         press.what = task_that_day.task.title
-    asked = help_request.ask(db.session(), g.user.id, task_that_day, at=press.at)
+        # "I need help with this step": the step the client pressed it at.
+        if request.form.get("step"):
+            step_id = parse_id(request.form["step"])
+            step = next((s for s in task_that_day.task.steps if s.id == step_id), None)
+            if step is None:
+                abort(404)
+            press.what = f"{task_that_day.task.title} {step.position}/{task_that_day.total}"
+    asked = help_request.ask(db.session(), g.user.id, task_that_day, step, at=press.at)
     ring_now(db.session(), g.user, Kind.help, labels.help_words(asked, g.user.client_profile.coach.language))
     return _help_answer(press.day)
 
 
 @bp.get("/help")
 def help_sent():
-    return page("client/help_sent.html")
+    """The help page; its status block alone for htmx, which asks again every minute."""
+    return page("client/help_sent.html", "client/_help_status.html")
+
+
+@bp.post("/help/<id:request_id>/cancel")
+def help_cancel(request_id: int):
+    found = db.session().get(HelpRequest, request_id)
+    if found is None or found.client_id != g.user.id:
+        abort(404)
+    help_request.cancel(found)
+    db.session().commit()
+    return _help_answer(cancelled=True)
 
 
 @bp.get("/today-went")
@@ -384,10 +402,18 @@ def home_screen():
 
 @bp.app_context_processor
 def coach_contact():
-    """The coach's name and phone, shown on every client page, and when the
-    page was made (offline, the page says how old it is)."""
+    """The coach's name and phone and the client's help request, shown on
+    every client page, and when the page was made (offline, the page says how
+    old it is)."""
     user = g.get("user")
     if user is None or user.role != Role.client or user.client_profile is None:
         return {}
-    return {"my_coach": user.client_profile.coach, "page_made_at": schedule.local_now(user.organisation)}
+    now = schedule.local_now(user.organisation)
+    return {
+        "my_coach": user.client_profile.coach,
+        "page_made_at": now,
+        "help_now": help_request.shown_to_client(db.session(), user, now.date()),
+        # Pages of other blueprints a client reaches (account, language) extend this.
+        "client_layout": "client/layout.html",
+    }
 

@@ -155,7 +155,9 @@
       var xhr = event.detail.xhr;
       if (xhr.status === 202 && xhr.getResponseHeader("Selko-Queued")) {
         event.detail.shouldSwap = false;
-        refreshKept();
+        var target = event.detail.target;
+        // Help pressed in the bar or at a step: show the client what came of it.
+        refreshKept().then(function () { if (target && target.id === "help") target.scrollIntoView(); });
       }
     });
     worker.addEventListener("message", function (event) {
