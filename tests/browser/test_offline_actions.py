@@ -97,7 +97,7 @@ def step_ids(session, assignment) -> list[int]:
 
 
 def tick(page, step_id: int, done: bool):
-    page.locator(f"#step-{step_id} button").click()
+    page.locator(f"#step-{step_id} button.tick").click()
 
 
 def wait_tick_shown(page, step_id: int, done: bool):
@@ -143,9 +143,9 @@ def test_twenty_network_flips_lose_nothing_and_send_nothing_twice(make, session,
             flip(flips_at.count(number * 2 + 1))
             wait_tick_shown(page, step_id, done)
         elif kind == "help":
-            page.locator("#help form button").click()
+            page.locator(".help-bar form button").click()
             flip(flips_at.count(number * 2 + 1))
-            page.locator("#help form").wait_for(state="hidden")
+            page.locator("#help [data-part=help]").wait_for()
         elif kind == "assessment":
             for area in AREAS:
                 page.locator(f"input[name={area}][value='3']").check()
@@ -345,7 +345,7 @@ def test_the_same_action_from_two_tabs_at_once_is_stored_once(make, session, liv
     second.goto("/")
     second.wait_for_function(WORKER_CONTROLS)
     send = """(key) => {
-        const fields = new FormData(document.querySelector("#help form"));
+        const fields = new FormData(document.querySelector(".help-bar form"));
         fields.set("action_key", key);
         window.sent = fetch("/help", {method: "POST", body: new URLSearchParams(fields), headers: {"HX-Request": "true"}})
             .then((response) => response.status);
@@ -366,7 +366,7 @@ def test_help_asked_offline_says_the_coach_does_not_know_and_offers_the_phone(ma
     context, page = phone_with_saved_day(new_context, open_link, client, assignments)
 
     context.set_offline(True)
-    page.locator("#help form button").click()
+    page.locator(".help-bar form button").click()
     kept_help = page.locator("#help [data-part=help] > [data-pending]")
     kept_help.wait_for()
     assert "Työvalmentajasi ei tiedä vielä." in kept_help.inner_text()

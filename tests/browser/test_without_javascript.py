@@ -48,7 +48,7 @@ def test_a_client_does_the_day_with_javascript_off(make, session, live_server, n
     assert "is-done" in page.locator("#steps li.step").first.get_attribute("class")
     assert "1 of 3 steps done" in page.locator("#steps .progress-text").inner_text()
 
-    post_form(page, live_server, "#help form[action='/help']", "/help")
+    post_form(page, live_server, ".help-bar form[action='/help']", "/help")
     assert page.locator("main [role=status]:not([data-offline-notice])").is_visible()
 
     page.goto("/today-went")

@@ -134,7 +134,7 @@ def client_does_the_day(phone, live_server, session, client_id):
     for number in range(1, len(STEPS) + 1):
         step = phone.locator("#steps li.step").nth(number - 1)
         assert STEPS[number - 1] in step.inner_text()
-        step.locator("[type=submit]").click()
+        step.locator("button.tick").click()
         phone.wait_for_function(
             "n => document.querySelector('#steps progress').value === n", arg=number
         )
@@ -143,7 +143,7 @@ def client_does_the_day(phone, live_server, session, client_id):
         phone.locator(f"#steps li.step:nth-child({number}).is-done").wait_for()
         if number == 1:
             # Stuck on the second step: "I need help" inside the task.
-            phone.locator("#help form[action='/help'] [type=submit]").click()
+            phone.locator(".help-bar form[action='/help'] [type=submit]").click()
             phone.locator("#help [role=status]").wait_for()
             assert phone.locator("#steps .done[role=status]").is_hidden(), "no 'Well done' before the end"
     assert phone.locator("#steps .done[role=status]").is_visible(), "'Well done' when every step is ticked"
