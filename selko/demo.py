@@ -6,13 +6,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import attendance, caseload, clock, schedule, self_assessment, share
+from selko import attendance, caseload, clock, help_request, schedule, self_assessment, share
 from selko.alarms.planning import wall_clock
 from selko.models import (
     AbsenceReason,
     ActionKind,
     ActionOutcome,
     ClientAction,
+    HelpRequest,
     Organisation,
     Role,
     ScheduleException,
@@ -96,7 +97,31 @@ def load(db: Session) -> tuple[User, User]:
     ).all()
     _make_today_a_work_day(db, organisation, clients[0])
     _check_in_from_a_basement(db, organisation, clients[1])
+    _help_today(db, organisation, coach, clients)
     return coach, clients[0]
+
+
+def _help_today(db: Session, organisation: Organisation, coach: User, clients: list[User]) -> None:
+    """Aino was stuck a moment ago and Sanna has seen it ("Työvalmentaja
+    tietää" on Aino's phone); Mikko's request is open, on top of the board."""
+    now = clock.now()
+    today = schedule.local_now(organisation).date()
+    midnight = wall_clock(today, time(0), organisation.time_zone)
+    stuck = [
+        (clients[0], "Tiskaa astiat", 3, timedelta(minutes=12), timedelta(minutes=5)),
+        (clients[1], "Lajittele paketit", 2, timedelta(minutes=3), None),
+    ]
+    for client, title, step, ago, handled_ago in stuck:
+        if help_request.shown_to_client(db, client, today) is not None:
+            continue
+        task = db.scalar(select(Task).where(Task.organisation_id == organisation.id, Task.title == title))
+        asked = max(now - ago, midnight)  # today's, also just after midnight
+        db.add(HelpRequest(
+            client_id=client.id, created_at=asked, task_id=task.id if task else None, step_position=step,
+            handled_at=max(now - handled_ago, asked) if handled_ago else None,
+            handled_by_id=coach.id if handled_ago else None,
+        ))
+    db.flush()
 
 
 def _create(db: Session) -> Organisation:

@@ -87,10 +87,12 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     board = coach.get("/coach/").get_data(as_text=True)
     assert board.count('class="board-row') == 3, "three clients, loaded once"
     assert re.search(r"Saapui klo [\d.]+ \(tieto Selkoon klo [\d.]+\)", board), "a check-in sent late from a basement"
+    assert board.count('class="help-request"') == 1 and "Jumissa: Lajittele paketit, vaihe 2." in board, "Mikko is stuck"
     phone = client_factory()
     phone.post(client_link)
     today = phone.get("/").get_data(as_text=True)
     assert 'action="/arrive"' in today, "the demo client has a work day today"
+    assert "Työvalmentaja tietää." in today, "the coach has seen Aino's help request"
     assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
 
 
