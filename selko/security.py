@@ -32,7 +32,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # Public pages that carry a secret in their address or a client's schedule.
 NEVER_STORED = {"family.week", "family.feed", "auth.sign_in_link", "auth.sign_in"}
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), bluetooth=(), serial=()"
+# Only features browsers know: an unknown one ("bluetooth") is a console warning on every page.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
 
 def _headers(response):

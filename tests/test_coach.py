@@ -269,5 +269,17 @@ def test_the_clients_page_shows_local_dates_late_in_the_evening(make, coach, cli
     now.set(datetime(2026, 11, 24, 0, 30, tzinfo=HELSINKI))
     sign_in(client_factory(), client)
     page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}"))
-    assert "last used Tuesday 24 November" in page
+    assert "Last used: Tuesday 24 November" in page
     assert "23 November" not in page
+
+
+def test_a_phone_row_names_the_phone_and_its_day_without_a_double_period(make, coach, client_factory, sign_in, session):
+    coach.language = "fi"
+    session.merge(coach)
+    session.commit()
+    client = make.client(coach=coach)
+    sign_in(client_factory(), client)  # the test client's browser names no phone
+    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}"))
+    assert "Puhelin tai tietokone" in page and "Tämä laite" not in page
+    assert "Käytetty viimeksi: maanantai 23.11." in page
+    assert ".." not in page

@@ -197,7 +197,8 @@ def device_name(user_agent: str) -> str:
     for marker, name in (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Mac OS", "Mac"), ("Windows", "Windows")):
         if marker in user_agent:
             return name
-    return _("This device")
+    # Not "this device": the coach reads these names about the client's phones.
+    return _("Phone or computer")
 
 
 def _own_passkey(passkey_id: int) -> Passkey:
