@@ -84,7 +84,8 @@ def today():
     if g.user.role != Role.client:
         return redirect(url_for("coach.board"))
     context = _day_context()
-    body, status, headers = page("client/today.html", in_page_alarms=_alarms_in_page(context["plan"], clock.now()), **context)
+    # htmx asks for the part that changes with time once a minute (_today_now.html).
+    body, status, headers = page("client/today.html", "client/_today_now.html", in_page_alarms=_alarms_in_page(context["plan"], clock.now()), **context)
     # The service worker saves these with Today, so the whole day works offline.
     headers["Selko-Offline-Pages"] = " ".join([
         url_for(".task_list"),

@@ -228,6 +228,32 @@
     });
   }
 
+  // ---- One clock for the page: "a minute passed" ----
+  // The parts that change with time (Today's now and next, the help status)
+  // listen to selko:minute on the body. Paused while the page is hidden, at
+  // once when it shows again; skipped offline, and while the client is in the
+  // middle of something in a part that would be redrawn.
+  function minuteClock() {
+    var timer = null;
+    function busy() {
+      var active = document.activeElement;
+      return editing || requestsInFlight > 0 || (active && active !== document.body && active.closest("[hx-trigger*='selko:minute']"));
+    }
+    function tick() {
+      if (navigator.onLine && !busy()) document.body.dispatchEvent(new Event("selko:minute"));
+      plan();
+    }
+    function plan() {
+      clearTimeout(timer);
+      if (!document.hidden) timer = setTimeout(tick, 60000 - (Date.now() % 60000) + 100);
+    }
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden) clearTimeout(timer);
+      else tick();
+    });
+    plan();
+  }
+
   // Passkeys: py_webauthn's options go straight into the browser's parser,
   // and credential.toJSON() goes straight back. No base64 of our own.
   function csrfToken() {
@@ -421,6 +447,7 @@
     newKeys(document);
     newKeyEachPress();
     watchForVersions();
+    minuteClock();
     keptActions();
     inPageAlarms();
     reportPermission();
@@ -432,5 +459,9 @@
       navigator.serviceWorker.register("/sw.js", { scope: "/" });
     }
   });
-  document.addEventListener("htmx:load", function (event) { activate(event.target); });
+  document.addEventListener("htmx:load", function (event) {
+    activate(event.target);
+    // A part redrawn by the minute clock shows again what the phone still keeps.
+    if (worker && event.target.querySelector && event.target.querySelector("[data-part]")) refreshKept();
+  });
 })();
