@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +24,22 @@ from selko.models import Break, Organisation, ScheduleException, WorkDay
 
 def local_now(organisation: Organisation) -> datetime:
     return clock.now().astimezone(ZoneInfo(organisation.time_zone))
+
+
+# Finland's public holidays and the usual closed eves (Midsummer Eve, Christmas
+# Eve) from the kept `holidays` package, named in the reader's language.
+HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int, language: str) -> holidays.HolidayBase:
+    return holidays.country_holidays("FI", years=year, language=language)
+
+
+def holiday(day: date) -> str | None:
+    """The holiday's name on this date, or None on an ordinary day."""
+    language = str(get_locale()) if has_request_context() else "fi"
+    return _holidays(day.year, HOLIDAY_LANGUAGES.get(language, "fi")).get(day)
 
 
 @dataclass(frozen=True)
@@ -117,6 +137,9 @@ def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -
 def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break]) -> DayPlan:
     if exception is not None and exception.day_off:
         return DayPlan(day, note=exception.note)
+    # A holiday is a day off, unless the coach made it a work day (an exception with hours).
+    if exception is None and day is not None and (name := holiday(day)):
+        return DayPlan(day, note=name)
     if exception is not None:
         starts, ends, note = exception.starts, exception.ends, exception.note
     elif work_day is not None:

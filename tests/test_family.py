@@ -101,7 +101,7 @@ def test_the_feed_has_the_work_days_and_breaks_across_the_dst_change(make, sessi
     assert monday[0].astimezone(UTC) == datetime(2026, 10, 26, 6, tzinfo=UTC), "8.00 in winter time is 6.00 UTC"
     assert saturday[0].tzinfo is not None and str(saturday[0].tzinfo) == "Europe/Helsinki"
     assert found[f"selko-{share_id}-2026-10-26-break-1"][2] == "Aino: Coffee"
-    assert len([uid for uid in found if uid.endswith("-work")]) == 6 * 7, "six weeks from this Monday"
+    assert len([uid for uid in found if uid.endswith("-work")]) == 6 * 7 - 1, "six weeks from this Monday, but All Saints' Day 31.10."
 
 
 def test_the_feed_follows_schedule_changes_with_the_same_uids(aino, make, session, client_factory, sign_in):
@@ -173,3 +173,15 @@ def test_the_coach_shares_only_with_the_clients_consent(aino, client_factory, si
     assert (made.name, made.created_by_id, made.client_agreed, made.ends_on) == ("Dad", coach.id, True, date(2026, 12, 31))
     desk.post(f"/coach/clients/{aino.id}/shares/{made.id}/stop")
     assert client_factory().get(link).status_code == 404
+
+
+def test_christmas_day_is_a_day_off_on_the_family_page_and_in_the_feed(aino, session, client_factory, now):
+    now.set(datetime(2026, 12, 21, 9, 0, tzinfo=HELSINKI))
+    token = make_share(session, aino)
+    page = text(client_factory().get(f"/s/{token}"))
+    assert "Christmas Day" in page
+    found = events(client_factory().get(f"/s/{token}.ics").data)
+    share_id = session.scalar(select(Share.id))
+    assert f"selko-{share_id}-2026-12-23-work" in found
+    assert f"selko-{share_id}-2026-12-25-work" not in found and f"selko-{share_id}-2026-12-24-work" not in found
+    assert f"selko-{share_id}-2027-01-01-work" not in found

@@ -78,3 +78,34 @@ def test_plans_for_weeks_are_the_plans_of_each_day(make, session):
     assert schedule.plans_between(session, client.id, first, first + timedelta(days=14)) == [
         schedule.day_plan(session, client.id, d) for d in days
     ]
+
+
+@pytest.mark.parametrize("day, name", [
+    (date(2026, 12, 25), "Joulupäivä"),
+    (date(2027, 1, 1), "Uudenvuodenpäivä"),
+    (date(2027, 3, 26), "Pitkäperjantai"),
+    (date(2026, 12, 24), "Jouluaatto"),  # the usual closed eve
+])
+def test_a_public_holiday_is_a_day_off_named_for_the_client(make, session, day, name):
+    client = make.client(works=range(7))
+    assert schedule.day_plan(session, client.id, day) == DayPlan(day, note=name)
+    assert schedule.day_plan(session, client.id, day + timedelta(days=7)).works or schedule.holiday(day + timedelta(days=7))
+
+
+def test_the_coach_can_make_a_holiday_a_work_day_for_one_client(make, session):
+    client, other = make.client(), make.client(name="Other")
+    christmas = date(2026, 12, 25)
+    session.add(ScheduleException(client_id=client.id, date=christmas, starts=time(9), ends=time(12)))
+    session.commit()
+    assert (schedule.day_plan(session, client.id, christmas).starts, schedule.day_plan(session, client.id, christmas).ends) == (time(9), time(12))
+    assert not schedule.day_plan(session, other.id, christmas).works
+    plans = schedule.day_plans(session, [client.id, other.id], christmas)
+    assert plans[client.id].works and not plans[other.id].works
+
+
+def test_no_alarms_are_planned_on_a_holiday(make, session):
+    from selko.alarms.planning import plan_day
+
+    client = make.client()
+    assert plan_day(session, client, date(2026, 12, 25)) == []
+    assert plan_day(session, client, date(2026, 12, 28)) != [], "the Monday after is a work day"

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
-from selko import access, db, share
+from selko import access, db, schedule, share
 from selko.i18n import LANGUAGES
 from selko.pages import public_url
 from selko.security import limiter
@@ -10,6 +10,8 @@ from selko.security import limiter
 bp = Blueprint("family", __name__, template_folder="templates")
 # Anyone with the link: the token is the key. A wrong one tells nothing.
 access.audience_of_blueprint(bp.name, access.PUBLIC)
+# A holiday's name is no secret, unlike the coach's note on a date.
+bp.add_app_template_global(schedule.holiday, "holiday")
 FAMILY_LIMIT = "60 per minute"
 
 
