@@ -14,6 +14,9 @@ from flask_babel import Babel, format_date, get_locale
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT = "fi"
 DEFAULT_TIME_ZONE = "Europe/Helsinki"
+# Coaches write task titles, steps, break names and day notes in Finnish: pages
+# in other languages mark that text so read-aloud uses a Finnish voice for it.
+WRITTEN_IN = "fi"
 
 # Dates and times the way plain-language guides write them: "maanantai 23.11.", "klo 8.00".
 # "cccc" is the stand-alone weekday: Finnish "maanantai", not "maanantaina".
@@ -66,4 +69,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["clock"] = clock_time
     app.jinja_env.filters["weekday_name"] = weekday_name
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["WRITTEN_IN"] = WRITTEN_IN
     app.jinja_env.globals["language"] = language

@@ -3,6 +3,23 @@
 (function () {
   "use strict";
 
+  // The block's text in runs of one language each: the coach's Finnish words
+  // on a Swedish page are read with a Finnish voice (their lang attribute).
+  function spokenParts(copy, pageLang) {
+    var parts = [];
+    var walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      var holder = walker.currentNode.parentElement.closest("[lang]");
+      var lang = holder ? holder.lang : pageLang;
+      var last = parts[parts.length - 1];
+      if (last && last.lang === lang) last.text += walker.currentNode.textContent;
+      else parts.push({ lang: lang, text: walker.currentNode.textContent });
+    }
+    return parts
+      .map(function (part) { return { lang: part.lang, text: part.text.replace(/\s+/g, " ").trim() }; })
+      .filter(function (part) { return part.text; });
+  }
+
   // Read aloud: the browser's own speech, in the page's language.
   function readAloud(root) {
     if (!("speechSynthesis" in window)) return;
@@ -14,10 +31,12 @@
         var block = button.closest("[data-read]") || button.parentElement;
         var copy = block.cloneNode(true);
         copy.querySelectorAll("button, form, [aria-hidden=true], [hidden]").forEach(function (el) { el.remove(); });
-        var utterance = new SpeechSynthesisUtterance(copy.textContent.replace(/\s+/g, " ").trim());
-        utterance.lang = document.documentElement.lang;
         window.speechSynthesis.cancel();
-        window.speechSynthesis.speak(utterance);
+        spokenParts(copy, block.closest("[lang]").lang).forEach(function (part) {
+          var utterance = new SpeechSynthesisUtterance(part.text);
+          utterance.lang = part.lang;
+          window.speechSynthesis.speak(utterance);
+        });
       });
     });
   }
