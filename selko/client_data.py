@@ -115,7 +115,7 @@ TABLES = {
     # Alarms and alerts; a coach alert's text may hold the absence note.
     "reminders": ClientRows(
         "client_id",
-        exported=("day", "kind", "due_at", "text", "status", "finished_at", "outcome"),
+        exported=("day", "kind", "due_at", "text", "status", "finished_at", "outcome", "shown_at", "seen_at"),
         internal=("id", "client_id", "attempts", "retry_at", "claimed_at"),
     ),
     "shares": ClientRows(

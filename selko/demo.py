@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import attendance, caseload, clock, help_request, schedule, self_assessment, share
+from selko import attendance, caseload, clock, coach_message, help_request, schedule, self_assessment, share
+from selko.alarms import Kind, Status, ring_now
 from selko.alarms.planning import wall_clock
 from selko.models import (
     AbsenceReason,
@@ -98,7 +99,26 @@ def load(db: Session) -> tuple[User, User]:
     _make_today_a_work_day(db, organisation, clients[0])
     _check_in_from_a_basement(db, organisation, clients[1])
     _help_today(db, organisation, coach, clients)
+    _messages_today(db, organisation, clients[0])
     return coach, clients[0]
+
+
+def _messages_today(db: Session, organisation: Organisation, client: User) -> None:
+    """Sanna's messages to Aino this morning: one rang and was seen, one waits on Today."""
+    today = schedule.local_now(organisation).date()
+    latest = coach_message.recent(db, client.id, 1)
+    if latest and latest[0].day == today:
+        return
+    now = clock.now()
+    midnight = wall_clock(today, time(0), organisation.time_zone)
+    seen = ring_now(db, client, Kind.ready_message, "break")
+    seen.due_at = max(now - timedelta(minutes=50), midnight)
+    seen.status, seen.finished_at = Status.sent, seen.due_at
+    seen.shown_at = seen.seen_at = seen.due_at + timedelta(seconds=5)
+    waiting = ring_now(db, client, Kind.coach, "Muista ottaa hanskat mukaan.")
+    waiting.due_at = max(now - timedelta(minutes=20), midnight)
+    waiting.status, waiting.finished_at = Status.sent, waiting.due_at
+    db.flush()
 
 
 def _help_today(db: Session, organisation: Organisation, coach: User, clients: list[User]) -> None:

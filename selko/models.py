@@ -433,6 +433,9 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     outcome: Mapped[str] = mapped_column(String(200), default="")
+    # A coach's message: the phone showed it, and the client pressed "Selvä" on Today.
+    shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Share(Base):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from selko import help_request, security, share, signin
+from selko.alarms import Kind, ring_now
 from selko.models import AuditEvent, Base, DeviceSession, Role, ScheduleException, Share, User
 from tests.conftest import rows_a_refusal_keeps
 
@@ -61,6 +62,7 @@ ROUTES = {
     ("/help", "GET"): CLIENTS,
     ("/help", "POST"): CLIENTS,
     ("/help/<id:request_id>/cancel", "POST"): CLIENT_A,
+    ("/messages/<id:message_id>/seen", "POST"): CLIENT_A,
     ("/today-went", "GET"): CLIENTS,
     ("/today-went", "POST"): CLIENTS,
     ("/today-went/thanks", "GET"): CLIENTS,
@@ -152,6 +154,7 @@ def build_world(make, session, client_factory, sign_in):
     session.add(exception)
     passkey = make.passkey(client_a)
     request = help_request.ask(session, client_a.id)
+    message = ring_now(session, client_a, Kind.coach, "Remember the gloves.")
     share_token = share.create(session, client_a, name="Mum", created_by=client_a)
     session.commit()
     share_id = session.scalar(select(Share.id).where(Share.client_id == client_a.id))
@@ -162,7 +165,7 @@ def build_world(make, session, client_factory, sign_in):
     device = session.scalar(select(DeviceSession).where(DeviceSession.user_id == client_a.id))
     values = {
         "client_id": client_a.id, "assignment_id": assignment.id, "step_id": task.steps[0].id,
-        "task_id": task.id, "request_id": request.id, "exception_id": exception.id,
+        "task_id": task.id, "request_id": request.id, "message_id": message.id, "exception_id": exception.id,
         "device_id": device.id, "passkey_id": passkey.id, "weekday": 0, "user_id": coach_a.id, "other_coach_id": coach_b.id,
         "name": "htmx.min.js", "filename": "selko.css",
         "token": signin.create_link_token(session, client_a, minutes=15),

@@ -93,6 +93,10 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     today = phone.get("/").get_data(as_text=True)
     assert 'action="/arrive"' in today, "the demo client has a work day today"
     assert "Työvalmentaja tietää." in today, "the coach has seen Aino's help request"
+    assert today.count('class="block message"') == 1 and "Muista ottaa hanskat mukaan." in today, "a message waits on Today"
+    aino_id = re.search(r'href="/coach/clients/(\d+)">Aino', board).group(1)
+    sent = coach.get(f"/coach/clients/{aino_id}").get_data(as_text=True)
+    assert "Nähty Selkossa klo" in sent and "Soi puhelimessa klo" in sent and "Ei vielä nähty." in sent
     assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
 
 

@@ -50,6 +50,7 @@ FORMS = {
     "/absent": {"action_key": "", "day": TODAY, "reason": "ill", "note": "Flu"},
     "/help": {"action_key": "", "task": "<assignment_id>", "step": "<step_id>"},
     "/help/<id:request_id>/cancel": {},
+    "/messages/<id:message_id>/seen": {},
     "/today-went": {"action_key": "", "day": TODAY, **AREAS, "talk": "1"},
     "/alarms": {"work_start": "1", "break_start": "1", "break_end": "0", "work_end": "1"},
     "/alarms/silence": {"day": TODAY},

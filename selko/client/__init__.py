@@ -11,6 +11,7 @@ from selko import (
     attendance,
     client_action,
     clock,
+    coach_message,
     db,
     help_request,
     labels,
@@ -58,6 +59,7 @@ def _day_context() -> dict:
         "tasks_finished": sum(1 for t in todays_tasks if t.finished),
         "assessment": self_assessment.for_day(db.session(), g.user.id, day),
         "coach_changed_day": client_action.coach_changed_day(db.session(), g.user.id, day),
+        "messages": [(m, alarm_message(m, g.user.language)) for m in coach_message.unseen(db.session(), g.user.id)],
     }
 
 
@@ -94,6 +96,17 @@ def today():
         url_for(".how_today_went_form"),
     ])
     return body, status, headers
+
+
+@bp.post("/messages/<id:message_id>/seen")
+def message_seen(message_id: int):
+    """"Selvä": the client read the coach's message; it leaves Today."""
+    message = coach_message.one(db.session(), g.user.id, message_id)
+    if message is None:
+        abort(404)
+    coach_message.mark_seen(message)
+    db.session().commit()
+    return after_post(url_for(".today"), "client/_today_now.html", **_day_context())
 
 
 def _check_in_answer(day: date):
@@ -364,7 +377,8 @@ def alarms_shown():
     subscription = _this_phones_subscription()
     if subscription is not None:
         subscription.last_shown_at = clock.now()
-        db.session().commit()
+    coach_message.mark_shown(db.session(), g.user.id, parse_id(request.args.get("reminder", "")))
+    db.session().commit()
     return "", 204
 
 

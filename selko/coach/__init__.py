@@ -14,6 +14,7 @@ from selko import (
     audit,
     caseload,
     client_action,
+    coach_message,
     db,
     help_request,
     schedule,
@@ -107,6 +108,8 @@ def _client_context(client, **extra):
             for s in db.session().scalars(select(PushSubscription).where(PushSubscription.user_id == client.id))
         },
         "ready_messages": alarms.READY_MESSAGES,
+        # The coach reads ready messages in the coach's own language.
+        "messages": [(m, alarms.alarm_message(m, g.user.language)["body"]) for m in coach_message.recent(db.session(), client.id)],
         "shares": share.active(db.session(), client.id),
         "passkeys": db.session().scalars(select(Passkey).where(Passkey.user_id == client.id)).all(),
         "week": week,

@@ -312,7 +312,8 @@ self.addEventListener("push", (event) => {
         renotify: true,
         data: { url: data.url || "/" },
       }),
-      fetch("/alarms/shown", { method: "POST", credentials: "same-origin" }).catch(() => null),
+      // Which message rang: the coach sees it per message.
+      fetch("/alarms/shown?reminder=" + encodeURIComponent(data.reminder || ""), { method: "POST", credentials: "same-origin" }).catch(() => null),
     ])
   );
 });

@@ -18,7 +18,8 @@ from datetime import date, time, timedelta
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from selko import attendance, help_request, self_assessment, signin, tasks
+from selko import attendance, clock, help_request, self_assessment, signin, tasks
+from selko.alarms import Kind, ring_now
 from selko.models import AbsenceReason, Role, ScheduleException
 
 LANGUAGES = ["fi", "sv", "en"]
@@ -160,6 +161,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     task = make.task(organisation_id=client.organisation_id, title="Pese ikkunat", emoji="🪟")
     assignment = make.assignment(client=client, task=task)
     make.passkey(client)  # so "My phone and lock" lists one
+    ring_now(session, session.merge(client), Kind.coach, "Muista hanskat.")  # a message card on Today
+    session.commit()
     audit = Audit(language)
 
     page = open_link(new_context(), client)
@@ -266,6 +269,8 @@ def arrange_a_busy_board(make, session, coach):
     attendance.arrive(session, helped.id, MONDAY)
     help_request.ask(session, helped.id, tasks.one_for_day(session, helped.id, MONDAY, assignment.id))
     help_request.cancel(help_request.ask(session, helped.id))
+    ring_now(session, helped, Kind.coach, "Muista hanskat.").seen_at = clock.now()
+    ring_now(session, helped, Kind.ready_message, "call")
     self_assessment.save(session, helped.id, MONDAY, dict.fromkeys(self_assessment.AREAS, 2) | {"mind": 1}, True)
     absent = make.client(coach=coach, name="Bertta Poissa")
     attendance.report_absence(session, absent.id, MONDAY, AbsenceReason.doctor, "Hammaslääkäri.")

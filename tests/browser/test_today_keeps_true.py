@@ -79,3 +79,21 @@ def test_the_client_sees_the_coach_knows_within_a_minute(make, new_context, open
     assert "Your coach knows." not in status.inner_text()
     page.clock.run_for(61_000)
     page.wait_for_function("() => document.querySelector('#help-status').innerText.includes('Your coach knows.')")
+
+
+def test_a_coachs_message_appears_on_the_open_page_and_ok_puts_it_away(make, new_context, open_link, session, now):
+    from selko.alarms import Kind, ring_now
+
+    client = make.client(language="en")
+    page = _today_open_at(client, _at(9, 30), now, new_context, open_link)
+    page.evaluate("() => { window.sameDocument = true; }")
+    ring_now(session, session.merge(client), Kind.coach, "Bring the gloves.")
+    session.commit()
+    assert "Bring the gloves." not in page.locator("#today-now").inner_text()
+    page.clock.run_for(61_000)
+    message = page.locator("section.message")
+    message.wait_for()
+    assert "Bring the gloves." in message.inner_text() and "Message from your coach" in message.inner_text()
+    message.get_by_role("button", name="OK, I read it").click()
+    message.wait_for(state="detached")
+    assert page.evaluate("() => window.sameDocument") is True
