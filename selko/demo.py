@@ -100,7 +100,17 @@ def load(db: Session) -> tuple[User, User]:
     _check_in_from_a_basement(db, organisation, clients[1])
     _help_today(db, organisation, coach, clients)
     _messages_today(db, organisation, clients[0])
+    _a_day_off_this_week(db, organisation, clients[0])
     return coach, clients[0]
+
+
+def _a_day_off_this_week(db: Session, organisation: Organisation, client: User) -> None:
+    """The day after tomorrow the café is closed: Aino's week shows it with Sanna's note."""
+    day = schedule.local_now(organisation).date() + timedelta(days=2)
+    if db.scalar(select(ScheduleException).where(ScheduleException.client_id == client.id, ScheduleException.date == day)):
+        return
+    db.add(ScheduleException(client_id=client.id, date=day, day_off=True, note="Kahvilassa on inventaario. Ei töitä."))
+    db.flush()
 
 
 def _messages_today(db: Session, organisation: Organisation, client: User) -> None:

@@ -110,6 +110,14 @@ def plans_between(db: Session, client_id: int, first: date, last: date) -> list[
     return [_plan(d, exceptions.get(d), work_days.get(d.weekday()), breaks.get(d.weekday(), [])) for d in days]
 
 
+def tomorrow(db: Session, client_id: int, today: date, look_ahead: int = 28) -> tuple[DayPlan, DayPlan | None]:
+    """Tomorrow's plan, and the next work day after today (None if there is
+    none within four weeks), for the client's "Tomorrow" on Today."""
+    first = today + timedelta(days=1)
+    plans = plans_between(db, client_id, first, first + timedelta(days=look_ahead))
+    return plans[0], next((p for p in plans if p.works), None)
+
+
 def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -> dict[int, DayPlan]:
     exceptions = {}
     if day is not None:

@@ -66,21 +66,29 @@ def stop(share: Share) -> None:
     share.stopped_at = share.stopped_at or clock.now()
 
 
-def weeks(db: Session, share: Share, count: int = 2) -> list[list[tuple[schedule.DayPlan, list[str]]]]:
-    """This week and the next, Monday to Sunday: each day's plan and, if the
-    client chose so, the titles of the day's tasks."""
-    monday = _this_monday(share)
-    days = []
-    for plan in schedule.plans_between(db, share.client_id, monday, monday + timedelta(weeks=count)):
-        titles = [t.task.title for t in tasks.for_day(db, share.client_id, plan.day)] if share.show_tasks and plan.works else []
-        # The date's note is for the client; the family sees only the times.
-        days.append((schedule.DayPlan(plan.day, plan.starts, plan.ends, plan.breaks), titles))
-    return [days[week * 7:(week + 1) * 7] for week in range(count)]
+Weeks = list[list[tuple[schedule.DayPlan, list[str]]]]
 
 
-def _this_monday(share: Share) -> date:
-    today = schedule.local_now(share.client.organisation).date()
+def weeks(db: Session, share: Share, count: int = 2) -> Weeks:
+    """This week and the next as the family sees them: times, and the tasks if
+    the client chose so. The date's note is for the client only."""
+    return weeks_of(db, share.client, count, show_tasks=share.show_tasks, show_notes=False)
+
+
+def this_monday(client: User) -> date:
+    today = schedule.local_now(client.organisation).date()
     return today - timedelta(days=today.weekday())
+
+
+def weeks_of(db: Session, client: User, count: int = 2, *, show_tasks: bool, show_notes: bool) -> Weeks:
+    """This week and the next, Monday to Sunday, in the same plain form for the
+    client and the family: each day's plan and the titles of the day's tasks."""
+    monday = this_monday(client)
+    days = []
+    for plan in schedule.plans_between(db, client.id, monday, monday + timedelta(weeks=count)):
+        titles = [t.task.title for t in tasks.for_day(db, client.id, plan.day)] if show_tasks and plan.works else []
+        days.append((plan if show_notes else schedule.DayPlan(plan.day, plan.starts, plan.ends, plan.breaks), titles))
+    return [days[week * 7:(week + 1) * 7] for week in range(count)]
 
 
 def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
@@ -89,7 +97,7 @@ def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
     events on the next refresh instead of adding copies."""
     zone_name = share.client.organisation.time_zone
     zone = ZoneInfo(zone_name)
-    monday = _this_monday(share)
+    monday = this_monday(share.client)
     last = monday + timedelta(weeks=FEED_WEEKS)
     feed = Calendar()
     feed.add("prodid", "-//Selko//family share//FI")

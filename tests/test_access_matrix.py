@@ -60,6 +60,7 @@ ROUTES = {
     ("/absent", "GET"): CLIENTS,
     ("/absent", "POST"): CLIENTS,
     ("/help", "GET"): CLIENTS,
+    ("/week", "GET"): CLIENTS,
     ("/help", "POST"): CLIENTS,
     ("/help/<id:request_id>/cancel", "POST"): CLIENT_A,
     ("/messages/<id:message_id>/seen", "POST"): CLIENT_A,

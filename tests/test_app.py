@@ -98,6 +98,7 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     sent = coach.get(f"/coach/clients/{aino_id}").get_data(as_text=True)
     assert "Nähty Selkossa klo" in sent and "Soi puhelimessa klo" in sent and "Ei vielä nähty." in sent
     assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
+    assert "Kahvilassa on inventaario. Ei töitä." in phone.get("/week").get_data(as_text=True), "a day off with the coach's note"
 
 
 def test_the_migrations_match_the_models(app):

@@ -63,6 +63,12 @@ def _day_context() -> dict:
     }
 
 
+@bp.get("/week")
+def week():
+    """My work days this week and the next, as the family sees them, with the coach's notes."""
+    return page("client/week.html", weeks=share.weeks_of(db.session(), g.user, show_tasks=True, show_notes=True))
+
+
 def _alarms_in_page(plan, now) -> list[dict]:
     """Where this phone cannot ring by push, the open Today page rings by
     itself: the rest of today's alarms, as instants and words."""
@@ -86,11 +92,13 @@ def today():
     if g.user.role != Role.client:
         return redirect(url_for("coach.board"))
     context = _day_context()
+    context["tomorrow"], context["next_work_day"] = schedule.tomorrow(db.session(), g.user.id, context["day"])
     # htmx asks for the part that changes with time once a minute (_today_now.html).
     body, status, headers = page("client/today.html", "client/_today_now.html", in_page_alarms=_alarms_in_page(context["plan"], clock.now()), **context)
     # The service worker saves these with Today, so the whole day works offline.
     headers["Selko-Offline-Pages"] = " ".join([
         url_for(".task_list"),
+        url_for(".week"),
         *(url_for(".task", assignment_id=t.assignment.id) for t in context["tasks"]),
         url_for(".absent_form"),
         url_for(".how_today_went_form"),

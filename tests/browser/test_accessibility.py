@@ -173,6 +173,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
 
     page.goto("/tasks")
     audit.check(page, "My tasks", client_page=True)
+    page.goto("/week")
+    audit.check(page, "My work days", client_page=True)
     page.goto(f"/tasks/{assignment.id}")
     audit.check(page, "a task", client_page=True)
     for number in range(1, len(task.steps) + 1):

@@ -52,7 +52,7 @@ def test_call_and_help_are_on_the_first_screen_of_every_client_page(make, sessio
     make.passkey(client)
     page = open_link(new_context(), client)
     pages = [
-        "/", "/tasks", f"/tasks/{assignment.id}", "/absent", "/today-went", "/today-went/thanks",
+        "/", "/tasks", "/week", f"/tasks/{assignment.id}", "/absent", "/today-went", "/today-went/thanks",
         "/alarms", "/share", "/home-screen", "/account", "/language", "/passkeys/new", "/help",
     ]
     for path in pages:
