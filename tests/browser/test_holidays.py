@@ -1,4 +1,4 @@
-"""Christmas Day is a day off for the client and the family, whatever the weekly schedule says."""
+"""Christmas Day is a day off on Today, the client's week and the family's page, whatever the weekly schedule says."""
 from datetime import datetime
 
 from tests.conftest import HELSINKI
@@ -12,6 +12,8 @@ def test_christmas_day_is_a_day_off_in_today_and_on_the_family_page(make, new_co
     assert "Sinulla on tänään vapaapäivä." in today and "Joulupäivä" in today
     assert phone.locator("form[action='/arrive']").count() == 0, "no check-in on a day off"
 
+    phone.goto("/week")
+    assert "Joulupäivä" in phone.locator(".week-day").filter(has_text="25.12.").inner_text()
     phone.goto("/share")
     phone.fill("#share-name", "Äiti")
     with phone.expect_navigation():
