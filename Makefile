@@ -32,7 +32,7 @@ demo: setup
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -3,13 +3,52 @@
 The client's presses take the instant the button was pressed (`at`), which is
 earlier than now when the phone sends them after being offline. The coach's
 correction of a day stands against presses made before it."""
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import clock
 from selko.models import AbsenceReason, Attendance, User
+from selko.schedule import DayPlan
+
+
+# Going home this much before the day's end asks first ("Lähdetkö nyt kotiin?").
+EARLY_LEAVING = timedelta(minutes=15)
+# "I went home" can be taken back this long after pressing it.
+UNDO_LEAVING = timedelta(minutes=5)
+# A check-in this long before the start, after the end, or on a day off is
+# kept but marked for the coach: it is not an ordinary work day.
+BEFORE_START = timedelta(hours=2)
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def leaves_early(plan: DayPlan, at: time) -> bool:
+    """Going home at this wall-clock time is well before the day's end."""
+    return plan.works and _minutes(at) < _minutes(plan.ends) - EARLY_LEAVING.seconds // 60
+
+
+def outside_hours(plan: DayPlan, at: time) -> bool:
+    """A check-in at this wall-clock time is outside the day's hours."""
+    if not plan.works:
+        return True
+    return _minutes(at) < _minutes(plan.starts) - BEFORE_START.seconds // 60 or _minutes(at) > _minutes(plan.ends)
+
+
+def can_undo_leaving(record: Attendance | None, now: datetime) -> bool:
+    return record is not None and record.left_at is not None and now - record.left_at <= UNDO_LEAVING
+
+
+def undo_leaving(db: Session, client_id: int, day: date, at: datetime | None = None) -> bool:
+    """Pressed "I am going home" by mistake: back at work, within a few minutes."""
+    record = for_day(db, client_id, day)
+    if not can_undo_leaving(record, at or clock.now()):
+        return False
+    record.left_at = None
+    return True
 
 
 class CorrectedByCoach(Exception):

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from selko import attendance as attendance_rules
 from selko import client_action, help_request, schedule
 from selko.models import ActionKind, ActionOutcome, Attendance, ClientAction, HelpRequest, PushSubscription, SelfAssessment, User
 
@@ -23,6 +25,20 @@ class BoardRow:
     # The check-in presses behind the day's times that reached Selko well after
     # they were pressed (an offline phone), by kind: arrive, leave, absent.
     sent_late: dict[ActionKind, ClientAction] = field(default_factory=dict)
+
+    def _local(self, instant: datetime) -> time:
+        return instant.astimezone(ZoneInfo(self.client.organisation.time_zone)).time()
+
+    @property
+    def left_early(self) -> bool:
+        a = self.attendance
+        return a is not None and a.left_at is not None and attendance_rules.leaves_early(self.plan, self._local(a.left_at))
+
+    @property
+    def outside_hours(self) -> bool:
+        """Checked in at a time that is no ordinary work day: marked for the coach."""
+        a = self.attendance
+        return a is not None and a.arrived_at is not None and attendance_rules.outside_hours(self.plan, self._local(a.arrived_at))
 
     @property
     def status(self) -> str:

@@ -1,4 +1,5 @@
 """A coach's caseload: creating clients, and the task library's steps and order."""
+import emoji
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,25 @@ def check_client(form: dict) -> dict:
     if form.get("language") not in LANGUAGES:
         errors["language"] = _("Choose a language.")
     return errors
+
+
+def check_task(form: dict) -> tuple[dict, list[str]]:
+    """Errors per field for a task in the library, and its steps, one on each line."""
+    steps = [line.strip() for line in form.get("steps", "").splitlines() if line.strip()]
+    title, picture = form.get("title", "").strip(), form.get("emoji", "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Give the task a name.")
+    elif len(title) > 120:
+        errors["title"] = _("The name can have at most 120 characters.")
+    if not steps:
+        errors["steps"] = _("Write at least one step, one step on each line.")
+    elif any(len(s) > 300 for s in steps):
+        errors["steps"] = _("A step can have at most 300 characters.")
+    # One picture, never a word: "maito" is no picture for a client who cannot read.
+    if picture and not emoji.is_emoji(picture):
+        errors["emoji"] = _("Choose one picture from the list.")
+    return errors, steps
 
 
 def create_client(db: Session, *, coach: User, name: str, phone: str = "", workplace: str = "", language: str = "fi") -> User:

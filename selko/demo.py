@@ -101,7 +101,29 @@ def load(db: Session) -> tuple[User, User]:
     _help_today(db, organisation, coach, clients)
     _messages_today(db, organisation, clients[0])
     _a_day_off_this_week(db, organisation, clients[0])
+    _left_early_today(db, organisation, clients[2])
     return coach, clients[0]
+
+
+def _left_early_today(db: Session, organisation: Organisation, client: User) -> None:
+    """Leila came at the start and went home an hour ago, hours before the end:
+    the board flags it."""
+    now = clock.now()
+    today = schedule.local_now(organisation).date()
+    if attendance.for_day(db, client.id, today) is not None:
+        return
+    midnight = wall_clock(today, time(0), organisation.time_zone)
+    arrived = max(now - timedelta(hours=2), midnight)
+    left = max(now - timedelta(hours=1), arrived)
+    local = arrived.astimezone(ZoneInfo(organisation.time_zone))
+    later = now.astimezone(ZoneInfo(organisation.time_zone)) + timedelta(hours=3)
+    # Her hours today sit around now, whatever the hour the demo starts.
+    db.add(ScheduleException(
+        client_id=client.id, date=today, starts=time(local.hour, local.minute // 15 * 15),
+        ends=later.time().replace(second=0, microsecond=0) if later.date() == today else time(23, 45),
+    ))
+    attendance.arrive(db, client.id, today, at=arrived)
+    attendance.leave(db, client.id, today, at=left)
 
 
 def _a_day_off_this_week(db: Session, organisation: Organisation, client: User) -> None:

@@ -19,6 +19,47 @@ REASONS = {
     AbsenceReason.other: _l("Something else"),
 }
 
+# Pictures a coach can give a task: everyday work things that read the same
+# to a client who cannot read the title. A task keeps one of these or none.
+TASK_PICTURES = {
+    "🍽️": _l("Dishes"),
+    "🍴": _l("Cutlery"),
+    "☕": _l("Coffee"),
+    "🍞": _l("Bread"),
+    "🥗": _l("Salad"),
+    "🍳": _l("Cooking"),
+    "🧽": _l("Sponge"),
+    "🧼": _l("Soap"),
+    "🪣": _l("Bucket"),
+    "🧹": _l("Broom"),
+    "🧤": _l("Gloves"),
+    "🪟": _l("Window"),
+    "🚽": _l("Toilet"),
+    "🗑️": _l("Rubbish bin"),
+    "♻️": _l("Recycling"),
+    "🧺": _l("Laundry basket"),
+    "👕": _l("Shirt"),
+    "🏷️": _l("Price tag"),
+    "🛒": _l("Shopping trolley"),
+    "📦": _l("Parcel"),
+    "🚚": _l("Van"),
+    "✉️": _l("Letter"),
+    "📄": _l("Paper"),
+    "🖨️": _l("Printer"),
+    "💻": _l("Computer"),
+    "📞": _l("Telephone"),
+    "🔧": _l("Spanner"),
+    "🔨": _l("Hammer"),
+    "🪴": _l("Pot plant"),
+    "🌱": _l("Seedling"),
+    "🍂": _l("Leaves"),
+    "❄️": _l("Snow"),
+    "🚗": _l("Car"),
+    "🪑": _l("Chair"),
+    "📚": _l("Books"),
+    "🐕": _l("Dog"),
+}
+
 # The client's presses as the coach reads them in the day's history.
 ACTION_KINDS = {
     ActionKind.arrive: _l("Arrived"),
@@ -66,6 +107,18 @@ def help_words(request, language: str) -> str:
         return _("Call or visit soon.")
 
 
+def goodbye(at) -> str:
+    """What to wish a client going home, by the hour ("Mukavaa iltaa!")."""
+    hour = at.hour
+    if 5 <= hour < 12:
+        return _("Have a good day!")
+    if 12 <= hour < 17:
+        return _("Have a good afternoon!")
+    if 17 <= hour < 22:
+        return _("Have a good evening!")
+    return _("Good night!")
+
+
 def event_text(event: Event) -> str:
     time = clock_time(event.at)
     if event.kind == "work_start":
@@ -80,8 +133,10 @@ def event_text(event: Event) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         reason_emoji=REASON_EMOJI,
+        task_pictures=TASK_PICTURES,
         reason_label=reason_label,
         event_text=event_text,
+        goodbye=goodbye,
         areas=AREAS,
         faces=FACES,
         question=lambda area: str(QUESTIONS[area]),

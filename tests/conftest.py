@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session
 
 from selko import caseload, clock, create_app, db, schedule, signin
@@ -28,10 +28,24 @@ def _database_url(tmp: str) -> str:
     return os.environ.get("SELKO_TEST_DATABASE_URL") or f"sqlite:///{tmp}/test.sqlite3"
 
 
+def _own_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own,
+    made beside the one SELKO_TEST_DATABASE_URL names."""
+    made = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{made.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{made.database}"'))
+    engine.dispose()
+    return made.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A database built by the real migrations, once per test run."""
+def database_url(tmp_path_factory, worker_id):
+    """A database built by the real migrations, once per test run (per worker)."""
     url = _database_url(str(tmp_path_factory.mktemp("db")))
+    if url.startswith("postgresql") and worker_id != "master":
+        url = _own_database(url, worker_id)
     engine = db.make_engine(url)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
@@ -263,3 +277,14 @@ def sender(app):
     sender = sender_for(app)
     yield sender
     sender.close()
+
+
+@pytest.fixture
+def pair(make, client_factory, sign_in, session):
+    """A coach's browser and the client's phone, both in English, and the client."""
+    coach = make.coach(name="Sanna Coach")
+    coach.language = "en"
+    session.merge(coach)
+    session.commit()
+    client = make.client(coach=coach, name="Aino", language="en")
+    return sign_in(client_factory(), coach), sign_in(client_factory(), client), client

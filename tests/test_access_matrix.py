@@ -57,6 +57,7 @@ ROUTES = {
     ("/account/passkeys/<id:passkey_id>/delete", "POST"): CLIENT_A,
     ("/arrive", "POST"): CLIENTS,
     ("/leave", "POST"): CLIENTS,
+    ("/leave/undo", "POST"): CLIENTS,
     ("/absent", "GET"): CLIENTS,
     ("/absent", "POST"): CLIENTS,
     ("/help", "GET"): CLIENTS,

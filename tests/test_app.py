@@ -88,6 +88,7 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     assert board.count('class="board-row') == 3, "three clients, loaded once"
     assert re.search(r"Saapui klo [\d.]+ \(tieto Selkoon klo [\d.]+\)", board), "a check-in sent late from a basement"
     assert board.count('class="help-request"') == 1 and "Jumissa: Lajittele paketit, vaihe 2." in board, "Mikko is stuck"
+    assert "Lähti aikaisin: työ loppuu klo" in board, "Leila went home early"
     phone = client_factory()
     phone.post(client_link)
     today = phone.get("/").get_data(as_text=True)

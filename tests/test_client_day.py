@@ -94,13 +94,13 @@ def test_checking_in_records_the_time_once(phone, aino, session, now):
 def test_going_home_records_the_time(phone, aino, session, now):
     phone.post("/arrive", {"day": DAY})
     now.set(datetime(2026, 11, 23, 14, 2, tzinfo=HELSINKI))
-    phone.post("/leave", {"day": DAY})
+    phone.post("/leave", {"day": DAY, "sure": "1"})
     assert attendance(session, aino).left_at == datetime(2026, 11, 23, 14, 2, tzinfo=HELSINKI)
     assert "You went home at 14:02." in text(phone.get("/"))
 
 
 def test_going_home_without_checking_in_changes_nothing(phone, aino, session):
-    phone.post("/leave", {"day": DAY})
+    phone.post("/leave", {"day": DAY, "sure": "1"})
     assert attendance(session, aino) is None
 
 

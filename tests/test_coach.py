@@ -283,3 +283,46 @@ def test_a_phone_row_names_the_phone_and_its_day_without_a_double_period(make, c
     assert "Puhelin tai tietokone" in page and "Tämä laite" not in page
     assert "Käytetty viimeksi: maanantai 23.11." in page
     assert ".." not in page
+
+
+@pytest.mark.parametrize("picture", ["maito", "🧽🧽", "🧽 x", "x"])
+def test_a_task_picture_is_one_picture_never_a_word(coach, desk, session, picture):
+    task_id = None
+    for sent in ("🧽", picture):
+        response = desk.post(f"/coach/tasks/{task_id}" if task_id else "/coach/tasks/new", {"title": "Wipe", "emoji": sent, "steps": "Wipe."})
+        session.expire_all()
+        task_id = session.scalar(select(Task.id))
+    assert response.status_code == 400
+    assert "Choose one picture from the list." in visible_text(response)
+    assert session.get(Task, task_id).emoji == "🧽", "a refused picture changes nothing"
+
+
+def test_the_task_form_offers_pictures_with_names_and_keeps_an_older_one(make, coach, desk):
+    page = text(desk.get("/coach/tasks/new"))
+    assert 'name="emoji" value="🧹"' in page and "Broom" in page
+    assert re.search(r'name="emoji" value=""\s+checked', page), "no picture until one is chosen"
+    older = make.task(organisation_id=coach.organisation_id, title="Polish", emoji="✨")
+    page = text(desk.get(f"/coach/tasks/{older.id}"))
+    assert re.search(r'name="emoji" value="✨"\s+checked', page) and "The picture it has now" in page
+
+
+def test_each_change_says_it_was_saved_where_it_was_made(make, coach, desk, session):
+    client = make.client(coach=coach)
+    task = make.task(organisation_id=coach.organisation_id, title="Sweep")
+    changes = [
+        (f"/coach/clients/{client.id}/schedule/0", {"works": "1", "starts": "8", "ends": "14"}, "schedule", "Schedule saved: Monday."),
+        (f"/coach/clients/{client.id}/exceptions", {"date": "2026-12-24", "kind": "off"}, "exceptions", "Date saved: Thursday 24 December."),
+        (f"/coach/clients/{client.id}/assignments", {"weekday": "1", "task": str(task.id)}, "tasks", "Task added: Sweep, Tuesday."),
+        (f"/coach/clients/{client.id}/reminder", {"ready": "break"}, "phones", "Message sent."),
+    ]
+    for url, form, section, words in changes:
+        response = desk.post(url, form)
+        assert response.headers["Location"].endswith(f"/coach/clients/{client.id}#{section}")
+        page = desk.get(response.headers["Location"])
+        status = re.search(r'<p class="saved" role="status"[^>]*>(.*?)</p>', text(page), re.S)
+        assert status and words in " ".join(re.sub("<[^>]+>", " ", status.group(1)).split()), (url, visible_text(page)[:300])
+        after = text(page)
+        assert after.index(f'id="{section}"') < after.index('class="saved"'), "shown in the part that changed"
+        assert 'class="saved"' not in text(desk.get(f"/coach/clients/{client.id}")), "said once"
+    response = desk.post("/coach/tasks/new", {"title": "Dust", "emoji": "", "steps": "Dust."})
+    assert "Task saved: Dust." in visible_text(desk.get(response.headers["Location"]))

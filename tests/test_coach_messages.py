@@ -1,19 +1,8 @@
 """A coach's message reaches the client in Selko too, and the coach sees what came of it."""
-import pytest
 from sqlalchemy import select
 
 from selko.models import Reminder
 from tests.conftest import visible_text
-
-
-@pytest.fixture
-def pair(make, client_factory, sign_in, session):
-    coach = make.coach(name="Sanna Coach")
-    coach.language = "en"
-    session.merge(coach)
-    session.commit()
-    client = make.client(coach=coach, name="Aino", language="en")
-    return sign_in(client_factory(), coach), sign_in(client_factory(), client), client
 
 
 def messages_of(session, client) -> list[Reminder]:

@@ -21,6 +21,7 @@ from selko import (
     tasks,
 )
 from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, ring_now, wall_clock, webpush
+from selko.i18n import local
 from selko.ids import parse_id
 from selko.input_text import is_plain_number
 from selko.models import AbsenceReason, ActionKind, HelpRequest, PushSubscription, Role, Share, TaskAssignment
@@ -60,7 +61,19 @@ def _day_context() -> dict:
         "assessment": self_assessment.for_day(db.session(), g.user.id, day),
         "coach_changed_day": client_action.coach_changed_day(db.session(), g.user.id, day),
         "messages": [(m, alarm_message(m, g.user.language)) for m in coach_message.unseen(db.session(), g.user.id)],
+        # Until then going home asks first; the page asks by itself, also offline.
+        "early_until": int((wall_clock(day, plan.ends, g.user.organisation.time_zone) - attendance.EARLY_LEAVING).timestamp() * 1000)
+        if plan.works else 0,
+        "can_undo_leaving": attendance.can_undo_leaving(attendance.for_day(db.session(), g.user.id, day), clock.now()),
     }
+
+
+def _today_context() -> dict:
+    """All of Today: the day, tomorrow, and the alarms that ring in the page."""
+    context = _day_context()
+    context["tomorrow"], context["next_work_day"] = schedule.tomorrow(db.session(), g.user.id, context["day"])
+    context["in_page_alarms"] = _alarms_in_page(context["plan"], clock.now())
+    return context
 
 
 @bp.get("/week")
@@ -91,10 +104,9 @@ def today():
         return redirect(url_for("auth.welcome"))
     if g.user.role != Role.client:
         return redirect(url_for("coach.board"))
-    context = _day_context()
-    context["tomorrow"], context["next_work_day"] = schedule.tomorrow(db.session(), g.user.id, context["day"])
+    context = _today_context()
     # htmx asks for the part that changes with time once a minute (_today_now.html).
-    body, status, headers = page("client/today.html", "client/_today_now.html", in_page_alarms=_alarms_in_page(context["plan"], clock.now()), **context)
+    body, status, headers = page("client/today.html", "client/_today_now.html", **context)
     # The service worker saves these with Today, so the whole day works offline.
     headers["Selko-Offline-Pages"] = " ".join([
         url_for(".task_list"),
@@ -136,8 +148,22 @@ def arrive(press: client_action.Press):
 @bp.post("/leave")
 @client_action.recorded(bp, ActionKind.leave, answer=_check_in_answer)
 def leave(press: client_action.Press):
+    plan = schedule.day_plan(db.session(), g.user.id, press.day)
+    if request.form.get("sure") != "1" and attendance.leaves_early(plan, local(press.at).time()):
+        # Without the page's script: the same question, from the server.
+        press.what = "?"
+        return page("client/today.html", "client/_check_in.html", ask_leaving=True, **_today_context())
     attendance.leave(db.session(), g.user.id, press.day, at=press.at)
     return _check_in_answer(press.day)
+
+
+@bp.post("/leave/undo")
+def leave_undo():
+    day = _posted_day()
+    if not attendance.undo_leaving(db.session(), g.user.id, day):
+        abort(400, description=_("It is too late to change this. Tell your coach."))
+    db.session().commit()
+    return _check_in_answer(day)
 
 
 @bp.get("/absent")

@@ -2,7 +2,7 @@
 from datetime import date
 
 import segno
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
@@ -25,7 +25,7 @@ from selko import (
 from selko.access import client_for_coach, clients_of
 from selko.board import is_late
 from selko.board import rows as board_rows
-from selko.i18n import clock_time
+from selko.i18n import clock_time, day_in_words, weekday_name
 from selko.ids import parse_id
 from selko.models import (
     AbsenceReason,
@@ -51,6 +51,17 @@ def _now():
     return schedule.local_now(g.user.organisation)
 
 
+def _saved(message: str, url: str, section: str = "page"):
+    """After a change: back to the page, at the part that changed, with a short
+    "saved" message there that a screen reader reads out (macro saved_here)."""
+    flash(message, section)
+    return redirect(url + ("" if section == "page" else f"#{section}"), code=303)
+
+
+def _client_saved(client, section: str, message: str):
+    return _saved(message, url_for(".client_page", client_id=client.id), section)
+
+
 @bp.get("/")
 def board():
     now = _now()
@@ -65,10 +76,10 @@ def help_handled(request_id: int):
     help_req = db.session().get(HelpRequest, request_id)
     if help_req is None:
         abort(404)
-    client_for_coach(help_req.client_id)
+    client = client_for_coach(help_req.client_id)
     help_request.mark_handled(db.session(), help_req, g.user.id)
     db.session().commit()
-    return redirect(url_for(".board"), code=303)
+    return _saved(_("Marked as handled: %(name)s.", name=client.name), url_for(".board"))
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -81,7 +92,7 @@ def client_new():
         return page("coach/client_new.html", status=400, form=form, errors=errors, error=True)
     client = caseload.create_client(db.session(), coach=g.user, **form)
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id), code=303)
+    return _saved(_("Client added."), url_for(".client_page", client_id=client.id))
 
 
 def _client_context(client, **extra):
@@ -157,7 +168,7 @@ def device_sign_out(client_id: int, device_id: int):
         abort(404)
     signin.end(db.session(), device)
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+    return _client_saved(client, "phones", _("The phone is signed out."))
 
 
 @bp.post("/clients/<id:client_id>/passkeys/<id:passkey_id>/delete")
@@ -167,7 +178,7 @@ def passkey_delete(client_id: int, passkey_id: int):
     if deleted.rowcount != 1:
         abort(404)
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+    return _client_saved(client, "phones", _("The passkey is removed."))
 
 
 @bp.post("/clients/<id:client_id>/reminder")
@@ -183,7 +194,7 @@ def reminder_send(client_id: int):
     else:
         return page("coach/client.html", status=400, **_client_context(client, error=_("Choose a message or write one (at most 300 characters).")))
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+    return _client_saved(client, "phones", _("Message sent."))
 
 
 def _attendance_correction(form: dict, day: date) -> dict:
@@ -223,7 +234,7 @@ def attendance_correct(client_id: int):
     except ValueError as problem:
         return page("coach/client.html", status=400, **_client_context(client, error=str(problem), attendance_form=form))
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#attendance", code=303)
+    return _client_saved(client, "attendance", _("Correction saved."))
 
 
 @bp.post("/clients/<id:client_id>/shares")
@@ -259,7 +270,7 @@ def share_stop(client_id: int, share_id: int):
         abort(404)
     share.stop(found)
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#shares", code=303)
+    return _client_saved(client, "shares", _("Sharing stopped: %(name)s.", name=found.name))
 
 
 @bp.post("/clients/<id:client_id>/phone-lost")
@@ -269,7 +280,7 @@ def phone_lost(client_id: int):
     signin.end_all_device_sessions(db.session(), client.id)
     db.session().execute(delete(Passkey).where(Passkey.user_id == client.id))
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#phones", code=303)
+    return _client_saved(client, "phones", _("Every phone is signed out and every passkey removed."))
 
 
 
@@ -290,7 +301,7 @@ def schedule_day(client_id: int, weekday: int):
     if form.get("works") != "1":
         schedule.set_weekday(db.session(), client.id, weekday, None, [])
         _schedule_changed(client)
-        return redirect(url_for(".client_page", client_id=client.id) + "#schedule", code=303)
+        return _client_saved(client, "schedule", _("Schedule saved: %(day)s.", day=weekday_name(weekday)))
     try:
         hours = (schedule.parse_time(form.get("starts", "")), schedule.parse_time(form.get("ends", "")))
         breaks = []
@@ -316,7 +327,7 @@ def schedule_day(client_id: int, weekday: int):
         )
     schedule.set_weekday(db.session(), client.id, weekday, hours, breaks)
     _schedule_changed(client)
-    return redirect(url_for(".client_page", client_id=client.id) + "#schedule", code=303)
+    return _client_saved(client, "schedule", _("Schedule saved: %(day)s.", day=weekday_name(weekday)))
 
 
 def _schedule_changed(client) -> None:
@@ -364,7 +375,7 @@ def exception_add(client_id: int):
         )
     )
     _schedule_changed(client)
-    return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
+    return _client_saved(client, "exceptions", _("Date saved: %(day)s.", day=day_in_words(day)))
 
 
 @bp.post("/clients/<id:client_id>/exceptions/<id:exception_id>/delete")
@@ -376,7 +387,7 @@ def exception_delete(client_id: int, exception_id: int):
     if deleted.rowcount != 1:
         abort(404)
     _schedule_changed(client)
-    return redirect(url_for(".client_page", client_id=client.id) + "#exceptions", code=303)
+    return _client_saved(client, "exceptions", _("Date removed."))
 
 
 @bp.post("/clients/<id:client_id>/assignments")
@@ -398,7 +409,7 @@ def assignment_add(client_id: int):
     )
     db.session().add(TaskAssignment(client_id=client.id, task_id=task.id, weekday=weekday, position=(last or 0) + 1))
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#tasks", code=303)
+    return _client_saved(client, "tasks", _("Task added: %(task)s, %(day)s.", task=task.title, day=weekday_name(weekday)))
 
 
 def _assignment(client, assignment_id: int) -> TaskAssignment:
@@ -411,9 +422,10 @@ def _assignment(client, assignment_id: int) -> TaskAssignment:
 @bp.post("/clients/<id:client_id>/assignments/<id:assignment_id>/delete")
 def assignment_delete(client_id: int, assignment_id: int):
     client = client_for_coach(client_id)
-    db.session().delete(_assignment(client, assignment_id))
+    assignment = _assignment(client, assignment_id)
+    db.session().delete(assignment)
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#tasks", code=303)
+    return _client_saved(client, "tasks", _("Task removed: %(task)s, %(day)s.", task=assignment.task.title, day=weekday_name(assignment.weekday)))
 
 
 @bp.post("/clients/<id:client_id>/assignments/<id:assignment_id>/up")
@@ -422,7 +434,7 @@ def assignment_up(client_id: int, assignment_id: int):
     assignment = _assignment(client, assignment_id)
     caseload.move_assignment_up(db.session(), assignment)
     db.session().commit()
-    return redirect(url_for(".client_page", client_id=client.id) + "#tasks", code=303)
+    return _client_saved(client, "tasks", _("Order changed: %(day)s.", day=weekday_name(assignment.weekday)))
 
 
 @bp.get("/tasks")
@@ -450,18 +462,7 @@ def task_edit(task_id: int | None):
             form = {"title": task.title, "emoji": task.emoji, "steps": "\n".join(s.text for s in task.steps)}
         return page("coach/task_edit.html", task=task, form=form)
     form = {k: request.form.get(k, "") for k in ("title", "emoji", "steps")}
-    steps = [line.strip() for line in form["steps"].splitlines() if line.strip()]
-    errors = {}
-    if not form["title"].strip():
-        errors["title"] = _("Give the task a name.")
-    elif len(form["title"].strip()) > 120:
-        errors["title"] = _("The name can have at most 120 characters.")
-    if not steps:
-        errors["steps"] = _("Write at least one step, one step on each line.")
-    elif any(len(s) > 300 for s in steps):
-        errors["steps"] = _("A step can have at most 300 characters.")
-    if len(form["emoji"].strip()) > 16:
-        errors["emoji"] = _("Give one picture character, like 🧽.")
+    errors, steps = caseload.check_task(form)
     if errors:
         return page("coach/task_edit.html", status=400, task=task, form=form, errors=errors, error=True)
     if task is None:
@@ -471,5 +472,5 @@ def task_edit(task_id: int | None):
     task.emoji = form["emoji"].strip()
     caseload.set_steps(db.session(), task, steps)
     db.session().commit()
-    return redirect(url_for(".task_library"), code=303)
+    return _saved(_("Task saved: %(task)s.", task=task.title), url_for(".task_library"))
 

@@ -247,6 +247,34 @@
     });
   }
 
+  // Going home well before the end asks first, in the page and also offline;
+  // the question's own form sends the press.
+  function leavingEarly() {
+    document.addEventListener("htmx:confirm", function (event) {
+      var form = event.target;
+      if (!form.matches("form[data-early-until]")) return;
+      var question = form.parentElement.querySelector("[data-leave-question]");
+      // The phone's own clock decides, so a press kept offline is never asked about later.
+      if (!question || Date.now() >= Number(form.dataset.earlyUntil)) {
+        form.elements.sure.value = "1";
+        return;
+      }
+      event.preventDefault();
+      question.hidden = false;
+      question.querySelector("button").focus();
+    });
+    document.addEventListener("click", function (event) {
+      var no = event.target.closest("[data-leave-no]");
+      if (!no) return;
+      event.preventDefault();
+      no.closest("[data-leave-question]").hidden = true;
+    });
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var question = event.target.closest("[data-leave-question]");
+      if (question) question.hidden = true;
+    });
+  }
+
   // ---- One clock for the page: "a minute passed" ----
   // The parts that change with time (Today's now and next, the help status)
   // listen to selko:minute on the body. Paused while the page is hidden, at
@@ -467,6 +495,7 @@
     newKeyEachPress();
     watchForVersions();
     minuteClock();
+    leavingEarly();
     keptActions();
     inPageAlarms();
     reportPermission();

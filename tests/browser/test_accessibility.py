@@ -5,7 +5,8 @@ checked, in its plain state and in the states that change it (an error
 summary, an htmx swap, a finished task). On client pages, axe's AAA contrast
 rule (7:1, the product's bar) is switched on too, and two layout rules are
 measured in the browser: body text of at least 18 px and touch targets of at
-least 48 x 48 px. Coach pages get the target check as well; a link inside a
+least 48 x 48 px. No page may scroll sideways at 360 px. Coach pages get
+the target check as well; a link inside a
 running sentence may be smaller there, and is reported as a warning.
 
 A failure lists every problem on every page at once, with axe's rule ids
@@ -83,6 +84,13 @@ MEASURE = """(minText) => {
 }"""
 
 
+# The elements that stick out of the screen on the right, to say what to fix.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.closest('.visually-hidden, .skip-link'))
+  .slice(0, 5).map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' + Math.round(el.getBoundingClientRect().right) + 'px')
+  .join(', ')"""
+
+
 class Audit:
     """Collects every problem of every page, to fail once with the whole list."""
 
@@ -109,6 +117,12 @@ class Audit:
             self.problems.append(
                 f"{where}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
             )
+
+        # No page may scroll sideways on a 360 px phone.
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if wide > 0:
+            widest = page.evaluate(WIDEST)
+            self.problems.append(f"{where}: scrolls sideways by {wide}px at {page.viewport_size['width']}px: {widest}")
 
         measured = page.evaluate(MEASURE, MIN_TEXT_PX)
         if client_page:
@@ -168,7 +182,7 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     page = open_link(new_context(), client)
     audit.check(page, "Today", client_page=True)
     page.locator("#check-in form[action='/arrive'] [type=submit]").click()
-    page.locator("#check-in form[action='/leave']").wait_for()
+    page.locator("#check-in form[data-early-until]").wait_for()
     audit.check(page, "Today, at work (htmx)", client_page=True)
 
     page.goto("/tasks")

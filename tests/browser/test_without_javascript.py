@@ -57,7 +57,10 @@ def test_a_client_does_the_day_with_javascript_off(make, session, live_server, n
     post_form(page, live_server, "form[action='/today-went']", "/today-went/thanks")
 
     page.goto("/")
-    post_form(page, live_server, "#check-in form[action='/leave']", "/")
+    with page.expect_navigation():
+        page.locator("#check-in form[action='/leave'] [type=submit]").first.click()
+    assert "Are you going home now?" in page.locator("#check-in").inner_text(), "going home at 9.30 asks first"
+    post_form(page, live_server, "[data-leave-question] form", "/")
     assert "You went home at 9:30." in page.locator("#check-in").inner_text()
 
     session.expire_all()

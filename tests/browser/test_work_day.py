@@ -77,7 +77,7 @@ def coach_creates_and_connects_a_client(coach_page, phone_context):
     # A task in the library, given for Mondays.
     coach_page.goto("/coach/tasks/new")
     coach_page.fill("#title", "Wash the windows")
-    coach_page.fill("#emoji", "🪟")
+    coach_page.check("input[name=emoji][value=\"🪟\"]")
     coach_page.fill("#steps", "\n".join(STEPS))
     submit(coach_page, "form[action='/coach/tasks/new']")
     assert coach_page.url.endswith("/coach/tasks")
@@ -114,7 +114,7 @@ def client_does_the_day(phone, live_server, session, client_id):
     phone.evaluate("window.__sameDocument = true")
     mark = live_server.mark()
     phone.locator("#check-in form[action='/arrive'] [type=submit]").click()
-    phone.locator("#check-in form[action='/leave']").wait_for()
+    phone.locator("#check-in form[data-early-until]").wait_for()
     assert "9.30" in phone.locator("#check-in").inner_text(), "the arrival time, in Finnish clock style"
     assert phone.evaluate("window.__sameDocument === true"), "checking in must not load the page again"
     posts = [r for r in live_server.since(mark) if r.method == "POST"]
