@@ -4,12 +4,13 @@ The client's presses take the instant the button was pressed (`at`), which is
 earlier than now when the phone sends them after being offline. The coach's
 correction of a day stands against presses made before it."""
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import clock
-from selko.models import AbsenceReason, Attendance, User
+from selko.models import AbsenceReason, Attendance, AttendanceCorrection, User
 from selko.schedule import DayPlan
 
 
@@ -36,6 +37,23 @@ def outside_hours(plan: DayPlan, at: time) -> bool:
     if not plan.works:
         return True
     return _minutes(at) < _minutes(plan.starts) - BEFORE_START.seconds // 60 or _minutes(at) > _minutes(plan.ends)
+
+
+def _wall(instant: datetime, zone: str) -> time:
+    return instant.astimezone(ZoneInfo(zone)).time()
+
+
+def left_early(record: Attendance | None, plan: DayPlan, zone: str) -> bool:
+    return record is not None and record.left_at is not None and leaves_early(plan, _wall(record.left_at, zone))
+
+
+def to_check(record: Attendance | None, plan: DayPlan, zone: str) -> bool:
+    """A check-in outside the hours or on a day off: kept, but not an ordinary
+    work day until the coach corrects the day."""
+    return (
+        record is not None and record.arrived_at is not None and record.corrected_at is None
+        and outside_hours(plan, _wall(record.arrived_at, zone))
+    )
 
 
 def can_undo_leaving(record: Attendance | None, now: datetime) -> bool:
@@ -120,25 +138,38 @@ def correct(
     arrived_at: datetime | None = None,
     left_at: datetime | None = None,
     absence_reason: AbsenceReason | None = None,
+    present_by_word: bool = False,
 ) -> Attendance:
-    """The coach sets the day as it really was: at work from–to, or absent for a reason.
-    ValueError when the times cannot be (leaving without arriving, or before it)."""
-    if absence_reason is not None and (arrived_at or left_at):
+    """The coach sets the day as it really was: at work from–to, present on the
+    coach's word, absent for a reason, or nothing. The day before the change is
+    kept in its history (AttendanceCorrection), the client's own entry first.
+    ValueError when the day cannot be (leaving without arriving, or before it)."""
+    if absence_reason is not None and (arrived_at or left_at or present_by_word):
         raise ValueError("an absent day has no times")
+    if present_by_word and (arrived_at or left_at):
+        raise ValueError("present on the coach's word has no times")
     if left_at is not None and (arrived_at is None or left_at < arrived_at):
         raise ValueError("leaving needs an arrival before it")
     record = _record(db, client_id, day)
+    now = clock.now()
+    db.add(AttendanceCorrection(
+        client_id=client_id, date=day, corrected_by_id=coach.id, corrected_at=now,
+        before_arrived_at=record.arrived_at, before_left_at=record.left_at,
+        before_absence_reason=record.absence_reason, before_present_by_word=bool(record.present_by_word),
+        arrived_at=arrived_at, left_at=left_at, absence_reason=absence_reason, present_by_word=present_by_word,
+    ))
     if absence_reason is None:
         record.absence_reason = None
         record.absence_note = ""
         record.absence_reported_at = None
     elif record.absence_reason is None:
         record.absence_reason = absence_reason
-        record.absence_reported_at = clock.now()
+        record.absence_reported_at = now
     else:
         record.absence_reason = absence_reason  # the client's note stays with the day
     record.arrived_at = arrived_at
     record.left_at = left_at
+    record.present_by_word = present_by_word
     record.corrected_by_id = coach.id
-    record.corrected_at = clock.now()
+    record.corrected_at = now
     return record

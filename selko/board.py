@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,19 +25,14 @@ class BoardRow:
     # they were pressed (an offline phone), by kind: arrive, leave, absent.
     sent_late: dict[ActionKind, ClientAction] = field(default_factory=dict)
 
-    def _local(self, instant: datetime) -> time:
-        return instant.astimezone(ZoneInfo(self.client.organisation.time_zone)).time()
-
     @property
     def left_early(self) -> bool:
-        a = self.attendance
-        return a is not None and a.left_at is not None and attendance_rules.leaves_early(self.plan, self._local(a.left_at))
+        return attendance_rules.left_early(self.attendance, self.plan, self.client.organisation.time_zone)
 
     @property
     def outside_hours(self) -> bool:
         """Checked in at a time that is no ordinary work day: marked for the coach."""
-        a = self.attendance
-        return a is not None and a.arrived_at is not None and attendance_rules.outside_hours(self.plan, self._local(a.arrived_at))
+        return attendance_rules.to_check(self.attendance, self.plan, self.client.organisation.time_zone)
 
     @property
     def status(self) -> str:

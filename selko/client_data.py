@@ -54,7 +54,7 @@ TABLES = {
     "client_profiles": ClientRows(
         "user_id",
         exported=("coach_id", "workplace", "alarm_work_start", "alarm_break_start", "alarm_break_end",
-                  "alarm_work_end", "alarms_silenced_on"),
+                  "alarm_work_end", "alarms_silenced_on", "started_on"),
         internal=("user_id",),
     ),
     "work_days": ClientRows("client_id", exported=("weekday", "starts", "ends"), internal=("id", "client_id")),
@@ -69,7 +69,21 @@ TABLES = {
     "attendance": ClientRows(
         "client_id",
         exported=("date", "arrived_at", "left_at", "absence_reason", "absence_note", "absence_reported_at",
-                  "corrected_by_id", "corrected_at"),
+                  "present_by_word", "corrected_by_id", "corrected_at"),
+        internal=("id", "client_id"),
+    ),
+    # Each change a coach made to a day of the register, with the day before it.
+    "attendance_corrections": ClientRows(
+        "client_id",
+        exported=("date", "corrected_by_id", "corrected_at", "before_arrived_at", "before_left_at",
+                  "before_absence_reason", "before_present_by_word", "arrived_at", "left_at", "absence_reason",
+                  "present_by_word"),
+        internal=("id", "client_id"),
+    ),
+    # The coach's work diary about the client.
+    "work_notes": ClientRows(
+        "client_id",
+        exported=("date", "text", "shown_to_client", "written_by_id", "written_at"),
         internal=("id", "client_id"),
     ),
     # What the client pressed and when; the key only tells repeats apart.
@@ -123,7 +137,9 @@ TABLES = {
         exported=("name", "show_tasks", "ends_on", "created_at", "created_by_id", "client_agreed", "stopped_at"),
         internal=("id", "client_id", "token_hash"),
     ),
-    "organisations": NotClientData("the organisation's own settings", ("id", "name", "time_zone")),
+    "organisations": NotClientData(
+        "the organisation's own settings", ("id", "name", "time_zone", "daily_compensation", "half_day_counts_half")
+    ),
     "tasks": NotClientData(
         "the organisation's task library; a client's tasks are in task_assignments",
         ("id", "organisation_id", "title", "emoji", "photo"),

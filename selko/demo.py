@@ -1,12 +1,13 @@
 """Demo data: one organisation, one coach, three clients with different days."""
 import uuid
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import attendance, caseload, clock, coach_message, help_request, schedule, self_assessment, share
+from selko import attendance, caseload, clock, coach_message, help_request, schedule, self_assessment, share, work_diary
 from selko.alarms import Kind, Status, ring_now
 from selko.alarms.planning import wall_clock
 from selko.models import (
@@ -102,6 +103,7 @@ def load(db: Session) -> tuple[User, User]:
     _messages_today(db, organisation, clients[0])
     _a_day_off_this_week(db, organisation, clients[0])
     _left_early_today(db, organisation, clients[2])
+    _diary(db, organisation, coach, clients[0])
     return coach, clients[0]
 
 
@@ -178,7 +180,7 @@ def _help_today(db: Session, organisation: Organisation, coach: User, clients: l
 
 def _create(db: Session) -> Organisation:
     now = clock.now()
-    organisation = Organisation(name=ORGANISATION, time_zone="Europe/Helsinki")
+    organisation = Organisation(name=ORGANISATION, time_zone="Europe/Helsinki", daily_compensation=Decimal("9.00"))
     db.add(organisation)
     db.flush()
     coach = User(
@@ -200,26 +202,54 @@ def _create(db: Session) -> Organisation:
             schedule.set_weekday(db, client.id, weekday, day_hours, [schedule.BreakTime(*b) for b in breaks])
             for position, key in enumerate(task_keys, start=1):
                 db.add(TaskAssignment(client_id=client.id, task_id=tasks[key].id, weekday=weekday, position=position))
-        _history(db, organisation, client, hours)
+        _history(db, organisation, coach, client, hours)
     return organisation
 
 
-def _history(db: Session, organisation: Organisation, client: User, hours: dict) -> None:
-    """A few past work days: attended, one absence, some answers."""
+def _history(db: Session, organisation: Organisation, coach: User, client: User, hours: dict) -> None:
+    """Six weeks of past work days for the register and its monthly report:
+    mostly present, a few absences with their reasons, a half day, a day the
+    coach filled in, a day nobody recorded, and some answers."""
     zone = ZoneInfo(organisation.time_zone)
     today = schedule.local_now(organisation).date()
-    past_days = [today - timedelta(days=n) for n in range(1, 8) if (today - timedelta(days=n)).weekday() in hours]
-    for index, day in enumerate(past_days[:4]):
+    client.client_profile.started_on = today - timedelta(days=120)
+    past_days = [today - timedelta(days=n) for n in range(1, 43) if (today - timedelta(days=n)).weekday() in hours]
+    reasons = [AbsenceReason.ill, AbsenceReason.doctor, AbsenceReason.transport]
+    first_name = client.name.split()[0]
+    for index, day in enumerate(past_days):
+        if not schedule.day_plan(db, client.id, day).works:
+            continue  # a public holiday
         starts, ends = hours[day.weekday()]
-        if index == 1 and client.name.startswith("Mikko"):
-            attendance.report_absence(db, client.id, day, AbsenceReason.ill, "")
+        if index % 9 == 4:
+            attendance.report_absence(db, client.id, day, reasons[index // 9 % 3], "")
             continue
-        record = attendance.arrive(db, client.id, day)
-        record.arrived_at = datetime.combine(day, starts, zone) - timedelta(minutes=5 + index)
-        record.left_at = datetime.combine(day, ends, zone) + timedelta(minutes=2)
-        if client.name.startswith("Aino"):
+        if first_name == "Leila" and index == 2:
+            continue  # nothing recorded: the coach sees it in the register
+        arrived = datetime.combine(day, starts, zone) - timedelta(minutes=(index * 7) % 11)
+        left = datetime.combine(day, ends, zone) + timedelta(minutes=(index * 5) % 9)
+        if first_name == "Mikko" and index == 6:
+            left = arrived + timedelta(hours=1, minutes=30)  # went home ill: a half day
+        attendance.arrive(db, client.id, day, at=arrived)
+        if first_name == "Aino" and index == 3:
+            # Forgot to press "going home": the coach filled it in the next day.
+            attendance.correct(db, client.id, day, coach, arrived_at=arrived, left_at=datetime.combine(day, ends, zone))
+            continue
+        attendance.leave(db, client.id, day, at=left)
+        if first_name == "Aino" and index < 4:
             answers = {area: 3 - (index + i) % 2 for i, area in enumerate(self_assessment.AREAS)}
             self_assessment.save(db, client.id, day, answers, wants_to_talk=index == 2)
+    db.flush()
+
+
+def _diary(db: Session, organisation: Organisation, coach: User, client: User) -> None:
+    """Sanna's work diary for Aino: notes of past days, and today's shown to Aino."""
+    today = schedule.local_now(organisation).date()
+    if work_diary.for_day(db, client.id, today) is not None:
+        return
+    work_diary.write(db, client.id, today - timedelta(days=7), "Astiakone oli rikki. Aino pesi astiat käsin ja jaksoi hyvin.", False, coach)
+    work_diary.write(db, client.id, today - timedelta(days=1), "Puhuttiin tauoista. Aino haluaa pitää kahvitauon ajallaan.", False, coach)
+    work_diary.write(db, client.id, today, "Hienoa, että tulit ajoissa. Muista hanskat tiskatessa.", True, coach)
+    db.flush()
 
 
 def _make_today_a_work_day(db: Session, organisation: Organisation, client: User, starts=time(8), ends=time(14)) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from flask import Flask, g, session
-from flask_babel import Babel, format_date, get_locale
+from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale
 
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT = "fi"
@@ -52,6 +52,16 @@ def day_in_words(day: date | datetime) -> str:
     return format_date(day, DATE_PATTERNS.get(language(), "full"))
 
 
+def month_in_words(first: date) -> str:
+    """"marraskuu 2026", "november 2026", "November 2026"."""
+    return format_date(first, "LLLL yyyy")
+
+
+def short_date(day: date) -> str:
+    """"9.11.2026": how a register and a spreadsheet write a date in Finland."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
 def clock_time(value: time | datetime) -> str:
     return f"{value.hour}{TIME_SEPARATOR.get(language(), ':')}{value.minute:02d}"
 
@@ -68,6 +78,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day_in_words"] = day_in_words
     app.jinja_env.filters["clock"] = clock_time
     app.jinja_env.filters["weekday_name"] = weekday_name
+    app.jinja_env.filters["month_in_words"] = month_in_words
+    app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["decimal"] = format_decimal
+    app.jinja_env.filters["euros"] = lambda amount: format_currency(amount, "EUR")
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["WRITTEN_IN"] = WRITTEN_IN
     app.jinja_env.globals["language"] = language

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind
-from selko.i18n import clock_time
+from selko.i18n import clock_time, local
 from selko.models import AbsenceReason, ActionKind, ActionOutcome
+from selko.register import DayKind
 from selko.schedule import Event
 from selko.self_assessment import AREAS, FACES
 
@@ -59,6 +60,48 @@ TASK_PICTURES = {
     "📚": _l("Books"),
     "🐕": _l("Dog"),
 }
+
+# The same reasons as the coach reads them in the register and reports.
+ABSENCES = {
+    AbsenceReason.ill: _l("Ill"),
+    AbsenceReason.doctor: _l("Doctor's appointment"),
+    AbsenceReason.family: _l("Family matter"),
+    AbsenceReason.transport: _l("No transport"),
+    AbsenceReason.other: _l("Other reason"),
+}
+
+
+def absence_label(reason: AbsenceReason | str) -> str:
+    return str(ABSENCES[AbsenceReason(reason)])
+
+
+def register_state(arrived_at, left_at, absence_reason, present_by_word) -> str:
+    """A day of the register in a few words, before or after a coach's change."""
+    if absence_reason is not None:
+        return _("Absent: %(reason)s", reason=absence_label(absence_reason))
+    if present_by_word:
+        return _("Present on the coach's word")
+    if arrived_at is not None:
+        left = clock_time(local(left_at)) if left_at is not None else "…"
+        return f"{clock_time(local(arrived_at))}–{left}"
+    return _("Nothing recorded")
+
+
+REGISTER_KINDS = {
+    DayKind.present: _l("Present"),
+    DayKind.half: _l("Half day"),
+    DayKind.absent: _l("Absent"),
+    DayKind.day_off: _l("Day off"),
+    DayKind.missing: _l("Nothing recorded"),
+    DayKind.to_check: _l("To check"),
+    DayKind.coming: _l("Still to come"),
+    DayKind.not_started: _l("Before the service began"),
+}
+
+
+def register_kind_label(kind: DayKind) -> str:
+    return str(REGISTER_KINDS[kind])
+
 
 # The client's presses as the coach reads them in the day's history.
 ACTION_KINDS = {
@@ -131,10 +174,14 @@ def event_text(event: Event) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["absence_choice"] = lambda reason: (reason.value, absence_label(reason))
     app.jinja_env.globals.update(
         reason_emoji=REASON_EMOJI,
         task_pictures=TASK_PICTURES,
         reason_label=reason_label,
+        register_kind_label=register_kind_label,
+        absence_label=absence_label,
+        register_state=register_state,
         event_text=event_text,
         goodbye=goodbye,
         areas=AREAS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -15,9 +16,11 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Time,
     TypeDecorator,
@@ -94,6 +97,9 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Helsinki")
+    # Work activity pays a small compensation for each day present (0–12 €).
+    daily_compensation: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("0.00"))
+    half_day_counts_half: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class User(Base):
@@ -130,6 +136,8 @@ class ClientProfile(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     workplace: Mapped[str] = mapped_column(String(200), default="")
+    # The first day in the service: the register counts from it.
+    started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # Which alarms ring on the client's phone: the client's own choice.
     alarm_work_start: Mapped[bool] = mapped_column(Boolean, default=True)
     alarm_break_start: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -248,11 +256,55 @@ class Attendance(Base):
     )
     absence_note: Mapped[str] = mapped_column(String(500), default="")
     absence_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Present without times on the coach's word ("was at the workplace visit").
+    present_by_word: Mapped[bool] = mapped_column(Boolean, default=False)
     # The coach's correction of the day stands against client presses made before it.
     corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     corrected_by: Mapped[User | None] = relationship(foreign_keys=[corrected_by_id])
+
+
+class AttendanceCorrection(Base):
+    """One change a coach made to a day of the register: the day before and
+    after it, so the client's own entry and every change stay visible."""
+
+    __tablename__ = "attendance_corrections"
+    __table_args__ = (Index("ix_attendance_corrections_client_date", "client_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    date: Mapped[date] = mapped_column(Date)
+    corrected_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    before_arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    before_left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    before_absence_reason: Mapped[AbsenceReason | None] = mapped_column(Enum(AbsenceReason, native_enum=False, length=16), nullable=True)
+    before_present_by_word: Mapped[bool] = mapped_column(Boolean, default=False)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    absence_reason: Mapped[AbsenceReason | None] = mapped_column(Enum(AbsenceReason, native_enum=False, length=16), nullable=True)
+    present_by_word: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    corrected_by: Mapped[User] = relationship(foreign_keys=[corrected_by_id])
+
+
+class WorkNote(Base):
+    """The coach's work diary: one note a client a day. Shown to the client
+    on Today only when the coach says so; otherwise it stays the coach's."""
+
+    __tablename__ = "work_notes"
+    __table_args__ = (UniqueConstraint("client_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(String(2000))
+    shown_to_client: Mapped[bool] = mapped_column(Boolean, default=False)
+    written_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    written_by: Mapped[User] = relationship(foreign_keys=[written_by_id])
 
 
 class ClientAction(Base):

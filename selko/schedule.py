@@ -77,6 +77,11 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+def work_minutes(plan: DayPlan) -> int:
+    """The day's planned length, start to end."""
+    return _minutes(plan.ends) - _minutes(plan.starts) if plan.works else 0
+
+
 def weekday_plan(db: Session, client_id: int, weekday: int) -> DayPlan:
     """The weekly schedule of one weekday, without date exceptions (day is unset)."""
     return _plans(db, [client_id], weekday, None)[client_id]
@@ -94,20 +99,34 @@ def day_plans(db: Session, client_ids: list[int], day: date) -> dict[int, DayPla
 def plans_between(db: Session, client_id: int, first: date, last: date) -> list[DayPlan]:
     """One client's plans from first to last (not included), in three queries:
     a family's calendar covers weeks, and asks again on every refresh."""
+    return plans_for(db, [client_id], first, last)[client_id]
+
+
+def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> dict[int, list[DayPlan]]:
+    """Many clients' plans from first to last (not included), in three queries
+    however many clients: the month's register of a whole caseload."""
     exceptions = {
-        e.date: e
+        (e.client_id, e.date): e
         for e in db.scalars(
             select(ScheduleException).where(
-                ScheduleException.client_id == client_id, ScheduleException.date >= first, ScheduleException.date < last
+                ScheduleException.client_id.in_(client_ids), ScheduleException.date >= first, ScheduleException.date < last
             )
         )
     }
-    work_days = {w.weekday: w for w in db.scalars(select(WorkDay).where(WorkDay.client_id == client_id))}
-    breaks: dict[int, list[Break]] = {}
-    for b in db.scalars(select(Break).where(Break.client_id == client_id).order_by(Break.starts)):
-        breaks.setdefault(b.weekday, []).append(b)
+    work_days = {
+        (w.client_id, w.weekday): w for w in db.scalars(select(WorkDay).where(WorkDay.client_id.in_(client_ids)))
+    }
+    breaks: dict[tuple[int, int], list[Break]] = {}
+    for b in db.scalars(select(Break).where(Break.client_id.in_(client_ids)).order_by(Break.starts)):
+        breaks.setdefault((b.client_id, b.weekday), []).append(b)
     days = [first + timedelta(days=n) for n in range((last - first).days)]
-    return [_plan(d, exceptions.get(d), work_days.get(d.weekday()), breaks.get(d.weekday(), [])) for d in days]
+    return {
+        c: [
+            _plan(d, exceptions.get((c, d)), work_days.get((c, d.weekday())), breaks.get((c, d.weekday()), []))
+            for d in days
+        ]
+        for c in client_ids
+    }
 
 
 def tomorrow(db: Session, client_id: int, today: date, look_ahead: int = 28) -> tuple[DayPlan, DayPlan | None]:

@@ -109,6 +109,23 @@ ROUTES = {
     ("/coach/clients/<id:client_id>/shares", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/attendance", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/shares/<id:share_id>/stop", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/schedule", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/phones", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>.csv", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/attendance/<day>", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/attendance/<day>", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/diary", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/diary", "POST"): COACH_OF_A,
+    # A coach's report is of their own caseload; an admin's is of the organisation.
+    ("/coach/reports/attendance", "GET"): STAFF,
+    ("/coach/reports/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>", "GET"): STAFF,
+    ("/coach/reports/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>.csv", "GET"): STAFF,
+    ("/coach/reports/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>/print", "GET"): STAFF,
+    ("/admin/compensation", "POST"): ADMINS,
+    ("/admin/reports/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>", "GET"): ADMINS,
+    ("/admin/reports/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>.csv", "GET"): ADMINS,
+    ("/admin/reports/attendance-<int(fixed_digits=4):year>-<int(fixed_digits=2):month>/print", "GET"): ADMINS,
     ("/admin/", "GET"): ADMINS,
     ("/admin/coaches", "POST"): ADMINS,
     ("/admin/audit", "GET"): ADMINS,
@@ -173,6 +190,7 @@ def build_world(make, session, client_factory, sign_in):
         "token": signin.create_link_token(session, client_a, minutes=15),
         "share_id": share_id,
         "share_token": share_token,
+        "year": "2026", "month": "11", "day": "2026-11-23",
     }
     session.commit()
     return browsers, values
@@ -194,7 +212,7 @@ def test_who_may_use_each_route(route, method, app, make, session, client_factor
     browsers, values = build_world(make, session, client_factory, sign_in)
     url = route.replace("/s/<token>", f"/s/{values['share_token']}")  # a family link, not a sign-in link
     for name, value in values.items():
-        for converter in ("", "id:", "int:", "path:"):
+        for converter in ("", "id:", "int:", "path:", "int(fixed_digits=4):", "int(fixed_digits=2):"):
             url = url.replace(f"<{converter}{name}>", str(value))
     expected = ROUTES[(route, method)]
     # Refused personas first: an allowed request may change the world (sign out, erase).

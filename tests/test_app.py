@@ -100,6 +100,10 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     assert "Nähty Selkossa klo" in sent and "Soi puhelimessa klo" in sent and "Ei vielä nähty." in sent
     assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
     assert "Kahvilassa on inventaario. Ei töitä." in phone.get("/week").get_data(as_text=True), "a day off with the coach's note"
+    assert "Muista hanskat tiskatessa." in today, "the coach's diary note shown to Aino"
+    report = coach.get("/coach/reports/attendance", follow_redirects=True).get_data(as_text=True)
+    assert report.count('class="day-present"') > 20, "weeks of history in the register"
+    assert 'class="day-absent"' in report and 'class="day-half"' in report and 'class="day-missing"' in report
 
 
 def test_the_migrations_match_the_models(app):

@@ -245,7 +245,7 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
     coach.language = "en"
     session.commit()
     desk = sign_in(client_factory(), coach)
-    page = desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
+    page = desk.get(f"/coach/clients/{ringing_phone.id}/phones").get_data(as_text=True)
     assert "Alarms can ring." in page
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "break"}).status_code == 303
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"own": "x" * 301}).status_code == 400
@@ -254,7 +254,7 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
         "title": "Message from your coach", "body": "Remember your break.", "url": "/",
         "reminder": push_service.deliveries[0].message["reminder"], "kind": "ready_message",
     }
-    assert "Last alarm sent:" in desk.get(f"/coach/clients/{ringing_phone.id}").get_data(as_text=True)
+    assert "Last alarm sent:" in desk.get(f"/coach/clients/{ringing_phone.id}/phones").get_data(as_text=True)
 
 
 def test_the_board_flags_a_client_whose_phone_cannot_ring(make, client_factory, sign_in, session):
@@ -312,7 +312,7 @@ def test_the_coach_sees_when_notifications_are_blocked_on_a_phone(make, web, sig
     phone = sign_in(web, client)
     assert phone.post("/alarms/permission", {"permission": "denied"}).status_code == 204
     assert phone.post("/alarms/permission", {"permission": "maybe"}).status_code == 400
-    page = sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}").get_data(as_text=True)
+    page = sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones").get_data(as_text=True)
     assert "Notifications are blocked on this phone." in page
 
 

@@ -125,7 +125,7 @@ def test_editing_a_weekday_with_breaks(make, coach, desk, session):
     assert (day.weekday, day.starts, day.ends) == (2, time(8, 30), time(15))
     breaks = session.scalars(select(Break).where(Break.client_id == client.id).order_by(Break.starts)).all()
     assert [(b.starts, b.ends, b.name) for b in breaks] == [(time(10), time(10, 15), "Coffee"), (time(12), time(12, 30), "")]
-    page = text(desk.get(f"/coach/clients/{client.id}"))
+    page = text(desk.get(f"/coach/clients/{client.id}/schedule"))
     assert "8:30–15:00" in page
 
 
@@ -268,7 +268,7 @@ def test_the_clients_page_shows_local_dates_late_in_the_evening(make, coach, cli
     # 0.30 on Tuesday in Helsinki is still Monday in UTC.
     now.set(datetime(2026, 11, 24, 0, 30, tzinfo=HELSINKI))
     sign_in(client_factory(), client)
-    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}"))
+    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
     assert "Last used: Tuesday 24 November" in page
     assert "23 November" not in page
 
@@ -279,7 +279,7 @@ def test_a_phone_row_names_the_phone_and_its_day_without_a_double_period(make, c
     session.commit()
     client = make.client(coach=coach)
     sign_in(client_factory(), client)  # the test client's browser names no phone
-    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}"))
+    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
     assert "Puhelin tai tietokone" in page and "Tämä laite" not in page
     assert "Käytetty viimeksi: maanantai 23.11." in page
     assert ".." not in page
@@ -310,19 +310,20 @@ def test_each_change_says_it_was_saved_where_it_was_made(make, coach, desk, sess
     client = make.client(coach=coach)
     task = make.task(organisation_id=coach.organisation_id, title="Sweep")
     changes = [
-        (f"/coach/clients/{client.id}/schedule/0", {"works": "1", "starts": "8", "ends": "14"}, "schedule", "Schedule saved: Monday."),
-        (f"/coach/clients/{client.id}/exceptions", {"date": "2026-12-24", "kind": "off"}, "exceptions", "Date saved: Thursday 24 December."),
-        (f"/coach/clients/{client.id}/assignments", {"weekday": "1", "task": str(task.id)}, "tasks", "Task added: Sweep, Tuesday."),
-        (f"/coach/clients/{client.id}/reminder", {"ready": "break"}, "phones", "Message sent."),
+        (f"/coach/clients/{client.id}/schedule/0", {"works": "1", "starts": "8", "ends": "14"}, "/schedule#schedule", "Schedule saved: Monday."),
+        (f"/coach/clients/{client.id}/exceptions", {"date": "2026-12-24", "kind": "off"}, "/schedule#exceptions", "Date saved: Thursday 24 December."),
+        (f"/coach/clients/{client.id}/assignments", {"weekday": "1", "task": str(task.id)}, "/schedule#tasks", "Task added: Sweep, Tuesday."),
+        (f"/coach/clients/{client.id}/reminder", {"ready": "break"}, "#messages", "Message sent."),
     ]
-    for url, form, section, words in changes:
+    for url, form, place, words in changes:
         response = desk.post(url, form)
-        assert response.headers["Location"].endswith(f"/coach/clients/{client.id}#{section}")
+        assert response.headers["Location"].endswith(f"/coach/clients/{client.id}{place}")
+        section = place.split("#")[1]
         page = desk.get(response.headers["Location"])
         status = re.search(r'<p class="saved" role="status"[^>]*>(.*?)</p>', text(page), re.S)
         assert status and words in " ".join(re.sub("<[^>]+>", " ", status.group(1)).split()), (url, visible_text(page)[:300])
         after = text(page)
         assert after.index(f'id="{section}"') < after.index('class="saved"'), "shown in the part that changed"
-        assert 'class="saved"' not in text(desk.get(f"/coach/clients/{client.id}")), "said once"
+        assert 'class="saved"' not in text(desk.get(response.headers["Location"])), "said once"
     response = desk.post("/coach/tasks/new", {"title": "Dust", "emoji": "", "steps": "Dust."})
     assert "Task saved: Dust." in visible_text(desk.get(response.headers["Location"]))

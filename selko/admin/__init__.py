@@ -1,12 +1,14 @@
 """The organisation's admin: coaches, the audit trail, a client's data export and erasure."""
 import csv
 import io
+from decimal import Decimal, InvalidOperation
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    flash,
     g,
     jsonify,
     redirect,
@@ -17,7 +19,8 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from selko import access, audit, caseload, client_data, clock, db, signin
+from selko import access, audit, caseload, client_data, clock, db, schedule, signin
+from selko.coach import records
 from selko.access import client_for_admin
 from selko.ids import parse_id
 from selko.input_text import name_problem
@@ -44,14 +47,18 @@ def _staff() -> list[User]:
     return _people(Role.coach, Role.admin)
 
 
-def _organisation_page(error: str | None = None, status: int = 200):
+def _organisation_page(error: str | None = None, status: int = 200, **extra):
     staff = _staff()
+    today = schedule.local_now(g.user.organisation).date()
     return render_template(
         "admin/organisation.html",
         coaches=[c for c in staff if c.deactivated_at is None],
         former=[c for c in staff if c.deactivated_at is not None],
         clients=_people(Role.client),
         error=error,
+        today=today,
+        compensation_form=extra.pop("compensation_form", None),
+        **extra,
     ), status
 
 
@@ -158,6 +165,49 @@ def _audit_rows(client_id: int | None, limit: int | None):
     if limit:
         query = query.limit(limit)
     return db.session().scalars(query).all()
+
+
+def parse_compensation(text: str) -> Decimal:
+    """"8", "8,50" or "8.50" euros as a Decimal; ValueError unless 0–12 € in cents."""
+    try:
+        amount = Decimal(text.strip().replace(",", ".").removesuffix("€").strip())
+    except InvalidOperation:
+        raise ValueError(_("Write the amount in euros, like 8,50.")) from None
+    # The range first: quantize cannot take an amount like 1e309.
+    if not amount.is_finite() or not Decimal(0) <= amount <= Decimal(12) or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(_("The daily compensation is 0–12 euros, in cents at most, like 8,50."))
+    return amount.quantize(Decimal("0.01"))
+
+
+@bp.post("/compensation")
+def compensation():
+    """The work activity's daily compensation, and whether a half day counts as half."""
+    form = {"amount": request.form.get("amount", ""), "half": request.form.get("half") == "1"}
+    try:
+        amount = parse_compensation(form["amount"])
+    except ValueError as problem:
+        return _organisation_page(str(problem), 400, compensation_form=form)
+    g.user.organisation.daily_compensation = amount
+    g.user.organisation.half_day_counts_half = form["half"]
+    db.session().commit()
+    flash(_("Daily compensation saved."), "page")
+    return redirect(url_for(".organisation"), code=303)
+
+
+@bp.get(f"/reports/attendance-{records.MONTH}")
+def attendance_report(year: int, month: int):
+    """The whole organisation's month: the same report as a coach's caseload."""
+    return records.report_page(_people(Role.client), records.month_or_404(year, month), ".attendance_report", link_clients=False)
+
+
+@bp.get(f"/reports/attendance-{records.MONTH}.csv")
+def attendance_report_csv(year: int, month: int):
+    return records.report_csv(_people(Role.client), records.month_or_404(year, month))
+
+
+@bp.get(f"/reports/attendance-{records.MONTH}/print")
+def attendance_report_print(year: int, month: int):
+    return records.report_print(_people(Role.client), records.month_or_404(year, month))
 
 
 @bp.get("/audit")

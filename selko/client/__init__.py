@@ -19,6 +19,7 @@ from selko import (
     self_assessment,
     share,
     tasks,
+    work_diary,
 )
 from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, ring_now, wall_clock, webpush
 from selko.i18n import local
@@ -73,6 +74,7 @@ def _today_context() -> dict:
     context = _day_context()
     context["tomorrow"], context["next_work_day"] = schedule.tomorrow(db.session(), g.user.id, context["day"])
     context["in_page_alarms"] = _alarms_in_page(context["plan"], clock.now())
+    context["diary_note"] = work_diary.shown_on(db.session(), g.user.id, context["day"])
     return context
 
 

@@ -59,7 +59,7 @@ def _saved(message: str, url: str, section: str = "page"):
 
 
 def _client_saved(client, section: str, message: str):
-    return _saved(message, url_for(".client_page", client_id=client.id), section)
+    return _saved(message, url_for(TAB_ENDPOINTS[SECTIONS[section]], client_id=client.id), section)
 
 
 @bp.get("/")
@@ -95,51 +95,89 @@ def client_new():
     return _saved(_("Client added."), url_for(".client_page", client_id=client.id))
 
 
-def _client_context(client, **extra):
+def _today_tab(client) -> dict:
     now = _now()
-    assignments = db.session().scalars(
-        select(TaskAssignment)
-        .where(TaskAssignment.client_id == client.id)
-        .order_by(TaskAssignment.weekday, TaskAssignment.position, TaskAssignment.id)
-    ).all()
-    exceptions = db.session().scalars(
-        select(ScheduleException)
-        .where(ScheduleException.client_id == client.id, ScheduleException.date >= now.date())
-        .order_by(ScheduleException.date)
-    ).all()
-    library = db.session().scalars(
-        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
-    ).all()
-    week = [schedule.weekday_plan(db.session(), client.id, d) for d in WEEKDAYS]
     return {
-        "client": client,
+        "ready_messages": alarms.READY_MESSAGES,
+        # The coach reads ready messages in the coach's own language.
+        "messages": [(m, alarms.alarm_message(m, g.user.language)["body"]) for m in coach_message.recent(db.session(), client.id)],
+        "todays_tasks": tasks.for_day(db.session(), client.id, now.date()),
+        "attendance_today": attendance.for_day(db.session(), client.id, now.date()),
+        "presses_today": client_action.for_day(db.session(), client.id, now.date(), g.user.organisation.time_zone),
+        "absence_reasons": list(AbsenceReason),
+    }
+
+
+def _schedule_tab(client) -> dict:
+    return {
+        "week": [schedule.weekday_plan(db.session(), client.id, d) for d in WEEKDAYS],
+        "assignments": db.session().scalars(
+            select(TaskAssignment)
+            .where(TaskAssignment.client_id == client.id)
+            .order_by(TaskAssignment.weekday, TaskAssignment.position, TaskAssignment.id)
+        ).all(),
+        "exceptions": db.session().scalars(
+            select(ScheduleException)
+            .where(ScheduleException.client_id == client.id, ScheduleException.date >= _now().date())
+            .order_by(ScheduleException.date)
+        ).all(),
+        "library": db.session().scalars(
+            select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
+        ).all(),
+    }
+
+
+def _phones_tab(client) -> dict:
+    return {
         "devices": signin.active_device_sessions(db.session(), client.id),
         "ringing": {
             s.device_session_id: s
             for s in db.session().scalars(select(PushSubscription).where(PushSubscription.user_id == client.id))
         },
-        "ready_messages": alarms.READY_MESSAGES,
-        # The coach reads ready messages in the coach's own language.
-        "messages": [(m, alarms.alarm_message(m, g.user.language)["body"]) for m in coach_message.recent(db.session(), client.id)],
-        "shares": share.active(db.session(), client.id),
         "passkeys": db.session().scalars(select(Passkey).where(Passkey.user_id == client.id)).all(),
-        "week": week,
-        "assignments": assignments,
-        "exceptions": exceptions,
-        "library": library,
-        "today": now.date(),
-        "todays_tasks": tasks.for_day(db.session(), client.id, now.date()),
-        "attendance_today": attendance.for_day(db.session(), client.id, now.date()),
-        "presses_today": client_action.for_day(db.session(), client.id, now.date(), g.user.organisation.time_zone),
-        "absence_reasons": list(AbsenceReason),
-        **extra,
+        "shares": share.active(db.session(), client.id),
     }
+
+
+# The client's page in tabs, so it is not one long scroll: each tab's page and
+# what it shows. The register's and the diary's tabs live in records.py.
+TABS = {
+    "today": ("coach/client.html", _today_tab),
+    "schedule": ("coach/client_schedule.html", _schedule_tab),
+    "phones": ("coach/client_phones.html", _phones_tab),
+}
+# Where each part of a tab lives, for the "saved" message after a change.
+SECTIONS = {
+    "attendance": "today", "messages": "today",
+    "schedule": "schedule", "exceptions": "schedule", "tasks": "schedule",
+    "phones": "phones", "shares": "phones",
+}
+TAB_ENDPOINTS = {"today": ".client_page", "schedule": ".client_schedule", "phones": ".client_phones"}
+
+
+def _client_page(client, template: str, status: int = 200, **context):
+    """A tab of the client's page (the tabs need the client and today)."""
+    return page(template, status=status, client=client, today=_now().date(), **context)
+
+
+def _client_tab(client, tab: str, status: int = 200, **extra):
+    template, context = TABS[tab]
+    return _client_page(client, template, status, **context(client), **extra)
 
 
 @bp.get("/clients/<id:client_id>")
 def client_page(client_id: int):
-    client = client_for_coach(client_id)
-    return page("coach/client.html", **_client_context(client))
+    return _client_tab(client_for_coach(client_id), "today")
+
+
+@bp.get("/clients/<id:client_id>/schedule")
+def client_schedule(client_id: int):
+    return _client_tab(client_for_coach(client_id), "schedule")
+
+
+@bp.get("/clients/<id:client_id>/phones")
+def client_phones(client_id: int):
+    return _client_tab(client_for_coach(client_id), "phones")
 
 
 @bp.post("/clients/<id:client_id>/connect")
@@ -192,26 +230,34 @@ def reminder_send(client_id: int):
     elif not own and ready in alarms.READY_MESSAGES:
         alarms.ring_now(db.session(), client, alarms.Kind.ready_message, ready)
     else:
-        return page("coach/client.html", status=400, **_client_context(client, error=_("Choose a message or write one (at most 300 characters).")))
+        return _client_tab(client, "today", 400, error=_("Choose a message or write one (at most 300 characters)."))
     db.session().commit()
-    return _client_saved(client, "phones", _("Message sent."))
+    return _client_saved(client, "messages", _("Message sent."))
 
 
-def _attendance_correction(form: dict, day: date) -> dict:
+def attendance_correction(form: dict, day: date) -> dict:
     """The coach's form as attendance.correct's arguments; ValueError with
-    the words for the coach when it cannot be."""
-    if form["reason"]:
-        if form["reason"] not in {r.value for r in AbsenceReason}:
+    the words for the coach when it cannot be. The state is one of: at work
+    (times), present on the coach's word, absent (a reason), nothing recorded."""
+    state = form.get("state") or ("absent" if form.get("reason") else "times")
+    if state == "none":
+        return {}
+    if state == "word":
+        return {"present_by_word": True}
+    if state == "absent" or form.get("reason"):
+        if form.get("reason") not in {r.value for r in AbsenceReason}:
             raise ValueError(_("Choose a reason for the absence."))
-        if form["arrived"] or form["left"]:
+        if form.get("arrived") or form.get("left"):
             raise ValueError(_("An absent day has no arrival or leaving time. Leave the times empty."))
         return {"absence_reason": AbsenceReason(form["reason"])}
-    if not form["arrived"]:
+    if state != "times":
+        raise ValueError(_("Choose what the day was."))
+    if not form.get("arrived"):
         raise ValueError(_("Give the time the client arrived, or choose a reason for the absence."))
     zone = g.user.organisation.time_zone
     try:
         arrived, left = (
-            alarms.wall_clock(day, schedule.parse_time(form[k]), zone) if form[k] else None for k in ("arrived", "left")
+            alarms.wall_clock(day, schedule.parse_time(form[k]), zone) if form.get(k) else None for k in ("arrived", "left")
         )
     except ValueError:
         raise ValueError(_("Write times like 8.00 or 14.30.")) from None
@@ -230,9 +276,9 @@ def attendance_correct(client_id: int):
     form = {k: request.form.get(k, "").strip() for k in ("arrived", "left", "reason")}
     day = _now().date()
     try:
-        attendance.correct(db.session(), client.id, day, g.user, **_attendance_correction(form, day))
+        attendance.correct(db.session(), client.id, day, g.user, **attendance_correction(form, day))
     except ValueError as problem:
-        return page("coach/client.html", status=400, **_client_context(client, error=str(problem), attendance_form=form))
+        return _client_tab(client, "today", 400, error=str(problem), attendance_form=form)
     db.session().commit()
     return _client_saved(client, "attendance", _("Correction saved."))
 
@@ -253,13 +299,10 @@ def share_add(client_id: int):
         except ValueError:
             error = _("Give the end date as a date, or leave it empty.")
     if error:
-        return page("coach/client.html", status=400, **_client_context(client, error=error))
+        return _client_tab(client, "phones", 400, error=error)
     token = share.create(db.session(), client, name=name, created_by=g.user, ends_on=ends_on, show_tasks=form.get("tasks") == "1")
     db.session().commit()
-    return page(
-        "coach/client.html",
-        **_client_context(client, new_share_link=public_url("family.week", token=token), new_share_name=name),
-    )
+    return _client_tab(client, "phones", new_share_link=public_url("family.week", token=token), new_share_name=name)
 
 
 @bp.post("/clients/<id:client_id>/shares/<id:share_id>/stop")
@@ -360,7 +403,7 @@ def exception_add(client_id: int):
     except ValueError:
         error = _("Give a date, and times like 8.00 or 14.30.")
     if error:
-        return page("coach/client.html", status=400, **_client_context(client, error=error, exception_form=form))
+        return _client_tab(client, "schedule", 400, error=error, exception_form=form)
     db.session().execute(
         delete(ScheduleException).where(ScheduleException.client_id == client.id, ScheduleException.date == day)
     )
@@ -397,11 +440,7 @@ def assignment_add(client_id: int):
     task_id = parse_id(request.form.get("task"))
     task = db.session().get(Task, task_id) if task_id else None
     if weekday not in WEEKDAYS or task is None or task.organisation_id != g.user.organisation_id:
-        return page(
-            "coach/client.html",
-            status=400,
-            **_client_context(client, error=_("Choose a day and a task.")),
-        )
+        return _client_tab(client, "schedule", 400, error=_("Choose a day and a task."))
     last = db.session().scalar(
         select(func.max(TaskAssignment.position)).where(
             TaskAssignment.client_id == client.id, TaskAssignment.weekday == weekday
@@ -474,3 +513,6 @@ def task_edit(task_id: int | None):
     db.session().commit()
     return _saved(_("Task saved: %(task)s.", task=task.title), url_for(".task_library"))
 
+
+# The register and the diary add their routes to this blueprint.
+from selko.coach import records  # noqa: E402,F401

@@ -19,7 +19,7 @@ from datetime import date, time, timedelta
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from selko import attendance, clock, help_request, self_assessment, signin, tasks
+from selko import attendance, clock, help_request, self_assessment, signin, tasks, work_diary
 from selko.alarms import Kind, ring_now
 from selko.models import AbsenceReason, Role, ScheduleException
 
@@ -176,6 +176,7 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     assignment = make.assignment(client=client, task=task)
     make.passkey(client)  # so "My phone and lock" lists one
     ring_now(session, session.merge(client), Kind.coach, "Muista hanskat.")  # a message card on Today
+    work_diary.write(session, client.id, MONDAY, "Hienoa työtä eilen.", True, coach)  # the coach's note on Today
     session.commit()
     audit = Audit(language)
 
@@ -326,11 +327,40 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
     audit.check(page, "new client, errors", client_page=False)
 
     page.goto(f"/coach/clients/{client.id}")
-    audit.check(page, "client page", client_page=False)
+    audit.check(page, "client page, today", client_page=False)
+    page.goto(f"/coach/clients/{client.id}/phones")
+    audit.check(page, "client page, phones and sharing", client_page=False)
+    page.goto(f"/coach/clients/{client.id}/schedule")
+    audit.check(page, "client page, schedule and tasks", client_page=False)
     page.fill("#exc-date", "")
     page.check("input[name=kind][value=hours]")
     submit(page, f"form[action='/coach/clients/{client.id}/exceptions']")
     audit.check(page, "client page, date error", client_page=False)
+
+    # The register: the month, a day with its history, a wrong correction, the report.
+    page.goto(f"/coach/clients/{client.id}/attendance-2026-11")
+    audit.check(page, "attendance month", client_page=False)
+    page.goto(f"/coach/clients/{client.id}/attendance/2026-11-23")
+    audit.check(page, "attendance day with history", client_page=False)
+    page.fill("#arrived", "8.75")
+    submit(page, f"form[action='/coach/clients/{client.id}/attendance/2026-11-23']")
+    audit.check(page, "attendance day, error", client_page=False)
+    page.check("#state-2")  # present on the coach's word
+    page.fill("#arrived", "")
+    submit(page, f"form[action='/coach/clients/{client.id}/attendance/2026-11-23']")
+    audit.check(page, "attendance month, day saved", client_page=False)
+    page.goto(f"/coach/clients/{client.id}/diary")
+    audit.check(page, "work diary, empty", client_page=False)
+    submit(page, f"form[action='/coach/clients/{client.id}/diary']")
+    audit.check(page, "work diary, error", client_page=False)
+    page.fill("#text", "Hyvä päivä.")
+    page.check("#shown")
+    submit(page, f"form[action='/coach/clients/{client.id}/diary']")
+    audit.check(page, "work diary, a note", client_page=False)
+    page.goto("/coach/reports/attendance-2026-11")
+    audit.check(page, "attendance report", client_page=False)
+    page.goto("/coach/reports/attendance-2026-11/print")
+    audit.check(page, "attendance report, printable", client_page=False)
 
     page.goto(f"/coach/clients/{client.id}/schedule/0")
     audit.check(page, "schedule day", client_page=False)
@@ -364,6 +394,12 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
     page.locator("form[action$='/link'] [type=submit]").first.click()
     page.wait_for_url("**/admin/coaches/*/link")
     audit.check(page, "a coach's new sign-in link", client_page=False)
+    page.goto("/admin/")
+    page.fill("#amount", "13")
+    submit(page, "form[action='/admin/compensation']")
+    audit.check(page, "organisation, compensation error", client_page=False)
+    page.goto("/admin/reports/attendance-2026-11")
+    audit.check(page, "organisation's attendance report", client_page=False)
     page.goto("/admin/audit")
     audit.check(page, "audit log", client_page=False)
     page.goto(f"/admin/clients/{client.id}/erase")

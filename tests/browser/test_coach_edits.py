@@ -30,7 +30,7 @@ def test_a_coach_picks_a_picture_and_is_told_each_save(make, session, new_contex
     desk.fill("#starts", "9.00")
     with desk.expect_navigation():
         desk.get_by_role("button", name="Save").click()
-    assert desk.url.endswith(f"/coach/clients/{client.id}#schedule")
+    assert desk.url.endswith(f"/coach/clients/{client.id}/schedule#schedule")
     saved = desk.locator("#schedule [role=status]")
     assert "Schedule saved: Monday." in saved.inner_text()
     assert saved.evaluate("(el) => el === document.activeElement")

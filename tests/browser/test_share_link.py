@@ -12,7 +12,7 @@ def test_the_coach_makes_a_share_and_the_page_s_scripts_still_run(make, session,
     stopped every script after it; the browser fixture fails on that error."""
     coach = make.coach()
     client = make.client(coach=coach, name="Aino")
-    page = open_link(new_context(), coach, f"/coach/clients/{client.id}")
+    page = open_link(new_context(), coach, f"/coach/clients/{client.id}/phones")
     page.fill("#share-name", "Mum")
     page.check("input[name=agreed]")
     with page.expect_navigation():

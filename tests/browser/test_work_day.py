@@ -60,6 +60,7 @@ def coach_creates_and_connects_a_client(coach_page, phone_context):
     client_id = int(match.group(1))
 
     # Monday (weekday 0, the frozen day): 8-14 with a coffee break.
+    coach_page.locator(f"nav.client-tabs a[href='/coach/clients/{client_id}/schedule']").click()
     coach_page.locator(f"a[href='/coach/clients/{client_id}/schedule/0']").click()
     coach_page.wait_for_url(f"**/coach/clients/{client_id}/schedule/0")
     coach_page.check("input[name=works]")
@@ -69,7 +70,7 @@ def coach_creates_and_connects_a_client(coach_page, phone_context):
     coach_page.fill("#break0_starts", "10.00")
     coach_page.fill("#break0_ends", "10.15")
     submit(coach_page, f"form[action='/coach/clients/{client_id}/schedule/0']")
-    assert coach_page.url.endswith(f"/coach/clients/{client_id}#schedule")
+    assert coach_page.url.endswith(f"/coach/clients/{client_id}/schedule#schedule")
     monday = coach_page.locator("#schedule tbody tr").first
     assert "8:00–14:00" in monday.inner_text()
     assert "Kahvi 10:00–10:15" in monday.inner_text()
@@ -81,13 +82,14 @@ def coach_creates_and_connects_a_client(coach_page, phone_context):
     coach_page.fill("#steps", "\n".join(STEPS))
     submit(coach_page, "form[action='/coach/tasks/new']")
     assert coach_page.url.endswith("/coach/tasks")
-    coach_page.goto(f"/coach/clients/{client_id}")
+    coach_page.goto(f"/coach/clients/{client_id}/schedule")
     coach_page.select_option("#assign-weekday", "0")
     coach_page.select_option("#assign-task", label="🪟 Wash the windows")
     submit(coach_page, f"form[action='/coach/clients/{client_id}/assignments']")
     assert "Wash the windows" in coach_page.locator("#tasks ol").first.inner_text()
 
     # Connect phone: a QR code and the one-time link.
+    coach_page.locator(f"nav.client-tabs a[href='/coach/clients/{client_id}']").click()
     submit(coach_page, f"form[action='/coach/clients/{client_id}/connect']")
     assert coach_page.locator(".qr svg").is_visible()
     link = coach_page.locator("[data-sign-in-link]").get_attribute("href")

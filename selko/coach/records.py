@@ -1,0 +1,173 @@
+"""The coach's records across days: the attendance register and its monthly
+report (per client and per caseload, as pages, print and CSV), and the work diary."""
+from datetime import date
+
+from flask import Response, abort, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from selko import attendance, client_action, db, register, work_diary
+from selko.access import client_for_coach, clients_of
+from selko.coach import _client_page, _client_saved, _now, _saved, attendance_correction, bp
+from selko.i18n import clock_time, local
+from selko.labels import absence_label, register_kind_label
+from selko.models import AbsenceReason
+from selko.pages import page
+
+MONTH = "<int(fixed_digits=4):year>-<int(fixed_digits=2):month>"
+
+
+def month_or_404(year: int, month: int) -> date:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        abort(404)
+    return date(year, month, 1)
+
+
+def _report(clients, first: date) -> list[register.Month]:
+    return register.months(db.session(), g.user.organisation, clients, first, _now().date())
+
+
+def _csv(body: str, name: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def _month_links(first: date, endpoint: str, **values) -> dict:
+    return {
+        "previous_url": url_for(endpoint, year=register.previous_month(first).year, month=register.previous_month(first).month, **values),
+        "next_url": url_for(endpoint, year=register.next_month(first).year, month=register.next_month(first).month, **values),
+    }
+
+
+@bp.get(f"/clients/<id:client_id>/attendance-{MONTH}")
+def attendance_month(client_id: int, year: int, month: int):
+    client = client_for_coach(client_id)
+    first = month_or_404(year, month)
+    [summary] = _report([client], first)
+    return _client_page(
+        client, "coach/attendance_month.html", month=summary, kinds=register.DayKind,
+        **_month_links(first, ".attendance_month", client_id=client.id),
+    )
+
+
+@bp.get(f"/clients/<id:client_id>/attendance-{MONTH}.csv")
+def attendance_month_csv(client_id: int, year: int, month: int):
+    client = client_for_coach(client_id)
+    [summary] = _report([client], month_or_404(year, month))
+    body = register.client_csv(summary, register_kind_label, absence_label, lambda t: clock_time(local(t)))
+    return _csv(body, f"attendance-{client.id}-{year}-{month:02d}.csv")
+
+
+def _day_or_404(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/clients/<id:client_id>/attendance/<day>", methods=["GET", "POST"])
+def attendance_day(client_id: int, day: str):
+    """One day of the register: what the client pressed, every change made
+    since, and the form to correct or fill in the day."""
+    client = client_for_coach(client_id)
+    the_day = _day_or_404(day)
+    form, error, status = None, None, 200
+    if request.method == "POST":
+        form = {k: request.form.get(k, "").strip() for k in ("state", "arrived", "left", "reason")}
+        try:
+            if the_day > _now().date():
+                raise ValueError(_("A day still to come cannot be recorded yet."))
+            attendance.correct(db.session(), client.id, the_day, g.user, **attendance_correction(form, the_day))
+        except ValueError as problem:
+            error, status = str(problem), 400
+        else:
+            db.session().commit()
+            return _saved(
+                _("Saved: %(day)s.", day=the_day.strftime("%d.%m.%Y")),
+                url_for(".attendance_month", client_id=client.id, year=the_day.year, month=the_day.month),
+                f"day-{the_day.isoformat()}",
+            )
+    [summary] = _report([client], register.first_of(the_day))
+    register_day = summary.days[the_day.day - 1]
+    return page(
+        "coach/attendance_day.html", status=status, client=client, entry=register_day, kinds=register.DayKind,
+        presses=client_action.for_day(db.session(), client.id, the_day, g.user.organisation.time_zone),
+        absence_reasons=list(AbsenceReason), attendance_form=form, error=error, today=_now().date(),
+    )
+
+
+# The monthly report of a list of clients: the coach's caseload here, the
+# whole organisation for an admin (admin/__init__.py uses the same three).
+
+def report_page(clients, first: date, endpoint: str, link_clients: bool):
+    report = _report(clients, first)
+    return page(
+        "coach/attendance_report.html", report=report, totals=register.totals(report), first=first, kinds=register.DayKind,
+        days=[first.replace(day=n) for n in range(1, (register.next_month(first) - first).days + 1)],
+        link_clients=link_clients, **_month_links(first, endpoint),
+    )
+
+
+def report_csv(clients, first: date) -> Response:
+    body = register.caseload_csv(_report(clients, first), absence_label)
+    return _csv(body, f"attendance-{first.year}-{first.month:02d}.csv")
+
+
+def report_print(clients, first: date):
+    return page("coach/attendance_print.html", report=_report(clients, first), first=first, kinds=register.DayKind)
+
+
+@bp.get(f"/reports/attendance-{MONTH}")
+def attendance_report(year: int, month: int):
+    return report_page(clients_of(g.user), month_or_404(year, month), ".attendance_report", link_clients=True)
+
+
+@bp.get(f"/reports/attendance-{MONTH}.csv")
+def attendance_report_csv(year: int, month: int):
+    return report_csv(clients_of(g.user), month_or_404(year, month))
+
+
+@bp.get(f"/reports/attendance-{MONTH}/print")
+def attendance_report_print(year: int, month: int):
+    return report_print(clients_of(g.user), month_or_404(year, month))
+
+
+@bp.get("/reports/attendance")
+def attendance_report_now():
+    """The stable address of "this month's report"."""
+    today = _now().date()
+    return redirect(url_for(".attendance_report", year=today.year, month=today.month))
+
+
+@bp.route("/clients/<id:client_id>/diary", methods=["GET", "POST"])
+def diary(client_id: int):
+    """The work diary: a note a day, the coach's own unless shown to the client."""
+    client = client_for_coach(client_id)
+    today = _now().date()
+    if request.method == "POST":
+        form = {"day": request.form.get("day", ""), "text": request.form.get("text", ""), "shown": request.form.get("shown") == "1"}
+        errors = {}
+        try:
+            day = date.fromisoformat(form["day"])
+            if day > today:
+                errors["day"] = _("A note is for today or a day before it.")
+        except ValueError:
+            errors["day"] = _("Give the date as a date.")
+        if problem := work_diary.check(form["text"]):
+            errors["text"] = problem
+        if not errors:
+            work_diary.write(db.session(), client.id, day, form["text"], form["shown"], g.user)
+            db.session().commit()
+            return _saved(_("Note saved: %(day)s.", day=day.strftime("%d.%m.%Y")), url_for(".diary", client_id=client.id), "notes")
+        status = 400
+    else:
+        status, errors = 200, {}
+        chosen = request.args.get("day", "")
+        try:
+            day = min(date.fromisoformat(chosen), today) if chosen else today
+        except ValueError:
+            day = today
+        note = work_diary.for_day(db.session(), client.id, day)
+        form = {"day": day.isoformat(), "text": note.text if note else "", "shown": bool(note and note.shown_to_client)}
+    return _client_page(
+        client, "coach/work_diary.html", status, form=form, errors=errors, error=bool(errors),
+        notes=work_diary.recent(db.session(), client.id),
+    )
