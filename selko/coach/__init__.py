@@ -109,6 +109,9 @@ def _today_tab(client) -> dict:
 
 
 def _schedule_tab(client) -> dict:
+    library = db.session().scalars(
+        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
+    ).all()
     return {
         "week": [schedule.weekday_plan(db.session(), client.id, d) for d in WEEKDAYS],
         "assignments": db.session().scalars(
@@ -121,9 +124,9 @@ def _schedule_tab(client) -> dict:
             .where(ScheduleException.client_id == client.id, ScheduleException.date >= _now().date())
             .order_by(ScheduleException.date)
         ).all(),
-        "library": db.session().scalars(
-            select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
-        ).all(),
+        "library": library,
+        "weekday_choices": [(d, weekday_name(d)) for d in WEEKDAYS],
+        "task_choices": [(t.id, f"{t.emoji} {t.title}".strip()) for t in library],
     }
 
 
