@@ -1,6 +1,7 @@
 """The attendance register's counting: what a month end adds up to."""
 import csv
 import io
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -147,11 +148,11 @@ def read_csv(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
+@contextmanager
 def in_english(app):
-    context = app.test_request_context()
-    context.push()
-    g.page_language = "en"
-    return context
+    with app.test_request_context():
+        g.page_language = "en"
+        yield
 
 
 def test_the_csv_totals_equal_the_register(month_of_aino, app):
