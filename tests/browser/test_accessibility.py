@@ -326,11 +326,23 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
     audit.check(page, "new client, errors", client_page=False)
 
     page.goto(f"/coach/clients/{client.id}")
-    audit.check(page, "client page", client_page=False)
+    audit.check(page, "client page, no contacts yet", client_page=False)
     page.fill("#exc-date", "")
     page.check("input[name=kind][value=hours]")
     submit(page, f"form[action='/coach/clients/{client.id}/exceptions']")
     audit.check(page, "client page, date error", client_page=False)
+
+    page.goto(f"/coach/clients/{client.id}")
+    page.check("#contacts input[name=kind][value=visit]")
+    page.fill("#contact-note", "Kävin työpaikalla. Esihenkilö oli paikalla.")
+    submit(page, "#contacts form")
+    audit.check(page, "client page, a contact logged", client_page=False)
+    page.fill("#contact-date", (MONDAY + timedelta(days=1)).isoformat())
+    submit(page, "#contacts form")
+    audit.check(page, "client page, contact error", client_page=False)
+
+    page.goto("/coach/caseload")
+    audit.check(page, "caseload", client_page=False)
 
     page.goto(f"/coach/clients/{client.id}/schedule/0")
     audit.check(page, "schedule day", client_page=False)
