@@ -5,6 +5,7 @@ client a request touched, and one hook records it after the answer. A
 stranger is refused before any note is made, so leaves no false trace.
 """
 from flask import Flask, current_app, g, request
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from selko import clock, db
@@ -42,24 +43,24 @@ def _write_notes(response):
     if refused:
         # A refused request changes nothing; nor may its open write block the trail.
         db.rollback()
+    rows, seen = [], set()
+    for client_id, action in notes:
+        if refused and action == "change":
+            action = "read"
+        if (client_id, action) in seen:
+            continue
+        seen.add((client_id, action))
+        rows.append({
+            "organisation_id": g.user.organisation_id,
+            "actor_id": g.user.id,
+            "client_id": client_id,
+            "action": action,
+            "what": request.endpoint or "",
+            "at": clock.now(),
+        })
+    # One statement for all of them: the board notes every client of the coach.
     with Session(current_app.extensions["selko.engine"]) as db_session:
-        seen = set()
-        for client_id, action in notes:
-            if refused and action == "change":
-                action = "read"
-            if (client_id, action) in seen:
-                continue
-            seen.add((client_id, action))
-            db_session.add(
-                AuditEvent(
-                    organisation_id=g.user.organisation_id,
-                    actor_id=g.user.id,
-                    client_id=client_id,
-                    action=action,
-                    what=request.endpoint or "",
-                    at=clock.now(),
-                )
-            )
+        db_session.execute(insert(AuditEvent), rows)
         db_session.commit()
     return response
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import attendance as attendance_rules
-from selko import client_action, help_request, schedule
+from selko import client_action, contacts, help_request, schedule
 from selko.models import ActionKind, ActionOutcome, Attendance, ClientAction, HelpRequest, PushSubscription, SelfAssessment, User
 
 
@@ -24,6 +24,9 @@ class BoardRow:
     # The check-in presses behind the day's times that reached Selko well after
     # they were pressed (an offline phone), by kind: arrive, leave, absent.
     sent_late: dict[ActionKind, ClientAction] = field(default_factory=dict)
+    # Answers saying "I want to talk" the coach has not handled yet, of any day.
+    talks: list[SelfAssessment] = field(default_factory=list)
+    contact: contacts.LastContact | None = None
 
     @property
     def left_early(self) -> bool:
@@ -50,7 +53,7 @@ class BoardRow:
 
 
 def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[BoardRow]:
-    """The board in eight queries, however many clients (it refreshes every 30 s)."""
+    """The board in eleven queries, however many clients (it refreshes every 30 s)."""
     ids = [c.id for c in clients]
     plans = schedule.day_plans(db, ids, day)
     attended = {a.client_id: a for a in db.scalars(select(Attendance).where(Attendance.client_id.in_(ids), Attendance.date == day))}
@@ -66,6 +69,8 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
         ClientAction.client_id.in_(ids), ClientAction.day == day,
         ClientAction.kind.in_(client_action.ATTENDANCE_KINDS), ClientAction.outcome == ActionOutcome.done,
     )).all()
+    talks = contacts.open_talks(db, ids)
+    last_contacts = contacts.last_contacts(db, ids, day)
     result = [
         BoardRow(
             client=client,
@@ -76,6 +81,8 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
             cancelled_help=[r for r in cancelled if r.client_id == client.id],
             can_ring=client.id in ringing,
             sent_late=_sent_late(attended.get(client.id), [p for p in presses if p.client_id == client.id]),
+            talks=[a for a in talks if a.client_id == client.id],
+            contact=last_contacts[client.id],
         )
         for client in clients
     ]

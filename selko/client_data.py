@@ -94,8 +94,13 @@ TABLES = {
     ),
     "self_assessments": ClientRows(
         "client_id",
-        exported=("date", "energy", "mind", "skills", "everyday", "work", "wants_to_talk", "answered_at"),
+        exported=("date", "energy", "mind", "skills", "everyday", "work", "wants_to_talk", "answered_at",
+                  "talk_handled_at", "talk_handled_by_id"),
         internal=("id", "client_id"),
+    ),
+    # The coach's contact log: the note is about the client.
+    "contacts": ClientRows(
+        "client_id", exported=("kind", "date", "note", "logged_by_id", "logged_at"), internal=("id", "client_id")
     ),
     "help_requests": ClientRows(
         "client_id",

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import attendance, caseload, clock, coach_message, help_request, schedule, self_assessment, share, work_diary
+from selko import attendance, caseload, clock, coach_message, contacts, help_request, schedule, self_assessment, share, work_diary
 from selko.alarms import Kind, Status, ring_now
 from selko.alarms.planning import wall_clock
 from selko.models import (
@@ -15,6 +15,8 @@ from selko.models import (
     ActionKind,
     ActionOutcome,
     ClientAction,
+    Contact,
+    ContactKind,
     HelpRequest,
     Organisation,
     Role,
@@ -104,7 +106,35 @@ def load(db: Session) -> tuple[User, User]:
     _a_day_off_this_week(db, organisation, clients[0])
     _left_early_today(db, organisation, clients[2])
     _diary(db, organisation, coach, clients[0])
+    _contacts_in_recent_weeks(db, organisation, coach, clients)
     return coach, clients[0]
+
+
+# Days ago, kind and note of Sanna's contacts with Aino and Mikko; Leila has
+# none, so the board shows "No contact logged yet" for her.
+CONTACTS = [
+    [(3, ContactKind.call, "Kysyin, miten uudet vuorot sujuvat. Hyvin."),
+     (12, ContactKind.visit, "Kävin kahvilassa. Esihenkilö kehui tiskausta."),
+     (26, ContactKind.meeting, "")],
+    [(9, ContactKind.message, "Muistutin perjantain lääkäriajasta."),
+     (23, ContactKind.visit, "Varastolla uusi lajitteluhylly.")],
+]
+
+
+def _contacts_in_recent_weeks(db: Session, organisation: Organisation, coach: User, clients: list[User]) -> None:
+    """A few contacts in the last weeks; added again only once a client has
+    had none for 30 days, so the log grows as it would."""
+    today = schedule.local_now(organisation).date()
+    for client, made in zip(clients, CONTACTS):
+        recent = db.scalar(select(Contact.id).where(
+            Contact.client_id == client.id, Contact.date >= today - timedelta(days=contacts.CONTACT_DAYS)
+        ).limit(1))
+        if recent is not None:
+            continue
+        for days_ago, kind, note in made:
+            day = today - timedelta(days=days_ago)
+            contact = contacts.log(db, client.id, coach, kind, day, note)
+            contact.logged_at = wall_clock(day, time(15), organisation.time_zone)
 
 
 def _left_early_today(db: Session, organisation: Organisation, client: User) -> None:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind
 from selko.i18n import clock_time, local
-from selko.models import AbsenceReason, ActionKind, ActionOutcome
+from selko.models import AbsenceReason, ActionKind, ActionOutcome, ContactKind
 from selko.register import DayKind
 from selko.schedule import Event
 from selko.self_assessment import AREAS, FACES
@@ -118,6 +118,14 @@ ACTION_OUTCOMES = {
     ActionOutcome.refused: _l("Refused"),
 }
 
+# How the coach kept contact with a client (the contact log).
+CONTACT_KINDS = {
+    ContactKind.visit: _l("Visit"),
+    ContactKind.call: _l("Phone call"),  # not "Call": that is the client's button (Soita)
+    ContactKind.message: _l("Message"),
+    ContactKind.meeting: _l("Meeting"),
+}
+
 QUESTIONS = {
     "energy": _l("How did your body feel?"),
     "mind": _l("How did you feel in your mind?"),
@@ -191,6 +199,8 @@ def init_app(app: Flask) -> None:
         face_label=lambda face: str(FACE_LABELS[face]),
         action_label=lambda kind: str(ACTION_KINDS[kind]),
         outcome_label=lambda outcome: str(ACTION_OUTCOMES[outcome]),
+        contact_kinds=list(CONTACT_KINDS),
+        contact_label=lambda kind: str(CONTACT_KINDS[kind]),
         alarm_kinds=SCHEDULE_KINDS,
         alarm_label=lambda kind: str(Kind(kind).choice),
     )

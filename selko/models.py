@@ -85,6 +85,15 @@ class ActionKind(enum.StrEnum):
     assessment = "assessment"
 
 
+class ContactKind(enum.StrEnum):
+    """How the coach kept contact with the client."""
+
+    visit = "visit"
+    call = "call"
+    message = "message"
+    meeting = "meeting"
+
+
 class ActionOutcome(enum.StrEnum):
     done = "done"
     superseded = "superseded"  # the coach corrected the day after the client pressed
@@ -344,6 +353,9 @@ class SelfAssessment(Base):
     work: Mapped[int] = mapped_column(Integer)
     wants_to_talk: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "I want to talk" stays open on the coach's board until the coach handles it.
+    talk_handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    talk_handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
 class HelpRequest(Base):
@@ -361,6 +373,25 @@ class HelpRequest(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     task: Mapped[Task | None] = relationship()
+
+
+class Contact(Base):
+    """A visit, call, message or meeting with the client: the quality
+    criteria ask the coach to keep contact at least once a month."""
+
+    __tablename__ = "contacts"
+    # The last contact of every client on the board is one grouped query on this.
+    __table_args__ = (Index("ix_contacts_client_id_date", "client_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[ContactKind] = mapped_column(Enum(ContactKind, native_enum=False, length=16))
+    date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])
 
 
 class DeviceSession(Base):

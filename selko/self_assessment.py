@@ -32,4 +32,7 @@ def save(
         setattr(record, area, value)
     record.wants_to_talk = wants_to_talk
     record.answered_at = at or clock.now()
+    # Asked again after the coach handled the last "I want to talk": a new wish, open again.
+    if wants_to_talk and record.talk_handled_at is not None and record.answered_at > record.talk_handled_at:
+        record.talk_handled_at = record.talk_handled_by_id = None
     return record

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from selko import help_request, security, share, signin
+from selko import help_request, security, self_assessment, share, signin
 from selko.alarms import Kind, ring_now
 from selko.models import AuditEvent, Base, DeviceSession, Role, ScheduleException, Share, User
 from tests.conftest import rows_a_refusal_keeps
@@ -85,6 +85,7 @@ ROUTES = {
     ("/tasks/<id:assignment_id>", "GET"): CLIENT_A,
     ("/tasks/<id:assignment_id>/steps/<id:step_id>", "POST"): CLIENT_A,
     ("/coach/", "GET"): STAFF,
+    ("/coach/caseload", "GET"): STAFF,
     ("/coach/clients/new", "GET"): STAFF,
     ("/coach/clients/new", "POST"): STAFF,
     ("/coach/tasks", "GET"): STAFF,
@@ -93,6 +94,7 @@ ROUTES = {
     ("/coach/tasks/<id:task_id>", "GET"): STAFF_OF_ORG_A,
     ("/coach/tasks/<id:task_id>", "POST"): STAFF_OF_ORG_A,
     ("/coach/help/<id:request_id>/handled", "POST"): COACH_OF_A,
+    ("/coach/talks/<id:answer_id>/handled", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>", "GET"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/connect", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/schedule/<int:weekday>", "GET"): COACH_OF_A,
@@ -108,6 +110,8 @@ ROUTES = {
     ("/coach/clients/<id:client_id>/reminder", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/shares", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/attendance", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/contacts", "POST"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/contacts", "GET"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/shares/<id:share_id>/stop", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/schedule", "GET"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/phones", "GET"): COACH_OF_A,
@@ -173,6 +177,7 @@ def build_world(make, session, client_factory, sign_in):
     session.add(exception)
     passkey = make.passkey(client_a)
     request = help_request.ask(session, client_a.id)
+    answer = self_assessment.save(session, client_a.id, date(2026, 11, 23), dict.fromkeys(self_assessment.AREAS, 2), True)
     message = ring_now(session, client_a, Kind.coach, "Remember the gloves.")
     share_token = share.create(session, client_a, name="Mum", created_by=client_a)
     session.commit()
@@ -184,7 +189,7 @@ def build_world(make, session, client_factory, sign_in):
     device = session.scalar(select(DeviceSession).where(DeviceSession.user_id == client_a.id))
     values = {
         "client_id": client_a.id, "assignment_id": assignment.id, "step_id": task.steps[0].id,
-        "task_id": task.id, "request_id": request.id, "message_id": message.id, "exception_id": exception.id,
+        "task_id": task.id, "request_id": request.id, "answer_id": answer.id, "message_id": message.id, "exception_id": exception.id,
         "device_id": device.id, "passkey_id": passkey.id, "weekday": 0, "user_id": coach_a.id, "other_coach_id": coach_b.id,
         "name": "htmx.min.js", "filename": "selko.css",
         "token": signin.create_link_token(session, client_a, minutes=15),
@@ -261,6 +266,8 @@ def mixed_world(make, session, client_factory, sign_in):
     session.add(exception)
     passkey = make.passkey(client_b)
     share.create(session, client_b, name="Mum", created_by=client_b)
+    answer_b = self_assessment.save(session, client_b.id, date(2026, 11, 23), dict.fromkeys(self_assessment.AREAS, 2), True)
+    help_b = help_request.ask(session, client_b.id)
     session.commit()
     phones = {"client_a": sign_in(client_factory(), client_a), "client_b": sign_in(client_factory(), client_b)}
     desks = {"coach_a": sign_in(client_factory(), coach_a), "admin_a": sign_in(client_factory(), admin_a)}
@@ -268,7 +275,7 @@ def mixed_world(make, session, client_factory, sign_in):
         "a": client_a.id, "own_assignment": own.id, "device_b": session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client_b.id)),
         "passkey_b": passkey.id, "share_b": session.scalar(select(Share.id).where(Share.client_id == client_b.id)),
         "assignment_b": theirs.id, "step_b": task_b.steps[0].id, "exception_b": exception.id, "coach_a": coach_a.id,
-        "stranger": stranger.id, "coach_b": coach_b.id,
+        "stranger": stranger.id, "coach_b": coach_b.id, "answer_b": answer_b.id, "help_b": help_b.id,
     }
     return {**phones, **desks}, ids
 
@@ -280,6 +287,8 @@ MIXED = [
     ("coach_a", "/coach/clients/{a}/assignments/{assignment_b}/delete"),
     ("coach_a", "/coach/clients/{a}/assignments/{assignment_b}/up"),
     ("coach_a", "/coach/clients/{a}/exceptions/{exception_b}/delete"),
+    ("coach_a", "/coach/talks/{answer_b}/handled?contact=call"),
+    ("coach_a", "/coach/help/{help_b}/handled?contact=visit"),
     ("client_a", "/tasks/{own_assignment}/steps/{step_b}"),
     ("client_a", "/share/{share_b}/stop"),
     ("client_a", "/account/passkeys/{passkey_b}/name"),

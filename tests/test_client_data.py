@@ -28,6 +28,7 @@ SECRETS = {
     "device": "SalainenPuhelin/1.0",
     "passkey name": "Ainon puhelin",
     "break name": "Kahvitauko Kätkössä",
+    "contact note": "Puhuttiin Ainon lääkityksestä",
 }
 
 
@@ -79,6 +80,7 @@ def a_client_with_everything(make, session, client_factory, sign_in):
     phone.post("/share", {"name": SECRETS["share name"]})
     desk = sign_in(client_factory(), coach)
     desk.post(f"/coach/clients/{client.id}/reminder", {"own": SECRETS["coach message"]})
+    desk.post(f"/coach/clients/{client.id}/contacts", {"kind": "visit", "date": day, "note": SECRETS["contact note"]})
     share.create(session, client, name="Isä", created_by=coach)
     session.commit()
     return client, sign_in(client_factory(), admin)
@@ -131,5 +133,7 @@ def test_the_export_holds_every_kind_of_client_data(make, session, client_factor
     assert all(a["outcome"] == "done" and a["pressed_at"] for a in export["client_actions"])
     assert export["breaks"][0]["name"] == SECRETS["break name"]
     assert export["schedule_exceptions"][0]["note"] == SECRETS["date note"]
+    assert export["contacts"] == [{"kind": "visit", "date": "2026-11-23", "note": SECRETS["contact note"],
+                                   "logged_by": "Coach", "logged_at": "2026-11-23T07:30:00+00:00"}]
     text = json.dumps(export)
     assert "fcm.googleapis.com" not in text and "token_hash" not in text, "no keys to the phone or the links"

@@ -69,7 +69,9 @@ FORMS = {
     "/coach/clients/new": {"name": "Eero", "phone": "040 1", "workplace": "Cafe", "language": "fi"},
     "/coach/tasks/new": {"title": "Sweep", "emoji": "🧹", "steps": "Take the broom.\nSweep."},
     "/coach/tasks/<id:task_id>": {"title": "Sweep", "emoji": "🧹", "steps": "Take the broom.\nSweep."},
-    "/coach/help/<id:request_id>/handled": {},
+    "/coach/help/<id:request_id>/handled": {"contact": "call"},
+    "/coach/talks/<id:answer_id>/handled": {"contact": "visit"},
+    "/coach/clients/<id:client_id>/contacts": {"kind": "meeting", "date": TODAY, "note": "Met at the café with the supervisor."},
     "/coach/clients/<id:client_id>/connect": {},
     "/coach/clients/<id:client_id>/schedule/<int:weekday>": {
         "works": "1", "starts": "8.00", "ends": "14.00",

@@ -111,7 +111,7 @@ def test_coach_pages(make, client_factory, sign_in, session, language):
     task = make.task(organisation_id=coach.organisation_id)
     make.assignment(client=client, task=task)
     web = sign_in(client_factory(), coach)
-    for url in ["/coach/", "/coach/clients/new", f"/coach/clients/{client.id}", f"/coach/clients/{client.id}/schedule/0", "/coach/tasks", "/coach/tasks/new", f"/coach/tasks/{task.id}"]:
+    for url in ["/coach/", "/coach/caseload", "/coach/clients/new", f"/coach/clients/{client.id}", f"/coach/clients/{client.id}/schedule/0", "/coach/tasks", "/coach/tasks/new", f"/coach/tasks/{task.id}"]:
         response = web.get(url)
         assert response.status_code == 200, url
         check(response.get_data(as_text=True), url)

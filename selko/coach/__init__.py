@@ -15,8 +15,8 @@ from selko import (
     caseload,
     client_action,
     coach_message,
+    contacts,
     db,
-    help_request,
     schedule,
     share,
     signin,
@@ -34,6 +34,7 @@ from selko.models import (
     Passkey,
     PushSubscription,
     ScheduleException,
+    SelfAssessment,
     Share,
     Task,
     TaskAssignment,
@@ -64,11 +65,18 @@ def _client_saved(client, section: str, message: str):
 
 @bp.get("/")
 def board():
+    return _board_page()
+
+
+def _board_page(status: int = 200, error: str | None = None):
     now = _now()
     rows = board_rows(db.session(), clients_of(g.user), now.date(), now)
     for row in rows:
         audit.note(row.client, "read")
-    return page("coach/board.html", "coach/_board.html", rows=rows, now=now, is_late=is_late)
+    return page(
+        "coach/board.html", "coach/_board.html", status=status,
+        rows=rows, now=now, is_late=is_late, caseload_size=contacts.CaseloadSize(len(rows)), error=error,
+    )
 
 
 @bp.post("/help/<id:request_id>/handled")
@@ -77,9 +85,40 @@ def help_handled(request_id: int):
     if help_req is None:
         abort(404)
     client = client_for_coach(help_req.client_id)
-    help_request.mark_handled(db.session(), help_req, g.user.id)
+    return _handled(client, lambda log_as: contacts.help_handled(db.session(), help_req, g.user, _now().date(), log_as))
+
+
+@bp.post("/talks/<id:answer_id>/handled")
+def talk_handled(answer_id: int):
+    """"I want to talk" on the board until the coach has talked with the client."""
+    answer = db.session().get(SelfAssessment, answer_id)
+    if answer is None or not answer.wants_to_talk:
+        abort(404)
+    client = client_for_coach(answer.client_id)
+    return _handled(client, lambda log_as: contacts.talk_handled(db.session(), answer, g.user, _now().date(), log_as))
+
+
+def _handled(client, handle):
+    """The board's "Handled", logging a contact of the kind the coach chose, if any."""
+    try:
+        log_as = contacts.kind_to_log(request.form.get("contact", ""))
+    except ValueError:
+        return _board_page(status=400, error=_("Choose a kind of contact, or no contact."))
+    handle(log_as)
     db.session().commit()
-    return _saved(_("Marked as handled: %(name)s.", name=client.name), url_for(".board"))
+    if log_as is None:
+        return _saved(_("Marked as handled: %(name)s.", name=client.name), url_for(".board"))
+    return _saved(_("Marked as handled and the contact logged: %(name)s.", name=client.name), url_for(".board"))
+
+
+@bp.get("/caseload")
+def caseload_page():
+    """Every client's last contact and what is open: the monthly follow-up."""
+    today = _now().date()
+    rows = contacts.caseload(db.session(), clients_of(g.user), today)
+    for row in rows:
+        audit.note(row.client, "read")
+    return page("coach/caseload.html", rows=rows, caseload_size=contacts.CaseloadSize(len(rows)), today=today)
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -146,6 +185,7 @@ def _phones_tab(client) -> dict:
 # what it shows. The register's and the diary's tabs live in records.py.
 TABS = {
     "today": ("coach/client.html", _today_tab),
+    "contacts": ("coach/client_contacts.html", lambda client: {"contacts": contacts.for_client(db.session(), client.id, _now().date())}),
     "schedule": ("coach/client_schedule.html", _schedule_tab),
     "phones": ("coach/client_phones.html", _phones_tab),
 }
@@ -153,9 +193,9 @@ TABS = {
 SECTIONS = {
     "attendance": "today", "messages": "today",
     "schedule": "schedule", "exceptions": "schedule", "tasks": "schedule",
-    "phones": "phones", "shares": "phones",
+    "phones": "phones", "shares": "phones", "contacts": "contacts",
 }
-TAB_ENDPOINTS = {"today": ".client_page", "schedule": ".client_schedule", "phones": ".client_phones"}
+TAB_ENDPOINTS = {"today": ".client_page", "schedule": ".client_schedule", "phones": ".client_phones", "contacts": ".client_contacts"}
 
 
 def _client_page(client, template: str, status: int = 200, **context):
@@ -176,6 +216,11 @@ def client_page(client_id: int):
 @bp.get("/clients/<id:client_id>/schedule")
 def client_schedule(client_id: int):
     return _client_tab(client_for_coach(client_id), "schedule")
+
+
+@bp.get("/clients/<id:client_id>/contacts")
+def client_contacts(client_id: int):
+    return _client_tab(client_for_coach(client_id), "contacts")
 
 
 @bp.get("/clients/<id:client_id>/phones")
@@ -284,6 +329,18 @@ def attendance_correct(client_id: int):
         return _client_tab(client, "today", 400, error=str(problem), attendance_form=form)
     db.session().commit()
     return _client_saved(client, "attendance", _("Correction saved."))
+
+
+@bp.post("/clients/<id:client_id>/contacts")
+def contact_add(client_id: int):
+    client = client_for_coach(client_id)
+    form = {k: request.form.get(k, "") for k in ("kind", "date", "note")}
+    errors, contact = contacts.check(form, _now().date())
+    if errors:
+        return _client_tab(client, "contacts", 400, contact_form=form, contact_errors=errors)
+    contacts.log(db.session(), client.id, g.user, **contact)
+    db.session().commit()
+    return _client_saved(client, "contacts", _("Contact saved."))
 
 
 @bp.post("/clients/<id:client_id>/shares")

@@ -362,6 +362,19 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
     page.goto("/coach/reports/attendance-2026-11/print")
     audit.check(page, "attendance report, printable", client_page=False)
 
+    page.goto(f"/coach/clients/{client.id}/contacts")
+    audit.check(page, "client page, no contacts yet", client_page=False)
+    page.check("#contacts input[name=kind][value=visit]")
+    page.fill("#contact-note", "Kävin työpaikalla. Esihenkilö oli paikalla.")
+    submit(page, "#contacts form")
+    audit.check(page, "client page, a contact logged", client_page=False)
+    page.fill("#contact-date", (MONDAY + timedelta(days=1)).isoformat())
+    submit(page, "#contacts form")
+    audit.check(page, "client page, contact error", client_page=False)
+
+    page.goto("/coach/caseload")
+    audit.check(page, "caseload", client_page=False)
+
     page.goto(f"/coach/clients/{client.id}/schedule/0")
     audit.check(page, "schedule day", client_page=False)
     page.fill("#starts", "late")

@@ -229,8 +229,8 @@ def test_a_work_day_from_connecting_the_phone_to_the_coach_board(
     help_text = ville.locator(".help-request").inner_text()
     assert "Stuck on step 2 of Wash the windows." in help_text
     assert "At work since 9:30" in ville.inner_text()
+    assert "Wants to talk with you." in ville.locator(".wants-to-talk").inner_text(), "open until the coach handles it"
     assessment = ville.locator(".assessment")
-    assert "Wants to talk with you." in assessment.inner_text()
     assert assessment.inner_text().count("🙂") == 2 and "🙁" in assessment.inner_text()
     hidden_words = assessment.locator(".visually-hidden").text_content()
     assert "How did your body feel? Good." in hidden_words
