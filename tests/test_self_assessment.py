@@ -1,12 +1,15 @@
 """How did today go, over the weeks: each area's answers by ISO week for the
 coach's chart, and the client's own "mostly 🙂" over the last weeks."""
+import uuid
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import event
 
 from selko import self_assessment
 from selko.self_assessment import AREAS, by_week, lately, typical_face
+from tests.conftest import visible_text
 
 MONDAY = date(2026, 11, 23)  # the frozen today (tests/conftest.py), ISO week 48
 SAD, SO_SO, HAPPY = 1, 2, 3
@@ -120,3 +123,95 @@ def test_the_client_sees_nothing_from_too_few_answers(session, client):
     assert lately(by_week(session, client.id, MONDAY, weeks=4)) == {}
     answer(session, client, MONDAY - timedelta(days=1), HAPPY)
     assert lately(by_week(session, client.id, MONDAY, weeks=4)) == dict.fromkeys(AREAS, HAPPY)
+
+
+class ChartAndTable(HTMLParser):
+    """The faces the coach's chart draws and the faces its table writes, as
+    {(area, week number): face}, and each table row's number of answers."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.chart, self.table, self.answers = {}, {}, {}
+        self._area = self._week = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "g" and "data-area" in attrs:
+            self._area = attrs["data-area"]
+        elif tag == "use" and self._area:
+            self.chart[(self._area, int(attrs["data-week"]))] = int(attrs["data-face"])
+        elif tag == "tr" and "data-week" in attrs:
+            self._week = int(attrs["data-week"])
+        elif tag == "td" and "data-answers" in attrs:
+            self.answers[self._week] = int(attrs["data-answers"])
+        elif tag == "td" and "data-face" in attrs:
+            self.table[(attrs["data-area"], self._week)] = int(attrs["data-face"])
+
+    def handle_endtag(self, tag):
+        if tag == "g":
+            self._area = None
+
+
+@pytest.fixture
+def coach(make, session):
+    coach = make.coach(name="Sanna")
+    coach.language = "en"
+    session.commit()
+    return coach
+
+
+def test_the_coachs_chart_and_table_show_the_same_answers(web, sign_in, make, session, coach):
+    aino = make.client(coach=coach, name="Aino")
+    # Week 46: a mixed week; week 47: nothing; week 48 (this week): today.
+    for offset, mind in enumerate([SAD, HAPPY, HAPPY]):
+        answer(session, aino, date(2026, 11, 9) + timedelta(days=offset), SO_SO, mind=mind)
+    answer(session, aino, MONDAY, HAPPY, work=SAD)
+    page = sign_in(web, coach).get(f"/coach/clients/{aino.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'role="img"' in html and 'aria-labelledby="sa-chart-title"' in html
+    drawn = ChartAndTable(html)
+    assert drawn.chart == drawn.table
+    assert drawn.chart == {
+        **{(area, 46): SO_SO for area in AREAS}, ("mind", 46): HAPPY,
+        **{(area, 48): HAPPY for area in AREAS}, ("work", 48): SAD,
+    }
+    assert drawn.answers == dict.fromkeys(range(37, 49), 0) | {46: 3, 48: 1}
+    words = visible_text(page)
+    assert "Week 47 16.11.2026–22.11.2026 No answers" in words, "a gap, said in words"
+    assert "Week 46 9.11.2026–15.11.2026 3 😐 So-so 🙂 Good 😐 So-so 😐 So-so 😐 So-so" in words
+
+
+def test_the_coach_reads_that_there_are_no_answers(web, sign_in, make, coach):
+    aino = make.client(coach=coach, name="Aino")
+    page = sign_in(web, coach).get(f"/coach/clients/{aino.id}")
+    words = visible_text(page)
+    assert "Self-assessment by week No answers in the last 12 weeks." in words
+    assert "<svg" not in page.get_data(as_text=True)
+
+
+def test_the_client_reads_their_last_weeks_after_answering(web, sign_in, make, session):
+    aino = make.client(language="en")
+    # Six weeks ago (outside the four): all sad. Then the mind gets better.
+    answer(session, aino, MONDAY - timedelta(weeks=6), SAD)
+    for days_ago, mind in [(23, SAD), (16, SO_SO), (9, HAPPY), (2, HAPPY), (1, HAPPY)]:
+        answer(session, aino, MONDAY - timedelta(days=days_ago), SO_SO, mind=mind, work=HAPPY)
+    phone = sign_in(web, aino)
+    form = phone.get("/today-went")
+    assert "lately" not in form.get_data(as_text=True), "shown after answering, not before"
+    sent = phone.post("/today-went", dict.fromkeys(AREAS, "2") | {"day": MONDAY.isoformat(), "action_key": str(uuid.uuid4())})
+    assert sent.status_code == 303
+    words = visible_text(phone.get(sent.headers["Location"]))
+    assert (
+        "How your last 4 weeks went 😐 Body: mostly so-so. 🙂 Mind: mostly good. 😐 Work tasks: mostly so-so. "
+        "😐 Everyday things: mostly so-so. 🙂 People at work: mostly good. Back to today"
+    ) in words
+
+
+def test_the_client_reads_nothing_about_weeks_from_one_answer(web, sign_in, make):
+    aino = make.client(language="en")
+    phone = sign_in(web, aino)
+    phone.post("/today-went", dict.fromkeys(AREAS, "3") | {"day": MONDAY.isoformat(), "action_key": str(uuid.uuid4())})
+    page = phone.get("/today-went/thanks")
+    assert page.status_code == 200 and "mostly" not in visible_text(page)

@@ -18,6 +18,7 @@ from selko import (
     db,
     help_request,
     schedule,
+    self_assessment,
     share,
     signin,
     tasks,
@@ -105,6 +106,7 @@ def _today_tab(client) -> dict:
         "attendance_today": attendance.for_day(db.session(), client.id, now.date()),
         "presses_today": client_action.for_day(db.session(), client.id, now.date(), g.user.organisation.time_zone),
         "absence_reasons": list(AbsenceReason),
+        "assessment_weeks": self_assessment.by_week(db.session(), client.id, now.date()),
     }
 
 
