@@ -215,3 +215,20 @@ def test_the_client_reads_nothing_about_weeks_from_one_answer(web, sign_in, make
     phone.post("/today-went", dict.fromkeys(AREAS, "3") | {"day": MONDAY.isoformat(), "action_key": str(uuid.uuid4())})
     page = phone.get("/today-went/thanks")
     assert page.status_code == 200 and "mostly" not in visible_text(page)
+
+
+def test_the_demo_shows_aino_twelve_weeks_with_her_mind_getting_better(app, session, now):
+    from selko import demo
+
+    with app.app_context():
+        _, aino = demo.load(session)
+        session.commit()
+        demo.load(session)  # again: nothing more is made
+        session.commit()
+    weeks = by_week(session, aino.id, MONDAY)
+    answered = [w for w in weeks if w.answers]
+    assert len(answered) >= 10 and sum(w.answers for w in weeks) >= 35, "most work days of the 12 weeks"
+    assert any(not w.answers for w in weeks[:-1]), "a holiday: a gap in the chart"
+    mind = [w.typical("mind") for w in answered]
+    assert mind[0] == SAD and mind[-1] == HAPPY
+    assert weeks[-1].answers == 0, "today is Aino's to answer"
