@@ -233,6 +233,7 @@ def _create(db: Session) -> Organisation:
             for position, key in enumerate(task_keys, start=1):
                 db.add(TaskAssignment(client_id=client.id, task_id=tasks[key].id, weekday=weekday, position=position))
         _history(db, organisation, coach, client, hours)
+    _answers_over_weeks(db, organisation, CLIENTS[0][0])
     return organisation
 
 
@@ -268,6 +269,42 @@ def _history(db: Session, organisation: Organisation, coach: User, client: User,
         if first_name == "Aino" and index < 4:
             answers = {area: 3 - (index + i) % 2 for i, area in enumerate(self_assessment.AREAS)}
             self_assessment.save(db, client.id, day, answers, wants_to_talk=index == 2)
+    db.flush()
+
+
+# Aino's answers by week, the oldest of the 12 weeks first: her mind gets
+# better, the work tasks go well later, everyday life has a hard week, the
+# people at work stay good. A week of None is her holiday: a gap in the chart.
+ANSWER_WEEKS = {
+    "energy": [2, 2, 2, None, 2, 2, 3, 2, 3, 3, 3, 3],
+    "mind": [1, 1, 1, None, 1, 2, 2, 2, 2, 3, 3, 3],
+    "skills": [2, 2, 2, None, 2, 2, 2, 3, 3, 3, 3, 3],
+    "everyday": [2, 2, 3, None, 2, 1, 2, 2, 3, 2, 2, 3],
+    "work": [3, 3, 3, None, 3, 3, 2, 3, 3, 3, 3, 3],
+}
+
+
+def _answers_over_weeks(db: Session, organisation: Organisation, name: str) -> None:
+    """"How did today go?" on most of Aino's work days of the last 12 weeks,
+    for the coach's chart and her own "mostly 🙂". Days she was away and
+    today (hers to answer) are left alone; the few days _history answered
+    take this trend, and keep whether she wanted to talk."""
+    client = db.scalar(select(User).where(User.organisation_id == organisation.id, User.name == name))
+    today = schedule.local_now(organisation).date()
+    first = self_assessment.monday_of(today) - timedelta(weeks=self_assessment.WEEKS_SHOWN - 1)
+    for number in range((today - first).days):
+        day = first + timedelta(days=number)
+        week = number // 7
+        if ANSWER_WEEKS["mind"][week] is None or number % 6 == 5 or not schedule.day_plan(db, client.id, day).works:
+            continue  # her holiday, a day she forgot, a day off
+        day_record = attendance.for_day(db, client.id, day)
+        if day_record and day_record.absence_reason:
+            continue
+        # One day in four is a little harder than her week.
+        answers = {area: max(1, faces[week] - (number % 4 == 1)) for area, faces in ANSWER_WEEKS.items()}
+        answered = self_assessment.for_day(db, client.id, day)
+        wants_to_talk = answered.wants_to_talk if answered else answers["mind"] == 1 and number % 8 == 1
+        self_assessment.save(db, client.id, day, answers, wants_to_talk)
     db.flush()
 
 

@@ -133,8 +133,34 @@ QUESTIONS = {
     "everyday": _l("How did everyday things go?"),
     "work": _l("How was it with the people at work?"),
 }
+# The areas as the coach reads them (the work-ability model's names), and as
+# the client reads them beside their own answers.
+AREA_NAMES = {
+    "energy": _l("Energy and body"),
+    "mind": _l("Mind"),
+    "skills": _l("Skills"),
+    "everyday": _l("Everyday life"),
+    "work": _l("Work and work community"),
+}
+AREA_WORDS = {
+    "energy": _l("Body"),
+    "mind": _l("Mind"),
+    "skills": _l("Work tasks"),
+    "everyday": _l("Everyday things"),
+    "work": _l("People at work"),
+}
 FACE_EMOJI = {1: "🙁", 2: "😐", 3: "🙂"}
 FACE_LABELS = {1: _l("Bad"), 2: _l("So-so"), 3: _l("Good")}
+# The client's last weeks, an area a sentence (self_assessment.lately).
+LATELY = {
+    1: _l("%(area)s: mostly bad."),
+    2: _l("%(area)s: mostly so-so."),
+    3: _l("%(area)s: mostly good."),
+}
+
+
+def lately_words(area: str, face: int) -> str:
+    return str(LATELY[face]) % {"area": AREA_WORDS[area]}
 
 
 def reason_label(reason: AbsenceReason) -> str:
@@ -195,6 +221,8 @@ def init_app(app: Flask) -> None:
         areas=AREAS,
         faces=FACES,
         question=lambda area: str(QUESTIONS[area]),
+        area_name=lambda area: str(AREA_NAMES[area]),
+        lately_words=lately_words,
         face_emoji=FACE_EMOJI,
         face_label=lambda face: str(FACE_LABELS[face]),
         action_label=lambda kind: str(ACTION_KINDS[kind]),

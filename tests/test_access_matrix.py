@@ -112,6 +112,7 @@ ROUTES = {
     ("/coach/clients/<id:client_id>/attendance", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/contacts", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/contacts", "GET"): COACH_OF_A,
+    ("/coach/clients/<id:client_id>/self-assessment", "GET"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/shares/<id:share_id>/stop", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/schedule", "GET"): COACH_OF_A,
     ("/coach/clients/<id:client_id>/phones", "GET"): COACH_OF_A,

@@ -319,7 +319,8 @@ def how_today_went(press: client_action.Press):
 
 @bp.get("/today-went/thanks")
 def how_today_went_saved():
-    return page("client/how_today_went_saved.html")
+    weeks = self_assessment.by_week(db.session(), g.user.id, _today(), weeks=self_assessment.WEEKS_FOR_CLIENT)
+    return page("client/how_today_went_saved.html", lately=self_assessment.lately(weeks), lately_weeks=len(weeks))
 
 
 def _this_phones_subscription() -> PushSubscription | None:

@@ -18,6 +18,7 @@ from selko import (
     contacts,
     db,
     schedule,
+    self_assessment,
     share,
     signin,
     tasks,
@@ -186,6 +187,7 @@ def _phones_tab(client) -> dict:
 TABS = {
     "today": ("coach/client.html", _today_tab),
     "contacts": ("coach/client_contacts.html", lambda client: {"contacts": contacts.for_client(db.session(), client.id, _now().date())}),
+    "assessment": ("coach/client_assessment.html", lambda client: {"assessment_weeks": self_assessment.by_week(db.session(), client.id, _now().date())}),
     "schedule": ("coach/client_schedule.html", _schedule_tab),
     "phones": ("coach/client_phones.html", _phones_tab),
 }
@@ -221,6 +223,11 @@ def client_schedule(client_id: int):
 @bp.get("/clients/<id:client_id>/contacts")
 def client_contacts(client_id: int):
     return _client_tab(client_for_coach(client_id), "contacts")
+
+
+@bp.get("/clients/<id:client_id>/self-assessment")
+def client_assessment(client_id: int):
+    return _client_tab(client_for_coach(client_id), "assessment")
 
 
 @bp.get("/clients/<id:client_id>/phones")

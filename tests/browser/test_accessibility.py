@@ -18,10 +18,11 @@ from datetime import date, time, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
 
 from selko import attendance, clock, help_request, self_assessment, signin, tasks, work_diary
 from selko.alarms import Kind, ring_now
-from selko.models import AbsenceReason, Role, ScheduleException
+from selko.models import AbsenceReason, Role, ScheduleException, User
 
 LANGUAGES = ["fi", "sv", "en"]
 MONDAY = date(2026, 11, 23)
@@ -177,6 +178,7 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     make.passkey(client)  # so "My phone and lock" lists one
     ring_now(session, session.merge(client), Kind.coach, "Muista hanskat.")  # a message card on Today
     work_diary.write(session, client.id, MONDAY, "Hienoa työtä eilen.", True, coach)  # the coach's note on Today
+    answered_before(session, client)  # her last weeks on the thanks page
     session.commit()
     audit = Audit(language)
 
@@ -219,7 +221,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
         page.locator(f"input[name={area}][value='2']").check()
     submit(page, "form[action='/today-went']")
     assert page.url.endswith("/today-went/thanks")
-    audit.check(page, "How did today go?, thanks", client_page=True)
+    page.locator("#lately").wait_for()
+    audit.check(page, "How did today go?, thanks, the last weeks", client_page=True)
 
     page.goto("/absent")
     audit.check(page, "not coming today", client_page=True)
@@ -277,6 +280,14 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     audit.assert_clean()
 
 
+def answered_before(session, client):
+    """How did today go, on a few days of the last weeks: a chart for the
+    coach, the last weeks for the client."""
+    for weeks_ago, face in [(9, 1), (5, 2), (2, 3), (1, 3)]:
+        answers = dict.fromkeys(self_assessment.AREAS, face) | {"work": 2}
+        self_assessment.save(session, client.id, MONDAY - timedelta(weeks=weeks_ago), answers, False)
+
+
 def arrange_a_busy_board(make, session, coach):
     """Clients in every state the board shows, made straight in the database."""
     task = make.task(organisation_id=coach.organisation_id, title="Pese ikkunat", emoji="🪟")
@@ -289,6 +300,7 @@ def arrange_a_busy_board(make, session, coach):
     ring_now(session, helped, Kind.coach, "Muista hanskat.").seen_at = clock.now()
     ring_now(session, helped, Kind.ready_message, "call")
     self_assessment.save(session, helped.id, MONDAY, dict.fromkeys(self_assessment.AREAS, 2) | {"mind": 1}, True)
+    answered_before(session, helped)  # the self-assessment chart on the client page
     absent = make.client(coach=coach, name="Bertta Poissa")
     attendance.report_absence(session, absent.id, MONDAY, AbsenceReason.doctor, "Hammaslääkäri.")
     make.client(coach=coach, name="Cecilia Myöhässä", hours=(time(8), time(14)))
@@ -328,6 +340,15 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
 
     page.goto(f"/coach/clients/{client.id}")
     audit.check(page, "client page, today", client_page=False)
+    page.goto(f"/coach/clients/{client.id}/self-assessment")
+    assert page.locator("svg.sa-chart g[data-area] use").count() > 0
+    audit.check(page, "client page, the self-assessment chart", client_page=False)
+    page.locator("#self-assessment details summary").click()
+    audit.check(page, "client page, the self-assessment as a table", client_page=False)
+    never_answered = session.scalar(select(User).where(User.name == "Bertta Poissa"))
+    page.goto(f"/coach/clients/{never_answered.id}/self-assessment")
+    assert page.locator("#self-assessment").count() == 1 and page.locator("svg.sa-chart").count() == 0
+    audit.check(page, "client page, no self-assessment answers", client_page=False)
     page.goto(f"/coach/clients/{client.id}/phones")
     audit.check(page, "client page, phones and sharing", client_page=False)
     page.goto(f"/coach/clients/{client.id}/schedule")
