@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from selko import attendance, client_action, db, register, work_diary
 from selko.access import client_for_coach, clients_of
-from selko.coach import _client_page, _client_saved, _now, _saved, attendance_correction, bp
+from selko.coach import _client_page, _now, _saved, attendance_correction, bp
 from selko.i18n import clock_time, local
 from selko.labels import absence_label, register_kind_label
 from selko.models import AbsenceReason
