@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export SELKO_ORIGIN ?= http://localhost:$(PORT)
 
-.PHONY: demo test setup translations clean
+.PHONY: demo test setup translations clean lint
 
 $(BIN)/selko: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,16 @@ demo: setup
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromium
+# The selko lint reads Finnish grammar with Voikko and its Finnish dictionary.
+VOIKKO_FI := /usr/lib/voikko/5/mor-standard/index.txt
+$(VOIKKO_FI):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi >/dev/null
+
+test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromium $(VOIKKO_FI)
 	$(BIN)/pytest -n auto
+
+lint: $(BIN)/selko $(VOIKKO_FI)
+	$(BIN)/selko lint
 
 clean:
 	rm -rf $(VENV) node_modules instance

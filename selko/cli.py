@@ -1,4 +1,4 @@
-"""The `selko` command: organisations, coaches, demo data, translations."""
+"""The `selko` command: organisations, coaches, demo data, translations, the selko lint."""
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +106,20 @@ def _pybabel(*args: str) -> None:
 def translate_extract():
     """Find the messages in code and templates and update every catalogue."""
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "locales/messages.pot", "--sort-by-file", "selko")
+    _add_translator_notes(LOCALES / "messages.pot")
     _pybabel("update", "-i", "locales/messages.pot", "-d", "locales", "--no-fuzzy-matching")
+
+
+def _add_translator_notes(pot: Path) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    from selko import selko_lint
+
+    with pot.open("rb") as file:
+        catalogue = read_po(file)
+    selko_lint.add_translator_notes(catalogue)
+    with pot.open("wb") as file:
+        write_po(file, catalogue, width=76, sort_by_file=True)
 
 
 @translate.command("compile")
@@ -115,8 +128,20 @@ def translate_compile():
     _pybabel("compile", "-d", "locales")
 
 
+@click.command("lint")
+@click.option("--warnings/--no-warnings", "show_warnings", default=True, help="List the warnings too.")
+def lint_command(show_warnings: bool):
+    """Check the catalogues, and the client's Finnish against the selko rules."""
+    from selko import selko_lint
+
+    report = selko_lint.lint()
+    click.echo(selko_lint.render(report, show_warnings))
+    if report.failures:
+        sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_organisation, invite_coach, sign_in_link_command, demo_command, prune_command, translate):
+    for command in (create_organisation, invite_coach, sign_in_link_command, demo_command, prune_command, translate, lint_command):
         app.cli.add_command(command)
 
 

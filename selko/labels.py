@@ -1,24 +1,25 @@
-"""The words for Selko's domain values, in every language (shown to clients and coaches)."""
+"""The words for Selko's domain values as coaches read them, in every language;
+the client's own words are in client_words.py."""
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind
+from selko.client_words import (
+    FACE_EMOJI,
+    FACE_LABELS,
+    QUESTIONS,
+    REASON_EMOJI,
+    event_text,
+    goodbye,
+    lately_words,
+    reason_label,
+)
 from selko.i18n import clock_time, local
 from selko.models import AbsenceReason, ActionKind, ActionOutcome, ContactKind
 from selko.register import DayKind
-from selko.schedule import Event
 from selko.self_assessment import AREAS, FACES
-
-REASON_EMOJI = {"ill": "🤒", "doctor": "🩺", "family": "👪", "transport": "🚌", "other": "❓"}
-REASONS = {
-    AbsenceReason.ill: _l("I am ill"),
-    AbsenceReason.doctor: _l("I go to the doctor"),
-    AbsenceReason.family: _l("Something with my family"),
-    AbsenceReason.transport: _l("I have no ride"),
-    AbsenceReason.other: _l("Something else"),
-}
 
 # Pictures a coach can give a task: everyday work things that read the same
 # to a client who cannot read the title. A task keeps one of these or none.
@@ -126,13 +127,6 @@ CONTACT_KINDS = {
     ContactKind.meeting: _l("Meeting"),
 }
 
-QUESTIONS = {
-    "energy": _l("How did your body feel?"),
-    "mind": _l("How did you feel in your mind?"),
-    "skills": _l("How did the work tasks go?"),
-    "everyday": _l("How did everyday things go?"),
-    "work": _l("How was it with the people at work?"),
-}
 # The areas as the coach reads them (the work-ability model's names), and as
 # the client reads them beside their own answers.
 AREA_NAMES = {
@@ -142,31 +136,6 @@ AREA_NAMES = {
     "everyday": _l("Everyday life"),
     "work": _l("Work and work community"),
 }
-AREA_WORDS = {
-    "energy": _l("Body"),
-    "mind": _l("Mind"),
-    "skills": _l("Work tasks"),
-    "everyday": _l("Everyday things"),
-    "work": _l("People at work"),
-}
-FACE_EMOJI = {1: "🙁", 2: "😐", 3: "🙂"}
-FACE_LABELS = {1: _l("Bad"), 2: _l("So-so"), 3: _l("Good")}
-# The client's last weeks, an area a sentence (self_assessment.lately).
-LATELY = {
-    1: _l("%(area)s: mostly bad."),
-    2: _l("%(area)s: mostly so-so."),
-    3: _l("%(area)s: mostly good."),
-}
-
-
-def lately_words(area: str, face: int) -> str:
-    return str(LATELY[face]) % {"area": AREA_WORDS[area]}
-
-
-def reason_label(reason: AbsenceReason) -> str:
-    return str(REASONS[reason])
-
-
 def absence_words(record, language: str) -> str:
     """The absence as the coach reads it in an alert."""
     with force_locale(language):
@@ -182,29 +151,6 @@ def help_words(request, language: str) -> str:
         if request.task is not None:
             return _("In the task %(task)s.", task=request.task.title)
         return _("Call or visit soon.")
-
-
-def goodbye(at) -> str:
-    """What to wish a client going home, by the hour ("Mukavaa iltaa!")."""
-    hour = at.hour
-    if 5 <= hour < 12:
-        return _("Have a good day!")
-    if 12 <= hour < 17:
-        return _("Have a good afternoon!")
-    if 17 <= hour < 22:
-        return _("Have a good evening!")
-    return _("Good night!")
-
-
-def event_text(event: Event) -> str:
-    time = clock_time(event.at)
-    if event.kind == "work_start":
-        return _("Work starts at %(time)s.", time=time)
-    if event.kind == "break_start":
-        return _("%(name)s starts at %(time)s.", name=event.name or _("Break"), time=time)
-    if event.kind == "break_end":
-        return _("%(name)s ends at %(time)s.", name=event.name or _("Break"), time=time)
-    return _("Work ends at %(time)s.", time=time)
 
 
 def init_app(app: Flask) -> None:

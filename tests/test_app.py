@@ -4,10 +4,8 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from babel.messages.pofile import read_po
-from sqlalchemy import select
 
-from selko.models import Base, User
+from selko.models import Base
 from tests.authenticator import SoftAuthenticator
 
 ROOT = Path(__file__).parent.parent
@@ -110,26 +108,3 @@ def test_the_migrations_match_the_models(app):
     with app.extensions["selko.engine"].connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
     assert differences == [], "make a migration: the models changed"
-
-
-def test_the_finnish_and_swedish_catalogues_are_complete():
-    for language in ("fi", "sv"):
-        catalogue = read_po((ROOT / f"locales/{language}/LC_MESSAGES/messages.po").open())
-        missing = [m.id for m in catalogue if m.id and (not all(m.string) if isinstance(m.string, tuple) else not m.string)]
-        fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
-        assert missing == [] and fuzzy == [], (language, missing[:10], fuzzy[:10])
-
-
-def test_the_catalogues_know_every_message_in_the_code():
-    from babel.messages.extract import extract_from_dir
-    from babel.messages.frontend import parse_mapping_cfg
-
-    method_map, options_map = parse_mapping_cfg((ROOT / "babel.cfg").open())
-    keywords = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
-    in_code = {
-        message if isinstance(message, str) else message[0]
-        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / "selko", method_map, options_map, keywords=keywords)
-    }
-    catalogue = read_po((ROOT / "locales/fi/LC_MESSAGES/messages.po").open())
-    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
-    assert in_code - known == set(), "run `selko translate extract` and translate the new messages"
