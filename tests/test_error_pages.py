@@ -8,7 +8,7 @@ from selko import access, db, errors
 from selko.models import Role
 
 HEADINGS = {
-    "fi": {400: "Jokin meni vikaan", 404: "Sivua ei löydy", 500: "Selkossa on ongelma"},
+    "fi": {400: "Jokin meni vikaan", 404: "Sivua ei löydy", 500: "Selkossa on vika"},
     "sv": {400: "Något gick fel", 404: "Sidan finns inte", 500: "Selko har ett problem"},
     "en": {400: "Something went wrong", 404: "Page not found", 500: "Selko has a problem"},
 }
