@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from flask import Flask, g, session
-from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale
+from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale, gettext, ngettext
 
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT = "fi"
@@ -66,6 +66,14 @@ def clock_time(value: time | datetime) -> str:
     return f"{value.hour}{TIME_SEPARATOR.get(language(), ':')}{value.minute:02d}"
 
 
+def time_until(minutes: int, at: time) -> str:
+    """When something comes, as plain-language guides say it: in minutes up
+    to an hour ("23 minuutin päästä"), after that by the clock ("klo 10.00")."""
+    if minutes <= 60:
+        return ngettext("in %(num)s minute", "in %(num)s minutes", minutes)
+    return gettext("at %(time)s", time=clock_time(at))
+
+
 def weekday_name(weekday: int) -> str:
     """Monday is 0, as in date.weekday()."""
     return get_day_names("wide", locale=get_locale())[weekday]
@@ -78,6 +86,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day_in_words"] = day_in_words
     app.jinja_env.filters["clock"] = clock_time
     app.jinja_env.filters["weekday_name"] = weekday_name
+    app.jinja_env.globals["time_until"] = time_until
     app.jinja_env.filters["month_in_words"] = month_in_words
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["decimal"] = format_decimal

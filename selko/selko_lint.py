@@ -77,6 +77,9 @@ NOTE = "Client: {place}. Keep it selko: short sentences, everyday words."
 # Swedish lättläst writes "klockan" and "till exempel" out.
 SWEDISH_ABBREVIATIONS = re.compile(r"\bkl\.|\bt\.ex\.", re.I)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+# A clock time is written "klo 10.00" / "klockan 10.00" (i18n.clock_time gives the digits).
+TIME_PLACEHOLDER = re.compile(r"%\((time|start|pressed|received|asked|cancelled)\)s")
+CLOCK_WORD = {"fi": re.compile(r"(klo |–)$"), "sv": re.compile(r"(klockan |–)$")}
 
 
 @dataclass
@@ -180,6 +183,8 @@ def _catalogue_problems(language: str, catalogue: Catalog, in_code: set[str]) ->
                 problems.append(Problem(FAIL, language, "placeholders", msgid, text=text))
             if language == "sv" and SWEDISH_ABBREVIATIONS.search(text):
                 problems.append(Problem(FAIL, language, "kl. or t.ex.", msgid, text=text))
+            if any(not CLOCK_WORD[language].search(text[: t.start()]) for t in TIME_PLACEHOLDER.finditer(text)):
+                problems.append(Problem(FAIL, language, "a time without klo", msgid, text=text))
         if strings == [msgid] and len(re.findall(r"[^\W\d_]{4,}", msgid)) > 1:
             problems.append(Problem(FAIL, language, "untranslated", msgid, text=msgid))
     return problems

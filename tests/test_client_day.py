@@ -52,6 +52,11 @@ def test_today_says_the_day_hours_and_what_comes_next(phone):
     assert 'max="120" value="30"' in page, "the time bar: 30 of the 120 minutes since work started"
 
 
+def test_a_break_more_than_an_hour_away_is_told_by_the_clock(phone, now):
+    now.set(datetime(2026, 11, 23, 8, 30, tzinfo=HELSINKI))
+    assert "Your next break starts at 10:00." in text(phone.get("/"))
+
+
 def test_today_during_a_break_shows_the_time_left_of_it(phone, now):
     now.set(datetime(2026, 11, 23, 10, 5, tzinfo=HELSINKI))
     page = text(phone.get("/"))

@@ -93,7 +93,8 @@ def test_catalogue_mistakes_are_failures():
     catalogue.add("Give the client's name.", "Give the client's name.")
     catalogue.add(("%(num)s step", "%(num)s steps"), ("%(num)s steg",))
     catalogue.add("Old message", "Gammalt", flags=["fuzzy"])
-    in_code = {"Work starts at %(time)s.", "Work ends at %(time)s.", "Open the page again.", "Give the client's name.", "%(num)s step", "Old message", "New message"}
+    catalogue.add("Arrived %(time)s", "Kom %(time)s")
+    in_code = {"Work starts at %(time)s.", "Work ends at %(time)s.", "Open the page again.", "Give the client's name.", "%(num)s step", "Old message", "New message", "Arrived %(time)s"}
     found = {(p.rule, p.msgid) for p in selko_lint._catalogue_problems("sv", catalogue, in_code)}
     assert found == {
         ("kl. or t.ex.", "Work starts at %(time)s."),
@@ -103,6 +104,8 @@ def test_catalogue_mistakes_are_failures():
         ("plural forms", "%(num)s step"),
         ("fuzzy", "Old message"),
         ("stale: not in the catalogue", "New message"),
+        ("a time without klo", "Arrived %(time)s"),
+        ("a time without klo", "Work starts at %(time)s."),  # "kl." is not "klockan"
     }
 
 
@@ -114,3 +117,31 @@ def test_every_client_message_has_a_translator_note_saying_where_it_is():
     # A client source without a described place would leave translators guessing.
     described = [m for m in client if selko_lint.client_place(m).startswith("selko/")]
     assert described == [], [m.locations for m in described]
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("fi", ["Työ alkaa klo 8.00.", "maanantai 23.11.", "1 minuutin päästä", "23 minuutin päästä", "klo 11.30"]),
+        ("sv", ["Jobbet börjar klockan 8.00.", "måndag 23 november", "om 1 minut", "om 23 minuter", "klockan 11.30"]),
+        ("en", ["Work starts at 8:00.", "Monday 23 November", "in 1 minute", "in 23 minutes", "at 11:30"]),
+    ],
+)
+def test_times_dates_and_durations_read_as_plain_language_guides_write_them(app, language, expected):
+    from datetime import date, time
+
+    from flask_babel import force_locale
+
+    from selko.client_words import event_text
+    from selko.i18n import day_in_words, time_until
+    from selko.schedule import Event
+
+    with app.test_request_context(), force_locale(language):
+        said = [
+            event_text(Event("work_start", time(8))),
+            day_in_words(date(2026, 11, 23)),
+            time_until(1, time(10)),
+            time_until(23, time(10)),
+            time_until(90, time(11, 30)),  # over an hour: by the clock
+        ]
+    assert said == expected
