@@ -22,7 +22,7 @@ HEADINGS = {
     500: lambda: _("Selko has a problem"),
 }
 MESSAGES = {
-    403: lambda: _("Nothing changed. Go to the start."),
+    403: lambda: _("Nothing changed. Go to Today."),
     404: lambda: _("Check the address. Or go to Today."),
     429: lambda: _("You tried many times. Wait one minute. Then try again."),
     500: lambda: _("Selko saved nothing. Try again in a moment."),

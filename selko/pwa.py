@@ -60,7 +60,7 @@ def manifest():
         "purpose": purpose,
     }
     response = jsonify(
-        name=_("Selko – my work day"),
+        name=_("Selko – your work day"),
         short_name="Selko",
         lang=language(),
         start_url="/",

@@ -156,7 +156,7 @@ def test_tasks_come_in_order_with_progress(phone, make, aino):
     page = visible_text(phone.get("/tasks"))
     assert page.index("Wash the dishes") < page.index("Wipe the tables")
     assert page.count("Wipe the tables") == 1, "Tuesday's task is not on Monday"
-    assert "0 of 3 steps done" in page
+    assert "Steps done: 0" in page and "All steps: 3." in page
 
 
 def test_ticking_every_step_finishes_the_task(phone, make, aino, session):
@@ -167,13 +167,13 @@ def test_ticking_every_step_finishes_the_task(phone, make, aino, session):
         response = phone.post(f"/tasks/{assignment.id}/steps/{step.id}", {"day": DAY, "done": "1"})
         assert response.status_code == 303
     page = visible_text(phone.get(f"/tasks/{assignment.id}"))
-    assert "2 of 3 steps done" in page
+    assert "Steps done: 2" in page and "All steps: 3." in page
     assert "Well done!" not in page
     response = phone.post(
         f"/tasks/{assignment.id}/steps/{steps[2].id}", {"day": DAY, "done": "1"}, headers={"HX-Request": "true"}
     )
     assert "<html" not in text(response)
-    assert "3 of 3 steps done" in visible_text(response)
+    assert "Steps done: 3" in visible_text(response) and "All steps: 3." in visible_text(response)
     assert "Well done! The task is ready." in visible_text(response)
     assert "Ready" in text(phone.get("/tasks"))
 
@@ -194,7 +194,8 @@ def test_ticks_belong_to_one_day(phone, make, aino, session, now):
     make.assignment(client=aino, task=task, weekday=0 + 7 - 7)  # same task twice is allowed
     phone.post(f"/tasks/{monday.id}/steps/{task.steps[0].id}", {"day": DAY, "done": "1"})
     now.set(now.value + timedelta(days=7))
-    assert "0 of 3 steps done" in visible_text(phone.get(f"/tasks/{monday.id}")), "next Monday starts fresh"
+    seen = visible_text(phone.get(f"/tasks/{monday.id}"))
+    assert "Steps done: 0" in seen and "All steps: 3." in seen, "next Monday starts fresh"
 
 
 def test_help_inside_a_task_tells_the_coach_which_step(phone, make, aino, session, client_factory, sign_in):

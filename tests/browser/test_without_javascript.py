@@ -46,7 +46,7 @@ def test_a_client_does_the_day_with_javascript_off(make, session, live_server, n
     assert page.url.endswith(f"/tasks/{assignment.id}#{first_step.get_attribute('id')}"), "back at the step ticked"
     assert page.locator("#steps progress").get_attribute("value") == "1"
     assert "is-done" in page.locator("#steps li.step").first.get_attribute("class")
-    assert "1 of 3 steps done" in page.locator("#steps .progress-text").inner_text()
+    assert "Steps done: 1. All steps: 3." in page.locator("#steps .progress-text").inner_text()
 
     post_form(page, live_server, ".help-bar form[action='/help']", "/help")
     assert page.locator("main [role=status]:not([data-offline-notice])").is_visible()

@@ -37,7 +37,7 @@ def submit(page, form_selector: str):
 
 
 def progress_numbers(page) -> list[int]:
-    """The numbers in "N of M steps done", in any language's word order."""
+    """The numbers in "Steps done: N. All steps: M.", in any language's word order."""
     return sorted(int(n) for n in re.findall(r"\d+", page.locator("#steps .progress-text").inner_text()))
 
 
