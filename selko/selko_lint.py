@@ -73,6 +73,16 @@ CLIENT_PLACES = {
     "selko/share.py": "sharing the work days with family",
 }
 CLIENT_DIRS = ("selko/client/", "selko/family/", "selko/auth/", "selko/templates/")
+# One name for one thing: words the client pages never use, by base form,
+# and the word they use instead.
+CLIENT_TERMS = {
+    "pääsyavain": "lukko (Selkon lukko)",
+    "päättyä": "loppua",
+    "kirjautua": "avata Selko / sulkea Selko",
+    "laite": "puhelin",
+    "selain": "Chrome / Safari",
+    "etusivu": "Tänään-sivu",
+}
 NOTE = "Client: {place}. Keep it selko: short sentences, everyday words."
 # Swedish lättläst writes "klockan" and "till exempel" out.
 SWEDISH_ABBREVIATIONS = re.compile(r"\bkl\.|\bt\.ex\.", re.I)
@@ -207,6 +217,10 @@ def lint() -> Report:
         msgid = _ids(message)
         waived = set(exceptions.get(msgid, {}).get("rules", []))
         for text in _strings(message):
+            for word in (w for sentence in plain_language.sentences(text) for w in plain_language.tokens(sentence)):
+                bases = {r.get("BASEFORM", "").lower() for r in plain_language.readings(word)}
+                for base in bases & CLIENT_TERMS.keys():
+                    report.problems.append(Problem(FAIL, "fi", f"say {CLIENT_TERMS[base]!r}", msgid, word, text))
             for finding in plain_language.findings(text):
                 if finding.rule in waived:
                     used_exceptions.add((msgid, finding.rule))

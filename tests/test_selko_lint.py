@@ -67,6 +67,20 @@ def test_a_word_is_flagged_only_when_every_reading_agrees():
     assert rules("Selko ei saanut tietoa.") == set()
 
 
+@needs_voikko
+def test_client_pages_have_one_name_for_one_thing(monkeypatch):
+    from babel.messages.catalog import Catalog
+
+    catalogue = Catalog(locale="fi")
+    catalogue.add("Make a passkey", "Tee pääsyavain", locations=[("selko/auth/templates/auth/account.html", 1)])
+    catalogue.add("Work ends", "Työ päättyy", locations=[("selko/client/templates/client/today.html", 1)])
+    catalogue.add("Make a passkey for the coach", "Tee pääsyavain", locations=[("selko/coach/templates/coach/client.html", 1)])
+    monkeypatch.setattr(selko_lint, "load", lambda language: catalogue if language == "fi" else Catalog(locale=language))
+    monkeypatch.setattr(selko_lint, "messages_in_code", lambda: set())
+    found = {(p.rule, p.msgid) for p in selko_lint.lint().failures if p.rule.startswith("say")}
+    assert found == {("say 'lukko (Selkon lukko)'", "Make a passkey"), ("say 'loppua'", "Work ends")}
+
+
 def test_placeholders_count_as_one_word_and_times_as_numbers():
     assert plain_language.tokens("Tauko alkaa klo %(time)s.") == ["Tauko", "alkaa", "klo", "%(time)s"]
     assert {f.rule for f in plain_language.findings("Työ klo %(start)s–%(end)s.")} >= {"two_numbers"}
