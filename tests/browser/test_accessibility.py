@@ -9,6 +9,23 @@ least 48 x 48 px. No page may scroll sideways at 360 px. Coach pages get
 the target check as well; a link inside a
 running sentence may be smaller there, and is reported as a warning.
 
+Every client, signed-out and family page is also checked, on the same page
+and put back as it was after:
+- at 320 x 740 with 200 % text (the root font size doubled; the body text
+  must really double, so the check cannot pass without the zoom): no
+  sideways scroll, no text that stays under 2 x 18 px (sized in px), targets
+  still 48 x 48 px, no text cut off by overflow hidden, and no fixed bar
+  taller than the room the page leaves it;
+- focus: every control focused as by the keyboard gets a ring (outline or
+  box-shadow, 3:1 against what is around it) it did not have before, and is
+  not hidden under another element (the help bar);
+- forced colours: every control has a border (a link may be underlined text),
+  every box told apart by its background colour alone gets a border, and all
+  text reads at 7:1;
+- reduced motion: nothing animates or transitions longer than 0.01 s. The
+  client's and the visitor's phones ask for reduced motion throughout, so
+  every press and htmx swap here (the check-in first) works that way.
+
 A failure lists every problem on every page at once, with axe's rule ids
 and node targets, so it says what to fix.
 """
@@ -23,11 +40,13 @@ from sqlalchemy import select
 from selko import attendance, clock, help_request, self_assessment, signin, tasks, work_diary
 from selko.alarms import Kind, ring_now
 from selko.models import AbsenceReason, Role, ScheduleException, User
+from tests.browser.conftest import VIEWPORT
 
 LANGUAGES = ["fi", "sv", "en"]
 MONDAY = date(2026, 11, 23)
 MIN_TEXT_PX = 18
 MIN_TARGET_PX = 48
+ZOOMED_VIEWPORT = {"width": 320, "height": 740}
 
 axe = Axe()
 
@@ -36,9 +55,9 @@ class SmallLinkInSentence(UserWarning):
     """A coach page's link inside running text is under 48 x 48 px (allowed, reported)."""
 
 
-# One pass over the page: text smaller than 18 px, and interactive targets
-# smaller than 48 x 48 px, each marked whether it sits in a running sentence.
-MEASURE = """(minText) => {
+# Shared by the scripts below: what is shown, how to name an element in a
+# failure, and WCAG's contrast of two computed colours.
+HELPERS = """
   const shown = (el) => {
     if (el.closest('[hidden], .visually-hidden, [aria-hidden=true]')) return false;
     const style = getComputedStyle(el);
@@ -55,14 +74,42 @@ MEASURE = """(minText) => {
     const text = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
     return `${name} "${text}"`;
   };
+  const ownText = (el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  const rgba = (colour) => {
+    const [r, g, b, a = 1] = (colour.match(/[\\d.]+/g) || [0, 0, 0, 0]).map(Number);
+    return [r, g, b, a];
+  };
+  const luminance = ([r, g, b]) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const contrast = (one, other) => {
+    const [light, dark] = [luminance(one), luminance(other)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+  };
+  // The colour an element is drawn on: its own or the nearest ancestor's background.
+  const backdrop = (el) => {
+    for (; el; el = el.parentElement) {
+      const colour = rgba(getComputedStyle(el).backgroundColor);
+      if (colour[3] > 0) return colour;
+    }
+    return [255, 255, 255, 1];
+  };
+  const edged = (style) => ['Top', 'Right', 'Bottom', 'Left'].some(
+    (side) => style[`border${side}Style`] !== 'none' && parseFloat(style[`border${side}Width`]) > 0);
+  const CONTROLS = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+"""
+
+# One pass over the page: text smaller than minText, and interactive targets
+# smaller than 48 x 48 px, each marked whether it sits in a running sentence.
+MEASURE = "(minText) => {" + HELPERS + """
   const areas = [...document.querySelectorAll('header, main, footer')];
   const smallText = [];
   for (const area of areas) {
     for (const el of [area, ...area.querySelectorAll('*')]) {
       if (!shown(el)) continue;
-      const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
       const size = parseFloat(getComputedStyle(el).fontSize);
-      if (ownText && size < minText) smallText.push(`${describe(el)} is ${size}px`);
+      if (ownText(el) && size < minText) smallText.push(`${describe(el)} is ${size}px`);
     }
   }
   const targets = [];
@@ -92,6 +139,132 @@ WIDEST = """() => [...document.querySelectorAll('body *')]
   .join(', ')"""
 
 
+# Focus each control as the keyboard would: it must get a ring (an outline or
+# a box-shadow of 2 px or more, at 3:1 against what is around it, that it did
+# not have unfocused), and it must not land under the fixed help bar.
+FOCUS = "() => {" + HELPERS + """
+  const ring = (el) => {
+    const style = getComputedStyle(el);
+    const around = backdrop(el.parentElement);
+    const marks = [];
+    if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) marks.push(rgba(style.outlineColor));
+    for (const [, colour, lengths] of style.boxShadow.matchAll(/(rgba?\\([^)]*\\))([^,]*)/g)) {
+      const [, , blur = 0, spread = 0] = lengths.trim().split(/\\s+/).map(parseFloat);
+      if (blur + spread >= 2) marks.push(rgba(colour));
+    }
+    return marks.some((colour) => colour[3] > 0 && contrast(colour, around) >= 3);
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll(CONTROLS)) {
+    if (el.disabled || el.tabIndex < 0 || !(shown(el) || el.matches('.skip-link'))) continue;
+    const ringed = ring(el);
+    el.focus({focusVisible: true});
+    if (document.activeElement !== el) continue;
+    if (!el.matches(':focus-visible') || ringed || !ring(el)) {
+      problems.push(`no visible focus ring: ${describe(el)}`);
+    }
+    const box = el.getBoundingClientRect();
+    const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+    const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+    const hit = document.elementFromPoint(x, y);
+    if (hit && !el.contains(hit) && !hit.contains(el)) {
+      problems.push(`focused, it is hidden under ${describe(hit)}: ${describe(el)}`);
+    }
+  }
+  document.activeElement.blur();
+  scrollTo(0, 0);
+  return problems;
+}"""
+
+# 200 % text zoom: the root font size doubled (the CSS sizes text in rem and
+# em). Returns the body text size before and after, to prove it took effect.
+ZOOM = """() => {
+  const before = parseFloat(getComputedStyle(document.body).fontSize);
+  const root = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  document.documentElement.style.fontSize = `${2 * root}px`;
+  return [before, parseFloat(getComputedStyle(document.body).fontSize)];
+}"""
+
+# Cut off: text in a box that hides its overflow, or the page's end under a
+# bar fixed at the bottom that is taller than the room the page leaves it.
+CLIPPED = "() => {" + HELPERS + """
+  const hides = (overflow) => overflow === 'hidden' || overflow === 'clip';
+  const room = parseFloat(getComputedStyle(document.body).paddingBottom);
+  const problems = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (!shown(el) || el.matches('.skip-link') || !el.innerText.trim()) continue;
+    const style = getComputedStyle(el);
+    if ((hides(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
+        || (hides(style.overflowY) && el.scrollHeight > el.clientHeight + 1)) {
+      problems.push(`text cut off by overflow hidden: ${describe(el)}`);
+    }
+    const box = el.getBoundingClientRect();
+    if (style.position === 'fixed' && box.bottom >= innerHeight - 1 && box.height > room + 1) {
+      problems.push(`the page's end hides under a ${box.height}px bar with ${room}px room: ${describe(el)}`);
+    }
+  }
+  return problems;
+}"""
+
+# Boxes told apart by their background colour alone (unforced), for FORCED.
+TINTED = "() => {" + HELPERS + """
+  return [...document.querySelectorAll('body *')].filter((el) => {
+    if (!shown(el)) return false;
+    const own = rgba(getComputedStyle(el).backgroundColor);
+    return own[3] > 0 && String(own) !== String(backdrop(el.parentElement));
+  });
+}"""
+
+# Forced colours drop backgrounds and box-shadows: every control and every
+# tinted box needs a border (or an outline; a link may be underlined text),
+# and all text must still read.
+FORCED = "(tinted) => {" + HELPERS + """
+  if (!matchMedia('(forced-colors: active)').matches) return ['forced colours did not take effect'];
+  const problems = [];
+  const bounded = (el) => {
+    const style = getComputedStyle(el);
+    return edged(style) || (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0);
+  };
+  for (const el of document.querySelectorAll(CONTROLS)) {
+    if (!shown(el) || el.matches('input[type=radio], input[type=checkbox]')) continue;
+    const underlined = getComputedStyle(el).textDecorationLine.includes('underline');
+    if (!bounded(el) && !(underlined && el.matches('a, .link-button, summary'))) {
+      problems.push(`a control with no border in forced colours: ${describe(el)}`);
+    }
+  }
+  for (const el of tinted) {
+    if (!bounded(el)) problems.push(`only a background colour marks it, gone in forced colours: ${describe(el)}`);
+  }
+  for (const el of document.querySelectorAll('body *')) {
+    if (!shown(el) || !ownText(el)) continue;
+    const ratio = contrast(rgba(getComputedStyle(el).color), backdrop(el));
+    if (ratio < 7) problems.push(`text at ${ratio.toFixed(1)}:1 in forced colours: ${describe(el)}`);
+  }
+  return problems;
+}"""
+
+# With reduced motion asked for, nothing may move for longer than 0.01 s.
+MOTION = "() => {" + HELPERS + """
+  if (!matchMedia('(prefers-reduced-motion: reduce)').matches) return ['reduced motion did not take effect'];
+  const longest = (times) => Math.max(...times.split(',').map(parseFloat));
+  const problems = [];
+  for (const el of document.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.animationName !== 'none' && longest(style.animationDuration) > 0.01) {
+      problems.push(`animates for ${style.animationDuration}: ${describe(el)}`);
+    }
+    if (longest(style.transitionDuration) > 0.01) problems.push(`transition of ${style.transitionDuration}: ${describe(el)}`);
+  }
+  if (getComputedStyle(document.documentElement).scrollBehavior === 'smooth') problems.push('scroll-behavior: smooth on html');
+  for (const animation of document.getAnimations()) {
+    if (animation.playState === 'running' && animation.effect.getTiming().duration > 10) {
+      problems.push(`a running animation on ${describe(animation.effect.target)}`);
+    }
+  }
+  return problems;
+}"""
+
+
 class Audit:
     """Collects every problem of every page, to fail once with the whole list."""
 
@@ -119,17 +292,26 @@ class Audit:
                 f"{where}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
             )
 
-        # No page may scroll sideways on a 360 px phone.
+        self.sideways(page, where)
+        measured = page.evaluate(MEASURE, MIN_TEXT_PX)
+        if client_page:
+            for text in measured["smallText"]:
+                self.problems.append(f"{where}: text under {MIN_TEXT_PX}px: {text}")
+        self.small_targets(measured["targets"], where, client_page)
+        if client_page:
+            self.problems += [f"{where}: {problem}" for problem in page.evaluate(FOCUS)]
+            self.zoomed(page, where)
+            self.forced_colours_and_reduced_motion(page, where)
+
+    def sideways(self, page, where: str):
+        """No page may scroll sideways on a phone."""
         wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if wide > 0:
             widest = page.evaluate(WIDEST)
             self.problems.append(f"{where}: scrolls sideways by {wide}px at {page.viewport_size['width']}px: {widest}")
 
-        measured = page.evaluate(MEASURE, MIN_TEXT_PX)
-        if client_page:
-            for text in measured["smallText"]:
-                self.problems.append(f"{where}: text under {MIN_TEXT_PX}px: {text}")
-        for target in measured["targets"]:
+    def small_targets(self, targets, where: str, client_page: bool):
+        for target in targets:
             if target["width"] + 0.5 >= MIN_TARGET_PX and target["height"] + 0.5 >= MIN_TARGET_PX:
                 continue
             size = f"{target['width']:.0f}x{target['height']:.0f}px"
@@ -137,6 +319,33 @@ class Audit:
                 self.sentence_links.append(f"{where}: {size}: {target['what']}")
             else:
                 self.problems.append(f"{where}: target under {MIN_TARGET_PX}x{MIN_TARGET_PX}px ({size}): {target['what']}")
+
+    def zoomed(self, page, where: str):
+        """The same page on a 320 px phone with 200 % text, then back as it was."""
+        page.set_viewport_size(ZOOMED_VIEWPORT)
+        before, after = page.evaluate(ZOOM)
+        where = f"{where} at {ZOOMED_VIEWPORT['width']}px, 200% text"
+        if after < 2 * before - 0.5:
+            self.problems.append(f"{where}: body text is {after}px, not twice {before}px: size it in rem or em")
+        self.sideways(page, where)
+        measured = page.evaluate(MEASURE, 2 * MIN_TEXT_PX)
+        for text in measured["smallText"]:
+            self.problems.append(f"{where}: text that does not grow (size it in rem or em): {text}")
+        self.small_targets(measured["targets"], where, client_page=True)
+        self.problems += [f"{where}: {problem}" for problem in page.evaluate(CLIPPED)]
+        page.evaluate("() => document.documentElement.style.removeProperty('font-size')")
+        page.set_viewport_size(VIEWPORT)
+
+    def forced_colours_and_reduced_motion(self, page, where: str):
+        """Both emulated on the page for a moment; reduced motion stays if the
+        context asked for it."""
+        reduced = page.evaluate("() => matchMedia('(prefers-reduced-motion: reduce)').matches")
+        tinted = page.evaluate_handle(TINTED)
+        page.emulate_media(forced_colors="active", reduced_motion="reduce")
+        problems = page.evaluate(MOTION) + page.evaluate(FORCED, tinted)
+        page.emulate_media(forced_colors="none", reduced_motion="reduce" if reduced else "no-preference")
+        tinted.dispose()
+        self.problems += [f"{where}: {problem}" for problem in problems]
 
     def assert_clean(self):
         if self.sentence_links:
@@ -182,7 +391,9 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     session.commit()
     audit = Audit(language)
 
-    page = open_link(new_context(), client)
+    # The client's and the visitor's phones ask for reduced motion: every press
+    # and htmx swap below (the check-in first) must work so.
+    page = open_link(new_context(reduced_motion="reduce"), client)
     audit.check(page, "Today", client_page=True)
     page.locator("#check-in form[action='/arrive'] [type=submit]").click()
     page.locator("#check-in form[data-early-until]").wait_for()
@@ -257,7 +468,7 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
 
     # Signed out, on a phone that chose the language. The sign-in page submits
     # itself; here form.submit() does nothing, so the page stays to be checked.
-    visitor = new_context()
+    visitor = new_context(reduced_motion="reduce")
     visitor.add_init_script("HTMLFormElement.prototype.submit = function () {};")
     stranger = visitor.new_page()
     choose_language(stranger, language)
