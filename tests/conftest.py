@@ -7,12 +7,15 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import template_rendered
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session
 
-from selko import caseload, clock, create_app, db, schedule, signin
+from selko import caseload, clock, create_app, db, i18n, schedule, signin
 from selko.alarms.worker import sender_for
 from selko.models import Base, Organisation, Passkey, Role, Task, TaskAssignment, User
+from tests import page_checker
 from tests.fake_push import FakePushService
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -67,11 +70,41 @@ def rows_a_refusal_keeps(table):
     return query
 
 
+class CheckedClient(FlaskClient):
+    """Flask's test client that checks every HTML answer a test receives
+    (tests/page_checker.py) and fails the test on the first page with problems."""
+
+    def open(self, *args, **kwargs):
+        rendered = []  # (template, language) of each page made for this request
+
+        def note(sender, template, context, **extra):
+            rendered.append((template.name or "", i18n.language()))
+
+        with template_rendered.connected_to(note, self.application):
+            response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400 and response.get_data():
+            template, language = rendered[-1] if rendered else ("", "")
+            problems = page_checker.problems(
+                response.get_data(as_text=True),
+                htmx=bool(response.request.headers.get("HX-Request")),
+                template=template,
+                language=language,
+            )
+            if problems:
+                pytest.fail(
+                    f"{response.request.method} {response.request.url} ({response.status_code}) has problems:\n"
+                    + "\n".join(f"- {problem}" for problem in problems),
+                    pytrace=False,
+                )
+        return response
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(
         {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "http://localhost"}
     )
+    app.test_client_class = CheckedClient
     yield app
     engine = app.extensions["selko.engine"]
     with engine.begin() as connection:
@@ -182,7 +215,7 @@ class Make:
         self.session.commit()
         return organisation
 
-    def coach(self, *, organisation=None, name="Sanna Coach", phone="040 123 4567") -> User:
+    def coach(self, *, organisation=None, name="Sanna Valmentaja", phone="040 123 4567") -> User:
         organisation = organisation or self.organisation()
         coach = User(
             organisation_id=organisation.id, role=Role.coach, name=name, phone=phone, created_at=clock.now()
@@ -191,7 +224,7 @@ class Make:
         self.session.commit()
         return coach
 
-    def client(self, *, coach=None, name="Aino Client", language="fi", works=range(5), hours=(time(8), time(14)), breaks=((time(10), time(10, 15), "Coffee"),)) -> User:
+    def client(self, *, coach=None, name="Aino Asiakas", language="fi", works=range(5), hours=(time(8), time(14)), breaks=((time(10), time(10, 15), "Kahvi"),)) -> User:
         coach = coach or self.coach()
         client = caseload.create_client(self.session, coach=coach, name=name, language=language)
         for weekday in works:
@@ -201,7 +234,7 @@ class Make:
         self.session.commit()
         return client
 
-    def task(self, *, organisation_id, title="Wash the dishes", emoji="🍽️", steps=("Put on the apron.", "Rinse the dishes.", "Fill the machine.")) -> Task:
+    def task(self, *, organisation_id, title="Tiskaa astiat", emoji="🍽️", steps=("Laita esiliina.", "Huuhtele astiat.", "Täytä kone.")) -> Task:
         task = Task(organisation_id=organisation_id, title=title, emoji=emoji)
         self.session.add(task)
         caseload.set_steps(self.session, task, list(steps))
@@ -218,7 +251,7 @@ class Make:
         """A stored passkey row, for tests that need a coach past the passkey step.
         Real ceremonies are tested in test_passkeys.py and in the browser."""
         passkey = Passkey(
-            user_id=user.id, credential_id=os.urandom(16), public_key=b"test", name="Test key", created_at=clock.now()
+            user_id=user.id, credential_id=os.urandom(16), public_key=b"test", name="Testiavain", created_at=clock.now()
         )
         self.session.add(passkey)
         self.session.commit()

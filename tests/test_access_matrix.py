@@ -162,13 +162,13 @@ def build_world(make, session, client_factory, sign_in):
     """Client A of coach A, client B, another coach and admin of A's
     organisation, and an admin of another organisation; each signed in."""
     organisation = make.organisation()
-    coach_a = make.coach(organisation=organisation, name="Coach A")
-    coach_b = make.coach(organisation=organisation, name="Coach B")
-    client_a = make.client(coach=coach_a, name="Client A")
+    coach_a = make.coach(organisation=organisation, name="Valmentaja A")
+    coach_b = make.coach(organisation=organisation, name="Valmentaja B")
+    client_a = make.client(coach=coach_a, name="Asiakas A")
     session.get(User, client_a.id).phone = CLIENT_A_PHONE
-    client_b = make.client(coach=coach_b, name="Client B")
-    admin_a = make.coach(organisation=organisation, name="Admin A")
-    admin_x = make.coach(name="Admin X")
+    client_b = make.client(coach=coach_b, name="Asiakas B")
+    admin_a = make.coach(organisation=organisation, name="Ylläpitäjä A")
+    admin_x = make.coach(name="Ylläpitäjä X")
     for admin in (admin_a, admin_x):
         session.get(User, admin.id).role = Role.admin
     session.commit()
@@ -179,7 +179,7 @@ def build_world(make, session, client_factory, sign_in):
     passkey = make.passkey(client_a)
     request = help_request.ask(session, client_a.id)
     answer = self_assessment.save(session, client_a.id, date(2026, 11, 23), dict.fromkeys(self_assessment.AREAS, 2), True)
-    message = ring_now(session, client_a, Kind.coach, "Remember the gloves.")
+    message = ring_now(session, client_a, Kind.coach, "Muista hanskat.")
     share_token = share.create(session, client_a, name="Mum", created_by=client_a)
     session.commit()
     share_id = session.scalar(select(Share.id).where(Share.client_id == client_a.id))
@@ -254,13 +254,13 @@ def snapshot(session) -> dict:
 def mixed_world(make, session, client_factory, sign_in):
     """Coach A's client A, and client B of coach B with a thing of every kind."""
     organisation = make.organisation()
-    coach_a, coach_b = make.coach(organisation=organisation, name="Coach A"), make.coach(organisation=organisation, name="Coach B")
-    client_a, client_b = make.client(coach=coach_a, name="Client A"), make.client(coach=coach_b, name="Client B")
-    admin_a = make.coach(organisation=organisation, name="Admin A")
+    coach_a, coach_b = make.coach(organisation=organisation, name="Valmentaja A"), make.coach(organisation=organisation, name="Valmentaja B")
+    client_a, client_b = make.client(coach=coach_a, name="Asiakas A"), make.client(coach=coach_b, name="Asiakas B")
+    admin_a = make.coach(organisation=organisation, name="Ylläpitäjä A")
     session.get(User, admin_a.id).role = Role.admin
-    stranger = make.client(coach=make.coach(name="Elsewhere"), name="Client X")
+    stranger = make.client(coach=make.coach(name="Elsewhere"), name="Asiakas X")
     task_a = make.task(organisation_id=organisation.id)
-    task_b = make.task(organisation_id=organisation.id, title="Sweep", steps=("Take the broom.",))
+    task_b = make.task(organisation_id=organisation.id, title="Lakaise", steps=("Ota harja.",))
     own = make.assignment(client=client_a, task=task_a)
     theirs = make.assignment(client=client_b, task=task_b)
     exception = ScheduleException(client_id=client_b.id, date=date(2026, 12, 24), day_off=True)

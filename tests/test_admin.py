@@ -12,7 +12,7 @@ def organisation(make, session, client_factory, sign_in):
     session.get(User, admin.id).role = Role.admin
     session.get(User, admin.id).language = "en"
     session.commit()
-    leaving = make.coach(organisation=organisation, name="Leaving Coach")
+    leaving = make.coach(organisation=organisation, name="Lähtevä Valmentaja")
     staying = make.coach(organisation=organisation, name="Staying Coach")
     clients = [make.client(coach=leaving, name=name) for name in ("Aino", "Mikko")]
     return admin, leaving, staying, clients, sign_in(client_factory(), admin)

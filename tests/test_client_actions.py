@@ -101,7 +101,7 @@ def answer(response) -> tuple:
     """What the phone gets, but the new keys and tokens every render has."""
     body = re.sub(r'name="(action_key|csrf_token)" value="[^"]*"', r'name="\1"', text(response))
     # "Pressed it by mistake?" is offered for a few minutes only: the repeat comes later.
-    body = " ".join(re.sub(r'<form method="post" action="/leave/undo".*?</form>', "", body, flags=re.S).split())
+    body = " ".join(re.sub(r'<p>[^<]*</p>\s*<form method="post" action="/leave/undo".*?</form>', "", body, flags=re.S).split())
     return response.status_code, response.headers.get("Location"), body
 
 

@@ -49,7 +49,7 @@ def test_every_table_and_column_is_classified():
 
 def a_client_with_everything(make, session, client_factory, sign_in):
     organisation = make.organisation()
-    coach = make.coach(organisation=organisation, name="Coach")
+    coach = make.coach(organisation=organisation, name="Valmentaja")
     admin = make.coach(organisation=organisation, name="Admin")
     session.get(User, admin.id).role = Role.admin
     client = make.client(coach=coach, name=SECRETS["name"], breaks=((time(10), time(10, 15), SECRETS["break name"]),))
@@ -118,22 +118,22 @@ def test_the_export_holds_every_kind_of_client_data(make, session, client_factor
     export = json.loads(desk.get(f"/admin/clients/{client.id}/export.json").get_data(as_text=True))
     assert export["client"]["name"] == SECRETS["name"] and export["client"]["phone"] == SECRETS["phone"]
     assert export["client_profiles"][0]["workplace"] == SECRETS["workplace"]
-    assert export["client_profiles"][0]["alarm_work_end"] is False and export["client_profiles"][0]["coach"] == "Coach"
+    assert export["client_profiles"][0]["alarm_work_end"] is False and export["client_profiles"][0]["coach"] == "Valmentaja"
     assert export["attendance"][0]["absence_note"] == SECRETS["absence note"]
     assert sorted(s["name"] for s in export["shares"]) == sorted([SECRETS["share name"], "Isä"])
-    assert {s["created_by"] for s in export["shares"]} == {SECRETS["name"], "Coach"}
+    assert {s["created_by"] for s in export["shares"]} == {SECRETS["name"], "Valmentaja"}
     assert {r["kind"] for r in export["reminders"]} >= {"absent", "help", "coach"}
     assert any(r["text"] == SECRETS["coach message"] for r in export["reminders"])
     assert len(export["push_subscriptions"]) == 1
     assert export["device_sessions"][0]["user_agent"] == SECRETS["device"]
     assert export["passkeys"][0]["name"] == SECRETS["passkey name"]
-    assert export["task_assignments"][0]["task"] == "Wash the dishes"
+    assert export["task_assignments"][0]["task"] == "Tiskaa astiat"
     assert export["self_assessments"][0]["everyday"] == 1
     assert {a["kind"] for a in export["client_actions"]} == {"absent", "help", "assessment"}
     assert all(a["outcome"] == "done" and a["pressed_at"] for a in export["client_actions"])
     assert export["breaks"][0]["name"] == SECRETS["break name"]
     assert export["schedule_exceptions"][0]["note"] == SECRETS["date note"]
     assert export["contacts"] == [{"kind": "visit", "date": "2026-11-23", "note": SECRETS["contact note"],
-                                   "logged_by": "Coach", "logged_at": "2026-11-23T07:30:00+00:00"}]
+                                   "logged_by": "Valmentaja", "logged_at": "2026-11-23T07:30:00+00:00"}]
     text = json.dumps(export)
     assert "fcm.googleapis.com" not in text and "token_hash" not in text, "no keys to the phone or the links"

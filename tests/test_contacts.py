@@ -135,7 +135,7 @@ def test_the_board_and_the_caseload_page_show_the_caseload_against_20(coach, des
     make.client(coach=coach, name="Aino")
     assert "1 client of at most 20" in visible_text(desk.get("/coach/"))
     for n in range(19):
-        make.client(coach=coach, name=f"Client {n:02}", works=())
+        make.client(coach=coach, name=f"Asiakas {n:02}", works=())
     for url in ("/coach/", "/coach/caseload"):
         page = visible_text(desk.get(url))
         assert "20 clients of at most 20" in page and "more than the quality criteria allow" not in page
@@ -293,7 +293,7 @@ def statements_for(app, make, session, client_factory, sign_in, clients: int) ->
     open "I want to talk"; the statements each page sends."""
     coach = make.coach(name=f"Coach of {clients}")
     for n in range(clients):
-        client = make.client(coach=coach, name=f"Client {n:02}")
+        client = make.client(coach=coach, name=f"Asiakas {n:02}")
         contact(session, client, coach, days_ago=n * 3)
         help_request.ask(session, client.id)
         wants_to_talk(session, client)
@@ -304,7 +304,7 @@ def statements_for(app, make, session, client_factory, sign_in, clients: int) ->
         with statements(app) as sent:
             response = desk.get(url)
         assert response.status_code == 200
-        assert response.get_data(as_text=True).count("Client ") >= clients
+        assert response.get_data(as_text=True).count("Asiakas ") >= clients
         counts[url] = len(sent)
     return counts
 

@@ -67,11 +67,11 @@ FORMS = {
     "/share/<id:share_id>/stop": {},
     "/tasks/<id:assignment_id>/steps/<id:step_id>": {"action_key": "", "day": TODAY, "done": "1"},
     "/coach/clients/new": {"name": "Eero", "phone": "040 1", "workplace": "Cafe", "language": "fi"},
-    "/coach/tasks/new": {"title": "Sweep", "emoji": "🧹", "steps": "Take the broom.\nSweep."},
-    "/coach/tasks/<id:task_id>": {"title": "Sweep", "emoji": "🧹", "steps": "Take the broom.\nSweep."},
+    "/coach/tasks/new": {"title": "Lakaise", "emoji": "🧹", "steps": "Ota harja.\nLakaise."},
+    "/coach/tasks/<id:task_id>": {"title": "Lakaise", "emoji": "🧹", "steps": "Ota harja.\nLakaise."},
     "/coach/help/<id:request_id>/handled": {"contact": "call"},
     "/coach/talks/<id:answer_id>/handled": {"contact": "visit"},
-    "/coach/clients/<id:client_id>/contacts": {"kind": "meeting", "date": TODAY, "note": "Met at the café with the supervisor."},
+    "/coach/clients/<id:client_id>/contacts": {"kind": "meeting", "date": TODAY, "note": "Tapasimme kahvilassa ohjaajan kanssa."},
     "/coach/clients/<id:client_id>/connect": {},
     "/coach/clients/<id:client_id>/schedule/<int:weekday>": {
         "works": "1", "starts": "8.00", "ends": "14.00",
@@ -85,7 +85,7 @@ FORMS = {
     "/coach/clients/<id:client_id>/devices/<id:device_id>/sign-out": {},
     "/coach/clients/<id:client_id>/passkeys/<id:passkey_id>/delete": {},
     "/coach/clients/<id:client_id>/phone-lost": {},
-    "/coach/clients/<id:client_id>/reminder": {"ready": "Good work today!", "own": "Call me"},
+    "/coach/clients/<id:client_id>/reminder": {"ready": "Good work today!", "own": "Soita minulle"},
     "/coach/clients/<id:client_id>/attendance": {"arrived": "8.00", "left": "9.15", "reason": ""},
     "/coach/clients/<id:client_id>/shares": {"name": "Dad", "agreed": "1", "ends_on": "2027-01-31", "tasks": "1"},
     "/coach/clients/<id:client_id>/shares/<id:share_id>/stop": {},
@@ -93,7 +93,7 @@ FORMS = {
     "/admin/coaches/<id:user_id>/link": {},
     "/admin/coaches/<id:user_id>/deactivate": {},
     "/admin/coaches/<id:user_id>/clients": {"to": "<other_coach_id>", "client": "<client_id>"},
-    "/admin/clients/<id:client_id>/erase": {"confirm": "Client A"},
+    "/admin/clients/<id:client_id>/erase": {"confirm": "Asiakas A"},
 }
 # JSON bodies, each with broken versions of a valid shape.
 SUBSCRIPTION = {"endpoint": "https://push.example.com/abc", "keys": {"p256dh": "BNc", "auth": "tBH"}}

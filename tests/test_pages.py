@@ -1,5 +1,5 @@
-"""Every page, in every language: one h1, a title that starts with it, unique ids,
-forms with an action, nothing loaded from another host."""
+"""Every page, in every language, renders and is plain language. The test
+client checks each page on the way (tests/page_checker.py)."""
 import re
 from html.parser import HTMLParser
 
@@ -9,62 +9,27 @@ LANGUAGES = ["fi", "sv", "en"]
 
 
 class Page(HTMLParser):
+    """The page's text, a line for each block, for the plain-language checks."""
+
     def __init__(self, html: str):
         super().__init__()
-        self.h1s, self.ids, self.forms, self.external, self.title = [], [], [], [], ""
-        self._in = None
-        self._hidden = 0  # inside aria-hidden: pictures that are not read
-        self._skip = 0  # inside script or style
+        self._skip = 0  # inside script, style or title
         self.text = []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.append(attrs["id"])
-        if tag == "form":
-            self.forms.append(attrs.get("action"))
-        for name in ("src", "href"):
-            value = attrs.get(name) or ""
-            if value.startswith(("http:", "https:", "//")) and tag != "a":
-                self.external.append(value)
-        if self._hidden or attrs.get("aria-hidden") == "true":
-            self._hidden += 1
         if tag in ("script", "style", "title"):
             self._skip += 1
         if tag in ("p", "li", "h1", "h2", "legend", "label", "button", "a", "div", "section"):
             self.text.append("\n")
-        if tag in ("h1", "title"):
-            self._in = tag
-            if tag == "h1":
-                self.h1s.append("")
 
     def handle_endtag(self, tag):
-        if self._hidden:
-            self._hidden -= 1
         if tag in ("script", "style", "title"):
             self._skip -= 1
-        if tag == self._in:
-            self._in = None
 
     def handle_data(self, data):
         if not self._skip:
             self.text.append(data)
-        if self._in == "h1" and not self._hidden:
-            self.h1s[-1] += data
-        elif self._in == "title":
-            self.title += data
-
-
-def check(html: str, url: str):
-    page = Page(html)
-    assert len(page.h1s) == 1, (url, page.h1s)
-    h1 = " ".join(page.h1s[0].split())
-    title = " ".join(page.title.split()).removeprefix("Error: ").removeprefix("Virhe: ").removeprefix("Fel: ")
-    assert title.startswith(h1), (url, title, h1)
-    assert len(page.ids) == len(set(page.ids)), (url, sorted(i for i in page.ids if page.ids.count(i) > 1))
-    assert all(page.forms), (url, "a form without an action")
-    assert page.external == [], (url, page.external)
 
 
 # Words that plain-language guides tell us not to use on client pages.
@@ -97,7 +62,6 @@ def test_client_pages(make, client_factory, sign_in, language):
     for url in ["/", "/tasks", f"/tasks/{assignment.id}", "/absent", "/today-went", "/today-went/thanks", "/help", "/home-screen", "/language", "/alarms", "/share", "/account", "/passkeys/new"]:
         response = web.get(url)
         assert response.status_code == 200, url
-        check(response.get_data(as_text=True), url)
         check_plain_language(response.get_data(as_text=True), url, language)
 
 
@@ -114,8 +78,7 @@ def test_coach_pages(make, client_factory, sign_in, session, language):
     for url in ["/coach/", "/coach/caseload", "/coach/clients/new", f"/coach/clients/{client.id}", f"/coach/clients/{client.id}/schedule/0", "/coach/tasks", "/coach/tasks/new", f"/coach/tasks/{task.id}"]:
         response = web.get(url)
         assert response.status_code == 200, url
-        check(response.get_data(as_text=True), url)
-    check(web.post(f"/coach/clients/{client.id}/connect").get_data(as_text=True), "connect")
+    assert web.post(f"/coach/clients/{client.id}/connect").status_code == 200
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -126,4 +89,3 @@ def test_public_and_error_pages(make, client_factory, language):
     for url, status in [("/welcome", 200), (f"/signin/{token}", 200), ("/signin/unknown", 404), ("/no-such-page", 404)]:
         response = web.get(url)
         assert response.status_code == status, url
-        check(response.get_data(as_text=True), url)

@@ -213,7 +213,7 @@ def test_a_clients_passkey_may_skip_the_check(make, web, client_factory):
 
 
 def test_a_link_lets_a_coach_who_has_a_passkey_only_make_a_new_one(make, web, client_factory, sign_in, session):
-    coach = make.coach(name="Coach")
+    coach = make.coach(name="Valmentaja")
     session.add(coach)
     client = make.client(coach=coach, name="Aino")
     admin = make.coach(organisation=coach.organisation, name="Admin")

@@ -215,7 +215,7 @@ def counted(app):
 
 def caseload_of(make, coach, session, size):
     for n in range(size):
-        client = make.client(coach=coach, name=f"Client {n:03d}")
+        client = make.client(coach=coach, name=f"Asiakas {n:03d}")
         attendance.arrive(session, client.id, date(2026, 11, 2), at=at(2, 8))
         attendance.correct(session, client.id, date(2026, 11, 3), coach, present_by_word=True)
     session.commit()
@@ -233,6 +233,6 @@ def test_the_report_costs_the_same_queries_for_any_caseload(app, make, coach, de
     caseload_of(make, coach, session, large - small)
     with counted(app) as many:
         page = desk.get(url)
-    assert page.get_data(as_text=True).count("Client ") >= large
+    assert page.get_data(as_text=True).count("Asiakas ") >= large
     assert len(many) == len(few), f"{len(few)} statements for {small} clients, {len(many)} for {large}"
     print(f"\n{url}: {len(few)} SQL statements for {small} clients and for {large}")

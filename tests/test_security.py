@@ -118,7 +118,7 @@ def admin(make, session):
 
 
 def test_the_admin_reads_the_audit_log_and_exports_it(make, admin, client_factory, sign_in, session):
-    coach = make.coach(organisation=session.get(User, admin.id).organisation, name="Coach")
+    coach = make.coach(organisation=session.get(User, admin.id).organisation, name="Valmentaja")
     client = make.client(coach=coach, name="Aino")
     sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}")
     stranger_coach = make.coach(name="Elsewhere")
@@ -127,12 +127,12 @@ def test_the_admin_reads_the_audit_log_and_exports_it(make, admin, client_factor
     page = desk.get("/admin/audit").get_data(as_text=True)
     assert "coach.client_page" in page and "Aino" in page
     rows = list(csv.DictReader(io.StringIO(desk.get(f"/admin/audit.csv?client={client.id}").get_data(as_text=True))))
-    assert [(r["who"], r["action"], r["client"], r["what"]) for r in rows] == [("Coach", "read", "Aino", "coach.client_page")]
+    assert [(r["who"], r["action"], r["client"], r["what"]) for r in rows] == [("Valmentaja", "read", "Aino", "coach.client_page")]
 
 
 def test_the_admin_exports_and_erases_a_client(make, admin, client_factory, sign_in, session):
     organisation = session.get(User, admin.id).organisation
-    coach = make.coach(organisation=organisation, name="Coach")
+    coach = make.coach(organisation=organisation, name="Valmentaja")
     client = make.client(coach=coach, name="Aino", language="en")
     phone = sign_in(client_factory(), client)
     phone.post("/absent", {"day": "2026-11-23", "reason": "ill", "note": "Flu"})
@@ -169,7 +169,7 @@ def test_a_form_refused_on_a_clients_page_is_audited_as_a_read(make, client_fact
 
 
 def test_making_a_sign_in_link_for_someone_is_audited(make, admin, client_factory, sign_in, session):
-    coach = make.coach(organisation=session.get(User, admin.id).organisation, name="Coach")
+    coach = make.coach(organisation=session.get(User, admin.id).organisation, name="Valmentaja")
     client = make.client(coach=coach)
     sign_in(client_factory(), coach).post(f"/coach/clients/{client.id}/connect")
     sign_in(client_factory(), admin).post(f"/admin/coaches/{coach.id}/link")

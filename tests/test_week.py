@@ -34,6 +34,6 @@ def test_the_week_shows_each_day_with_the_coachs_note(aino, session, sign_in, we
     session.commit()
     week = visible_text(sign_in(web, aino).get("/week")).replace(" :", ":")
     assert "This week" in week and "Next week" in week
-    assert "Monday 23 November: work 8:00–14:00 Coffee 10:00–10:15 Tasks: Wash the dishes" in week
+    assert "Monday 23 November: work 8:00–14:00 Kahvi 10:00–10:15 Tasks: Wash the dishes" in week
     assert "Thursday 26 November: day off Stocktaking at the café" in week
     assert "Sunday 6 December: day off (Independence Day)" in week

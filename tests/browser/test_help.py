@@ -94,7 +94,7 @@ def test_help_at_a_step_tells_the_coach_the_step_and_the_client_sees_the_coach_k
 
     board.reload()
     row = board.locator(".board-row.needs-help")
-    assert "Jumissa: Wash the dishes, vaihe 2." in row.inner_text()
+    assert "Jumissa: Tiskaa astiat, vaihe 2." in row.inner_text()
     with board.expect_navigation():
         row.locator("form[action$='/handled'] button").click()
 
