@@ -10,6 +10,7 @@ Strangers get 404, so links tell nothing.
 from datetime import timedelta
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from selko import audit, db, signin
@@ -120,6 +121,11 @@ def sign_in(user: User, device_token: str) -> None:
     session.clear()
     session.permanent = True
     session["device"] = device_token
+    # The form token comes with the sign-in, not with the first page: pages
+    # that load at once (the worker saving the day) would each make their own,
+    # and the one the phone kept last would refuse the others' forms.
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 def sign_out() -> None:
