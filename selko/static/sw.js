@@ -51,7 +51,13 @@ function tellPages(message) {
 // Today names the other pages of the day (tasks, each task, absence, how
 // today went); they are saved with it, and pages of other days are dropped.
 // Resolves true when the whole day is saved.
-async function savePages(response) {
+// Saves overlap (the worker starting, page loads, replays). An answer that
+// arrives late must not undo a newer one: a signed-out answer to a fetch
+// made before signing in would forget the day just saved.
+let newestSave = 0; // when the fetch of the newest save applied began
+async function savePages(response, started) {
+  if (started < newestSave) return false;
+  newestSave = started;
   const cache = await caches.open(PAGES);
   if (!response.ok || response.redirected) {
     // Signed out (a redirect to the welcome page): forget the saved day.
@@ -73,7 +79,7 @@ async function savePages(response) {
 async function saveToday() {
   const started = Date.now();
   try {
-    if (await savePages(await fetch("/", { credentials: "same-origin" }))) await forgetSentBefore(started);
+    if (await savePages(await fetch("/", { credentials: "same-origin" }), started)) await forgetSentBefore(started);
   } catch (error) {
     // No network: the saved day stays as it was.
   }
@@ -90,10 +96,10 @@ function saveSoon() {
 // says when it was made.
 function page(event) {
   const url = new URL(event.request.url);
+  const started = Date.now();
   const fromNetwork = fetch(event.request).then((response) => {
     if (url.pathname === "/") {
-      const started = Date.now();
-      event.waitUntil(savePages(response.clone()).then((saved) => (saved ? forgetSentBefore(started) : null)));
+      event.waitUntil(savePages(response.clone(), started).then((saved) => (saved ? forgetSentBefore(started) : null)));
     } else {
       const copy = response.clone();
       event.waitUntil(caches.open(PAGES).then((cache) =>
