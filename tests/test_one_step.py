@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from selko.models import ClientProfile, StepTick
+from selko.models import ClientProfile, HelpRequest, StepTick
 from tests.conftest import visible_text
 
 DAY = "2026-11-23"
@@ -163,3 +163,14 @@ def test_another_coach_cannot_turn_it_on(web, sign_in, make, aino, session):
     assert response.status_code == 404
     session.expire_all()
     assert not session.get(ClientProfile, aino.id).one_step_at_a_time
+
+
+def test_i_need_help_on_a_step_page_tells_the_coach_which_step(phone, session, aino, sweeping):
+    one_step_on(session, aino)
+    second = step_ids(session, sweeping)[1]
+    page = phone.get(f"/tasks/{sweeping.id}/steps/{second}").get_data(as_text=True)
+    help_form = page.split('class="help-bar"')[1]
+    assert f'name="task" value="{sweeping.id}"' in help_form and f'name="step" value="{second}"' in help_form
+    phone.post("/help", {"task": str(sweeping.id), "step": str(second)})
+    session.expire_all()
+    assert session.scalar(select(HelpRequest.step_position).where(HelpRequest.client_id == aino.id)) == 2
