@@ -1,7 +1,7 @@
 """A coach's caseload: creating clients, and the task library's steps and order."""
 import emoji
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from selko import clock, signin
@@ -45,7 +45,7 @@ def check_task(form: dict) -> tuple[dict, list[str]]:
     errors = {}
     if not title:
         errors["title"] = _("Give the task a name.")
-    elif len(title) > 120:
+    elif len(title) > TITLE_LENGTH:
         errors["title"] = _("The name can have at most 120 characters.")
     if not steps:
         errors["steps"] = _("Write at least one step, one step on each line.")
@@ -85,6 +85,39 @@ def set_steps(db: Session, task: Task, texts: list[str]) -> None:
     for step in existing[len(texts):]:
         db.execute(delete(StepTick).where(StepTick.step_id == step.id))
         task.steps.remove(step)
+
+
+TITLE_LENGTH = 120
+
+
+def copy_title(title: str) -> str:
+    """The copy's name in the coach's language; the original's shortened to fit."""
+    named = _("%(title)s (copy)", title=title)
+    too_long = len(named) - TITLE_LENGTH
+    return named if too_long <= 0 else _("%(title)s (copy)", title=title[: len(title) - too_long].rstrip())
+
+
+def copy_task(db: Session, task: Task, title: str) -> Task:
+    """A new task in the same library: the same picture and the same steps in
+    order, with their pictures. The copy can change without changing the
+    original, which other coaches' clients may be doing."""
+    copy = Task(organisation_id=task.organisation_id, title=title, emoji=task.emoji, photo=task.photo)
+    copy.steps = [TaskStep(position=s.position, text=s.text, emoji=s.emoji, photo=s.photo) for s in task.steps]
+    db.add(copy)
+    db.flush()
+    return copy
+
+
+def assign_task(db: Session, client: User, task: Task, weekday: int) -> TaskAssignment:
+    """The task last on the client's weekday."""
+    last = db.scalar(
+        select(func.max(TaskAssignment.position)).where(
+            TaskAssignment.client_id == client.id, TaskAssignment.weekday == weekday
+        )
+    )
+    assignment = TaskAssignment(client_id=client.id, task_id=task.id, weekday=weekday, position=(last or 0) + 1)
+    db.add(assignment)
+    return assignment
 
 
 def move_assignment_up(db: Session, assignment: TaskAssignment) -> None:

@@ -54,7 +54,7 @@ TABLES = {
     "client_profiles": ClientRows(
         "user_id",
         exported=("coach_id", "workplace", "alarm_work_start", "alarm_break_start", "alarm_break_end",
-                  "alarm_work_end", "alarms_silenced_on", "started_on"),
+                  "alarm_work_end", "alarms_silenced_on", "started_on", "one_step_at_a_time"),
         internal=("user_id",),
     ),
     "work_days": ClientRows("client_id", exported=("weekday", "starts", "ends"), internal=("id", "client_id")),

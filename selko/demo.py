@@ -66,6 +66,40 @@ TASKS = {
     ]),
 }
 
+# Ready-made tasks in the library for every coach to give or copy: each step
+# with its picture, for a client who sees one step at a time.
+EXAMPLE_TASKS = {
+    "shelf": ("Täytä hylly", "🛒", [
+        ("📦", "Hae tuotteet varastosta."),
+        ("🏷️", "Katso hyllyn hintalappu."),
+        ("👉", "Siirrä vanhat tuotteet eteen."),
+        ("🛒", "Laita uudet tuotteet taakse."),
+        ("♻️", "Vie tyhjä laatikko pois."),
+    ]),
+    "rubbish": ("Vie roskat", "🗑️", [
+        ("🧤", "Laita hanskat käteen."),
+        ("🗑️", "Sido pussi kiinni."),
+        ("🚪", "Vie pussi ulos roskikseen."),
+        ("🛍️", "Laita uusi pussi astiaan."),
+        ("🧼", "Pese kädet."),
+    ]),
+    "order": ("Pakkaa paketti", "📦", [
+        ("📄", "Lue lappu."),
+        ("🔎", "Hae tavarat hyllystä."),
+        ("📦", "Laita tavarat laatikkoon."),
+        ("🩹", "Sulje laatikko teipillä."),
+        ("🏷️", "Liimaa osoite laatikon päälle."),
+        ("🚪", "Vie laatikko oven viereen."),
+    ]),
+    "toilet": ("Siivoa vessa", "🚽", [
+        ("🧤", "Laita hanskat käteen."),
+        ("🚰", "Pese allas."),
+        ("🚽", "Pese pönttö harjalla."),
+        ("🧻", "Laita uusi paperi paikalleen."),
+        ("🧹", "Pyyhi lattia."),
+    ]),
+}
+
 # name, phone, workplace, language, work hours by weekday, breaks, tasks by weekday
 CLIENTS = [
     ("Aino Mäkinen", "040 111 2222", "Kahvila Kulma", "fi",
@@ -107,7 +141,24 @@ def load(db: Session) -> tuple[User, User]:
     _left_early_today(db, organisation, clients[2])
     _diary(db, organisation, coach, clients[0])
     _contacts_in_recent_weeks(db, organisation, coach, clients)
+    _examples_and_one_step(db, organisation, clients[1])
     return coach, clients[0]
+
+
+def _examples_and_one_step(db: Session, organisation: Organisation, client: User) -> None:
+    """The example tasks in the library, and Mikko's steps one at a time:
+    added once, also to a demo made before them."""
+    titles = set(db.scalars(select(Task.title).where(Task.organisation_id == organisation.id)))
+    if EXAMPLE_TASKS["shelf"][0] in titles:
+        return
+    for title, emoji, steps in EXAMPLE_TASKS.values():
+        task = Task(organisation_id=organisation.id, title=title, emoji=emoji)
+        db.add(task)
+        caseload.set_steps(db, task, [text for _, text in steps])
+        for step, (picture, _) in zip(task.steps, steps):
+            step.emoji = picture
+    client.client_profile.one_step_at_a_time = True
+    db.flush()
 
 
 # Days ago, kind and note of Sanna's contacts with Aino and Mikko; Leila has

@@ -153,6 +153,8 @@ class ClientProfile(Base):
     alarm_break_end: Mapped[bool] = mapped_column(Boolean, default=True)
     alarm_work_end: Mapped[bool] = mapped_column(Boolean, default=True)
     alarms_silenced_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The coach's choice: a task's steps shown one at a time, each on its own page.
+    one_step_at_a_time: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="client_profile")
     coach: Mapped[User] = relationship(foreign_keys=[coach_id])

@@ -37,6 +37,7 @@ CLIENT_PLACES = {
     "selko/client/templates/client/help_sent.html": "the page after asking for help",
     "selko/client/templates/client/_steps.html": "a task's steps",
     "selko/client/templates/client/task.html": "a task's page",
+    "selko/client/templates/client/task_step.html": "one step of a task",
     "selko/client/templates/client/tasks.html": "the client's tasks for today",
     "selko/client/templates/client/week.html": "the client's work days",
     "selko/client/templates/client/absent.html": "the 'I am not coming' page",

@@ -37,6 +37,16 @@ class TaskToday:
         """The first step not yet done: where the client is."""
         return next((s for s in self.task.steps if s.id not in self.ticked), None)
 
+    def step(self, step_id: int) -> TaskStep | None:
+        return next((s for s in self.task.steps if s.id == step_id), None)
+
+    def neighbours(self, step: TaskStep | None) -> tuple[TaskStep | None, TaskStep | None]:
+        """The steps before and after one, one step at a time; None for the
+        end (after the last step), whose step before is the last one."""
+        steps = self.task.steps
+        index = steps.index(step) if step is not None else len(steps)
+        return (steps[index - 1] if index > 0 else None), (steps[index + 1] if index + 1 < len(steps) else None)
+
 
 def _ticked(db: Session, client_id: int, day: date) -> set[int]:
     return set(

@@ -99,6 +99,12 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
     assert "Kahvilassa on inventaario. Ei töitä." in phone.get("/week").get_data(as_text=True), "a day off with the coach's note"
     assert "Muista hanskat tiskatessa." in today, "the coach's diary note shown to Aino"
+    library = coach.get("/coach/tasks").get_data(as_text=True)
+    for example in ("Täytä hylly – 5 vaihetta", "Vie roskat – 5 vaihetta", "Pakkaa paketti – 6 vaihetta", "Siivoa vessa – 5 vaihetta"):
+        assert example.replace(" – ", "</a> – ") in library, "ready-made tasks in the library"
+    mikko_id = re.search(r'href="/coach/clients/(\d+)">Mikko', board).group(1)
+    mikko = coach.get(f"/coach/clients/{mikko_id}/schedule").get_data(as_text=True)
+    assert re.search(r'name="one_step" value="1" checked', mikko), "Mikko sees one step at a time"
     report = coach.get("/coach/reports/attendance", follow_redirects=True).get_data(as_text=True)
     assert report.count('class="day-present"') > 20, "weeks of history in the register"
     assert 'class="day-absent"' in report and 'class="day-half"' in report and 'class="day-missing"' in report

@@ -114,6 +114,8 @@ def today():
         url_for(".task_list"),
         url_for(".week"),
         *(url_for(".task", assignment_id=t.assignment.id) for t in context["tasks"]),
+        # One step at a time: every step's page and the end, for Valmis to go to offline.
+        *(url for t in context["tasks"] if g.user.client_profile.one_step_at_a_time for url in _one_step_pages(t)),
         url_for(".absent_form"),
         url_for(".how_today_went_form"),
     ])
@@ -208,14 +210,73 @@ def _task_on(day: date, assignment_id: int):
 
 @bp.get("/tasks/<id:assignment_id>")
 def task(assignment_id: int):
-    return page("client/task.html", task=_task_on(_today(), assignment_id), day=_today())
+    day = _today()
+    task_today = _task_on(day, assignment_id)
+    if g.user.client_profile.one_step_at_a_time:
+        # Where the client is: the first step not done, or the end.
+        return _one_step(task_today, task_today.current_step, day)
+    return page("client/task.html", task=task_today, day=day)
+
+
+@bp.get("/tasks/<id:assignment_id>/steps/<id:step_id>")
+def task_step(assignment_id: int, step_id: int):
+    """One step on a page of its own, for a client whose coach chose it. A
+    page per step, not a page that changes: the phone saves each one, so
+    "Valmis" goes on to the next step also offline."""
+    day = _today()
+    task_today = _task_on(day, assignment_id)
+    step = task_today.step(step_id)
+    if step is None:
+        abort(404)
+    return _one_step(task_today, step, day)
+
+
+@bp.get("/tasks/<id:assignment_id>/ready")
+def task_ready(assignment_id: int):
+    """The end of a task shown one step at a time."""
+    day = _today()
+    return _one_step(_task_on(day, assignment_id), None, day)
+
+
+def _one_step_page(task_today, step) -> str:
+    """The page of a step, or of the end for None. It has the step's tick's
+    address: the same form ticks it in either view."""
+    if step is None:
+        return url_for(".task_ready", assignment_id=task_today.assignment.id)
+    return url_for(".task_step", assignment_id=task_today.assignment.id, step_id=step.id)
+
+
+def _one_step_pages(task_today) -> list[str]:
+    return [_one_step_page(task_today, s) for s in [*task_today.task.steps, None]]
+
+
+def _one_step(task_today, step, day: date):
+    before, after = task_today.neighbours(step)
+    steps = task_today.task.steps
+    return page(
+        "client/task_step.html",
+        task=task_today,
+        step=step,
+        day=day,
+        number=steps.index(step) + 1 if step is not None else None,
+        before=_one_step_page(task_today, before) if before is not None else None,
+        after=_one_step_page(task_today, after),
+        # Every step's tick, and the ones done: the page counts kept ticks in (selko.js).
+        step_ticks=[_one_step_page(task_today, s) for s in steps],
+        ticked=[_one_step_page(task_today, s) for s in steps if s.id in task_today.ticked],
+    )
 
 
 def _steps_answer(day: date, assignment_id: int, step_id: int):
+    task_today = _task_on(day, assignment_id)
+    # One step at a time, "Valmis" goes on to the page the form names: one of the task's own.
+    following = request.form.get("next", "")
+    if following in _one_step_pages(task_today):
+        return redirect(following, code=303)
     return after_post(
         url_for(".task", assignment_id=assignment_id) + f"#step-{step_id}",
         "client/_steps.html",
-        task=_task_on(day, assignment_id),
+        task=task_today,
         day=day,
     )
 

@@ -5,7 +5,7 @@ import segno
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from selko import (
     access,
@@ -148,10 +148,19 @@ def _today_tab(client) -> dict:
     }
 
 
+def _library() -> list[Task]:
+    """The organisation's task library: every coach of it uses the same tasks."""
+    return list(db.session().scalars(
+        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title, Task.id)
+    ))
+
+
+def _task_choices(library: list[Task]) -> list[tuple[int, str]]:
+    return [(t.id, f"{t.emoji} {t.title}".strip()) for t in library]
+
+
 def _schedule_tab(client) -> dict:
-    library = db.session().scalars(
-        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
-    ).all()
+    library = _library()
     return {
         "week": [schedule.weekday_plan(db.session(), client.id, d) for d in WEEKDAYS],
         "assignments": db.session().scalars(
@@ -166,7 +175,7 @@ def _schedule_tab(client) -> dict:
         ).all(),
         "library": library,
         "weekday_choices": [(d, weekday_name(d)) for d in WEEKDAYS],
-        "task_choices": [(t.id, f"{t.emoji} {t.title}".strip()) for t in library],
+        "task_choices": _task_choices(library),
     }
 
 
@@ -500,22 +509,34 @@ def exception_delete(client_id: int, exception_id: int):
     return _client_saved(client, "exceptions", _("Date removed."))
 
 
-@bp.post("/clients/<id:client_id>/assignments")
-def assignment_add(client_id: int):
-    client = client_for_coach(client_id)
+def _weekday_and_task() -> tuple[int | None, Task | None]:
+    """The weekday and the library's task a form chose; None for what it did not."""
     weekday = {str(d): d for d in WEEKDAYS}.get(request.form.get("weekday", ""))
     task_id = parse_id(request.form.get("task"))
     task = db.session().get(Task, task_id) if task_id else None
-    if weekday not in WEEKDAYS or task is None or task.organisation_id != g.user.organisation_id:
+    return weekday, task if task is not None and task.organisation_id == g.user.organisation_id else None
+
+
+@bp.post("/clients/<id:client_id>/assignments")
+def assignment_add(client_id: int):
+    client = client_for_coach(client_id)
+    weekday, task = _weekday_and_task()
+    if weekday is None or task is None:
         return _client_tab(client, "schedule", 400, error=_("Choose a day and a task."))
-    last = db.session().scalar(
-        select(func.max(TaskAssignment.position)).where(
-            TaskAssignment.client_id == client.id, TaskAssignment.weekday == weekday
-        )
-    )
-    db.session().add(TaskAssignment(client_id=client.id, task_id=task.id, weekday=weekday, position=(last or 0) + 1))
+    caseload.assign_task(db.session(), client, task, weekday)
     db.session().commit()
     return _client_saved(client, "tasks", _("Task added: %(task)s, %(day)s.", task=task.title, day=weekday_name(weekday)))
+
+
+@bp.post("/clients/<id:client_id>/one-step")
+def one_step_set(client_id: int):
+    """The coach's choice: the client's task steps one at a time, or as a list."""
+    client = client_for_coach(client_id)
+    client.client_profile.one_step_at_a_time = request.form.get("one_step") == "1"
+    db.session().commit()
+    if client.client_profile.one_step_at_a_time:
+        return _client_saved(client, "tasks", _("Saved: the client sees one step at a time."))
+    return _client_saved(client, "tasks", _("Saved: the client sees all the steps in a list."))
 
 
 def _assignment(client, assignment_id: int) -> TaskAssignment:
@@ -545,10 +566,41 @@ def assignment_up(client_id: int, assignment_id: int):
 
 @bp.get("/tasks")
 def task_library():
-    library = db.session().scalars(
-        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title)
-    ).all()
-    return page("coach/tasks.html", library=library)
+    return _library_page()
+
+
+def _library_page(status: int = 200, **extra):
+    library = _library()
+    return page(
+        "coach/tasks.html", status=status, library=library, task_choices=_task_choices(library),
+        client_choices=[(c.id, c.name) for c in clients_of(g.user)],
+        weekday_choices=[(d, weekday_name(d)) for d in WEEKDAYS], **extra,
+    )
+
+
+@bp.post("/tasks/give")
+def task_give():
+    """A task from the library on a weekday of one of the coach's own clients."""
+    weekday, task = _weekday_and_task()
+    client_id = parse_id(request.form.get("client"))
+    if weekday is None or task is None or client_id is None:
+        return _library_page(400, error=_("Choose a task, a client and a day."), give_form=request.form)
+    client = client_for_coach(client_id)
+    caseload.assign_task(db.session(), client, task, weekday)
+    db.session().commit()
+    return _saved(
+        _("Task added: %(task)s, %(day)s, %(name)s.", task=task.title, day=weekday_name(weekday), name=client.name),
+        url_for(".task_library"), "give",
+    )
+
+
+@bp.post("/tasks/<id:task_id>/copy")
+def task_copy(task_id: int):
+    """A copy to change for one client; the original stays as it is for the others."""
+    original = _library_task(task_id)
+    copy = caseload.copy_task(db.session(), original, caseload.copy_title(original.title))
+    db.session().commit()
+    return _saved(_("Copy made: %(task)s. Change it here.", task=copy.title), url_for(".task_edit", task_id=copy.id))
 
 
 def _library_task(task_id: int) -> Task:

@@ -98,7 +98,25 @@
     return part;
   }
 
+  // One step at a time: the page knows every step's tick of its task and
+  // the ones done when it was made; a tick kept or sent since counts too.
+  function showOneStep(box, action) {
+    if (box.dataset.steps.split(" ").indexOf(action.path) < 0) return null;
+    var ticked = box.dataset.ticked.split(" ").filter(function (path) { return path && path !== action.path; });
+    if (action.fields.done === "1") ticked.push(action.path);
+    box.dataset.ticked = ticked.join(" ");
+    var total = box.dataset.steps.split(" ").length;
+    box.querySelectorAll("[data-when-done]").forEach(function (el) { el.hidden = ticked.indexOf(box.dataset.here) < 0; });
+    box.querySelectorAll("[data-steps-done]").forEach(function (el) { el.textContent = ticked.length; });
+    box.querySelectorAll("[data-steps-bar]").forEach(function (el) { el.value = ticked.length; });
+    box.querySelectorAll("[data-task-ready]").forEach(function (el) { el.hidden = ticked.length !== total; });
+    box.querySelectorAll("[data-task-not-ready]").forEach(function (el) { el.hidden = ticked.length === total; });
+    return box;
+  }
+
   function showStep(action) {
+    var oneStep = document.querySelector("[data-one-step]");
+    if (oneStep) return showOneStep(oneStep, action);
     var step = document.querySelector("[data-step='" + action.path + "']");
     if (!step) return null;
     var done = action.fields.done === "1";

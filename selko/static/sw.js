@@ -141,10 +141,16 @@ function actionKind(url) {
 }
 
 // Accepted at once: an htmx press gets 202 and the page shows it done with a
-// small mark; a form sent as a page goes back to Today, which shows it the same way.
-function keptAnswer(request) {
-  if (request.mode === "navigate") return Response.redirect("/", 303);
+// small mark; a form sent as a page goes back to Today, which shows it the same
+// way, or to the saved page the form names (one step at a time: the next step).
+function keptAnswer(request, fields) {
+  if (request.mode === "navigate") return Response.redirect(nextPage(fields.next), 303);
   return new Response("", { status: 202, headers: { "Selko-Queued": "1" } });
+}
+
+function nextPage(path) {
+  const next = new URL(path || "/", self.location.origin);
+  return next.origin === self.location.origin ? next.href : "/";
 }
 
 async function describe(kind, request, at) {
@@ -159,6 +165,7 @@ async function describe(kind, request, at) {
 async function sendOrKeep(request, kind) {
   const copy = request.clone();
   const pressed = Date.now();
+  const fields = Object.fromEntries(new URLSearchParams(await request.clone().text()));
   // Something is waiting already: this action goes after it, in order.
   if (!replaying && (await queue.size()) === 0) {
     try {
@@ -172,7 +179,7 @@ async function sendOrKeep(request, kind) {
   await queue.pushRequest({ request: copy, timestamp: pressed, metadata: { kind } });
   await tellPages({ type: "selko-queue-changed" });
   replaySoon();
-  return keptAnswer(request);
+  return keptAnswer(request, fields);
 }
 
 let replaying = null;
