@@ -103,3 +103,19 @@ def test_files_can_live_in_an_s3_bucket(app, session, make, client_factory, sign
         session.commit()
     assert "Contents" not in bucket.list_objects_v2(Bucket="selko-media")
     assert phone.get(f"/media/{name}").status_code == 404
+
+
+def test_a_removed_step_takes_its_photo_and_voice_with_it(app, session, make):
+    from selko import caseload
+
+    coach = make.coach()
+    photo, photo_file = _store(app, session, coach.organisation_id, b"photo")
+    voice, voice_file = _store(app, session, coach.organisation_id, b"voice", name=None)
+    task = make.task(organisation_id=coach.organisation_id, steps=("Yksi.", "Kaksi."))
+    task.steps[1].photo, task.steps[1].voice = photo, voice
+    session.commit()
+    with app.app_context():
+        caseload.set_steps(session, task, ["Yksi."])
+        session.commit()
+    assert session.query(MediaFile).count() == 0
+    assert not (app.extensions["selko.media"].folder / photo_file).exists()
