@@ -137,7 +137,9 @@ def test_the_walk_offline_keeps_every_tick_and_sends_it_later(make, session, liv
     assert ticked(session, client) == set()
 
     context.set_offline(False)
-    wait_until(page, lambda: ticked(session, client) == set(steps), "the kept ticks to arrive")
+    # The worker's retries back off (2 s, 4 s, 8 s, …) while offline; on a
+    # loaded machine the next one may be half a minute away.
+    wait_until(page, lambda: ticked(session, client) == set(steps), "the kept ticks to arrive", seconds=60)
     wait_until_all_sent(page)
     stored = actions_of(session, client)
     assert [a.kind.value for a in stored] == ["tick"] * 4
