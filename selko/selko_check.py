@@ -57,10 +57,6 @@ class Suggestion:
     message: Markup
     step: int | None = None  # the step's number, when a task's steps are read
 
-    @property
-    def level(self) -> str:
-        return RULES[self.rule][0]
-
 
 @dataclass(frozen=True)
 class Check:
