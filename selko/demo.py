@@ -100,6 +100,15 @@ EXAMPLE_TASKS = {
     ]),
 }
 
+# A task in the library still to be made plain: one step in the passive, so
+# the demo's task page shows the selko check's suggestion under the steps.
+TASK_TO_IMPROVE = ("Puhdista kahvinkeitin", "☕", [
+    "Kaada vettä ja etikkaa keittimeen.",
+    "Keitin käynnistetään.",
+    "Kaada vesi pois.",
+    "Huuhtele kannu vedellä.",
+])
+
 # name, phone, workplace, language, work hours by weekday, breaks, tasks by weekday
 CLIENTS = [
     ("Aino Mäkinen", "040 111 2222", "Kahvila Kulma", "fi",
@@ -142,6 +151,7 @@ def load(db: Session) -> tuple[User, User]:
     _diary(db, organisation, coach, clients[0])
     _contacts_in_recent_weeks(db, organisation, coach, clients)
     _examples_and_one_step(db, organisation, clients[1])
+    _a_task_to_improve(db, organisation)
     return coach, clients[0]
 
 
@@ -158,6 +168,17 @@ def _examples_and_one_step(db: Session, organisation: Organisation, client: User
         for step, (picture, _) in zip(task.steps, steps):
             step.emoji = picture
     client.client_profile.one_step_at_a_time = True
+    db.flush()
+
+
+def _a_task_to_improve(db: Session, organisation: Organisation) -> None:
+    """Added once, also to a demo made before it."""
+    title, emoji, steps = TASK_TO_IMPROVE
+    if db.scalar(select(Task.id).where(Task.organisation_id == organisation.id, Task.title == title)) is not None:
+        return
+    task = Task(organisation_id=organisation.id, title=title, emoji=emoji)
+    db.add(task)
+    caseload.set_steps(db, task, steps)
     db.flush()
 
 

@@ -7,11 +7,19 @@ grammar; it often gives several readings of a word, and a rule counts a word
 only when every reading agrees, so a guess never fails a text.
 
 `findings(text)` is the one home of these rules: the catalogue lint uses it
-for the app's own texts, and so can anything that checks a coach's words.
-Without Voikko (the Debian packages libvoikko1 and voikko-fi) only the rules
-that need no grammar run; `grammar_available()` tells which.
+for the app's own texts, and the selko check (selko_check.py) for a coach's
+words as they are typed. Without Voikko (the Debian packages libvoikko1 and
+voikko-fi) only the rules that need no grammar run; `grammar_available()`
+tells which.
+
+Voikko and wordfreq load once per process, on first use (Voikko about 2 s,
+wordfreq's Finnish list about 2 s here); after that a step's text takes
+about a millisecond. One Voikko object must not be used by two threads at
+once (libvoikko says so), and the web server answers in threads: a lock
+keeps its use one at a time.
 """
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,14 +69,28 @@ TAG = re.compile(r"<[^>]+>")
 class Finding:
     rule: str
     words: str  # the word or sentence that breaks the rule
+    count: int = 0  # a sentence's words, for the sentence-length rules
 
     @property
     def level(self) -> str:
         return RULES[self.rule][0]
 
 
-@lru_cache(maxsize=1)
+_VOIKKO_LOCK = threading.Lock()
+_loaded: dict[str, object] = {}
+
+
 def _voikko():
+    """The one Voikko of this process, loaded on first use; None without Voikko."""
+    if "voikko" not in _loaded:
+        # Checked again under the lock: two threads' first checks load it once.
+        with _VOIKKO_LOCK:
+            if "voikko" not in _loaded:
+                _loaded["voikko"] = _load_voikko()
+    return _loaded["voikko"]
+
+
+def _load_voikko():
     try:
         import libvoikko
     except ImportError:
@@ -88,7 +110,8 @@ def readings(word: str) -> tuple[dict, ...]:
     voikko = _voikko()
     if voikko is None:
         return ()
-    found = [dict(reading) for reading in voikko.analyze(word)]
+    with _VOIKKO_LOCK:
+        found = [dict(reading) for reading in voikko.analyze(word)]
     # A reading whose base form no text uses ("alkama" for "alkamista") is
     # a guess of the analyser, not a reading a person would make.
     known = [reading for reading in found if _zipf(reading.get("BASEFORM", "").lower()) > 0]
@@ -178,9 +201,9 @@ def findings(text: str) -> list[Finding]:
         words = tokens(sentence)
         count = len(words)
         if count > MOST_WORDS:
-            found.append(Finding("long_sentence", f"{count}: {sentence}"))
+            found.append(Finding("long_sentence", f"{count}: {sentence}", count))
         elif count >= WARN_WORDS:
-            found.append(Finding("near_long_sentence", f"{count}: {sentence}"))
+            found.append(Finding("near_long_sentence", f"{count}: {sentence}", count))
         if sum(_is_number(word) for word in words) >= 2:
             found.append(Finding("two_numbers", sentence))
         lowered = [word.lower() for word in words]

@@ -98,6 +98,7 @@ ROUTES = {
     ("/coach/tasks/<id:task_id>", "POST"): STAFF_OF_ORG_A,
     ("/coach/tasks/<id:task_id>/copy", "POST"): STAFF_OF_ORG_A,
     ("/coach/tasks/give", "POST"): STAFF,
+    ("/coach/selko-check", "POST"): STAFF,  # the selko check of a coach's field as they type
     ("/coach/help/<id:request_id>/handled", "POST"): COACH_OF_A,
     ("/coach/talks/<id:answer_id>/handled", "POST"): COACH_OF_A,
     ("/coach/clients/<id:client_id>", "GET"): COACH_OF_A,

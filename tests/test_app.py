@@ -5,6 +5,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from selko import plain_language
 from selko.models import Base
 from tests.authenticator import SoftAuthenticator
 
@@ -98,6 +99,12 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     assert "Nähty Selkossa klo" in sent and "Soi puhelimessa klo" in sent and "Ei vielä nähty." in sent
     assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
     assert "Kahvilassa on inventaario. Ei töitä." in phone.get("/week").get_data(as_text=True), "a day off with the coach's note"
+    library = coach.get("/coach/tasks").get_data(as_text=True)
+    to_improve = re.search(r'href="/coach/tasks/(\d+)"[^>]*>[^<]*Puhdista kahvinkeitin', library)
+    assert to_improve, "a task in the library still to be made plain"
+    if plain_language.grammar_available():
+        page = coach.get(f"/coach/tasks/{to_improve.group(1)}").get_data(as_text=True)
+        assert '”<span lang="fi">käynnistetään</span>” on passiivi' in page, "the selko check's suggestion"
     assert "Muista hanskat tiskatessa." in today, "the coach's diary note shown to Aino"
     library = coach.get("/coach/tasks").get_data(as_text=True)
     for example in ("Täytä hylly – 5 vaihetta", "Vie roskat – 5 vaihetta", "Pakkaa paketti – 6 vaihetta", "Siivoa vessa – 5 vaihetta"):

@@ -82,6 +82,7 @@ FORMS = {
     "/coach/clients/<id:client_id>/assignments": {"weekday": "1", "task": "<task_id>"},
     "/coach/clients/<id:client_id>/one-step": {"one_step": "1"},
     "/coach/tasks/give": {"weekday": "1", "task": "<task_id>", "client": "<client_id>"},
+    "/coach/selko-check": {"selko_check": "steps", "selko_field": "steps", "steps": "Ota harja.\nLattia lakaistaan."},
     "/coach/tasks/<id:task_id>/copy": {},
     "/coach/clients/<id:client_id>/assignments/<id:assignment_id>/delete": {},
     "/coach/clients/<id:client_id>/assignments/<id:assignment_id>/up": {},

@@ -40,7 +40,9 @@ from selko.models import (
     Task,
     TaskAssignment,
 )
-from selko.pages import page, public_url
+from selko.pages import page, public_url, wants_partial
+from selko.selko_check import CHECKS
+from selko.selko_check import check as check_text
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
 access.audience_of_blueprint(bp.name, access.COACH)
@@ -631,6 +633,19 @@ def task_edit(task_id: int | None):
     caseload.set_steps(db.session(), task, steps)
     db.session().commit()
     return _saved(_("Task saved: %(task)s.", task=task.title), url_for(".task_library"))
+
+
+@bp.post("/selko-check")
+def selko_check():
+    """The selko check of the field the coach is typing in: htmx sends the
+    field's form, which field it is and how to read it (macros.html). Only
+    htmx asks: without JavaScript the form shows its suggestions when it is
+    shown again."""
+    what = request.form.get("selko_check", "")
+    if what not in CHECKS or not wants_partial():
+        abort(400)
+    text = request.form.get(request.form.get("selko_field", ""), "")
+    return page("coach/_selko_check.html", check_result=check_text(text, what))
 
 
 # The register and the diary add their routes to this blueprint.

@@ -37,7 +37,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
-from selko import attendance, clock, help_request, self_assessment, signin, tasks, work_diary
+from selko import attendance, clock, help_request, plain_language, self_assessment, signin, tasks, work_diary
 from selko.alarms import Kind, ring_now
 from selko.models import AbsenceReason, Role, ScheduleException, User
 from tests.browser.conftest import VIEWPORT
@@ -626,6 +626,11 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
     audit.check(page, "new task", client_page=False)
     submit(page, "form[action='/coach/tasks/new']")
     audit.check(page, "new task, errors", client_page=False)
+    if plain_language.grammar_available():
+        # The selko check's suggestions under the field, swapped in as the coach types.
+        page.locator("#steps").press_sequentially("Keitin käynnistetään.")
+        page.locator("#steps-check li").first.wait_for()
+        audit.check(page, "new task, a plain-language suggestion", client_page=False)
     page.goto(f"/coach/tasks/{task.id}")
     audit.check(page, "a task in the library", client_page=False)
 
