@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory, url_for
 from flask_babel import gettext as _
 
-from selko import access, client_action
+from selko import access, client_action, pictures
 from selko.i18n import language
 
 bp = Blueprint("pwa", __name__)
@@ -95,3 +95,20 @@ def vendor(name: str):
         abort(404)
     node_modules = Path(current_app.config["NODE_MODULES"])
     return send_from_directory(node_modules, VENDOR[name], max_age=3600)
+
+
+# An SVG opened on its own is a document: it may run nothing and load nothing.
+PICTURE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+@bp.get("/pictures/<version>/<hexcode>.svg")
+def picture(version: str, hexcode: str):
+    """An offered OpenMoji picture. Its address names OpenMoji's version, so
+    browsers keep it for a year and never ask again."""
+    path = pictures.file_for(version, hexcode)
+    if path is None:
+        abort(404)
+    response = send_from_directory(Path(current_app.config["NODE_MODULES"]), path, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = PICTURE_POLICY
+    return response

@@ -32,13 +32,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # Public pages that carry a secret in their address or a client's schedule.
 NEVER_STORED = {"family.week", "family.feed", "auth.sign_in_link", "auth.sign_in"}
+# Files that are the same for everyone, stored by browsers whoever is signed in.
+SHARED_FILES = {"static", "pwa.picture"}
 # Only features browsers know: an unknown one ("bluetooth") is a console warning on every page.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
 
 def _headers(response):
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # A picture sets its own, stricter policy (pwa.picture).
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
@@ -46,7 +49,7 @@ def _headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.endpoint != "static" and (g.get("user") is not None or request.endpoint in NEVER_STORED):
+    if request.endpoint not in SHARED_FILES and (g.get("user") is not None or request.endpoint in NEVER_STORED):
         # Client data and one-time links stay out of shared caches and the browser's disk cache.
         headers["Cache-Control"] = "no-store"
     return response
