@@ -85,7 +85,8 @@ def service_worker():
         for rule in current_app.url_map.iter_rules()
         if rule.endpoint in client_action.ENDPOINTS
     ]
-    config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome")}
+    config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome"),
+              "pictures": f"/pictures/{pictures.catalogue().version}/"}
     body = f"self.SELKO = {json.dumps(config)};\n" + (STATIC / "sw.js").read_text()
     return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
@@ -98,8 +99,9 @@ def vendor(name: str):
     return send_from_directory(node_modules, VENDOR[name], max_age=3600)
 
 
-# An SVG opened on its own is a document: it may run nothing and load nothing.
-PICTURE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+# An SVG opened on its own is a document: it may run nothing, load nothing
+# and be framed by nobody. (OpenMoji's SVGs are plain shapes: no style, no links.)
+PICTURE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 @bp.get("/pictures/<version>/<hexcode>.svg")
