@@ -183,3 +183,14 @@ def test_the_about_page_credits_openmoji_and_the_other_parts(web):
     assert "Attribution-ShareAlike 4.0 International" in licence.get_data(as_text=True)
     assert web.get("/about/licences/flask.txt").status_code == 404
     assert 'href="/about"' in web.get("/welcome").get_data(as_text=True), "linked from every page's footer"
+
+
+def test_every_picture_a_page_names_is_offered(in_request):
+    """Icons beside a button's words are OpenMoji's too: each one a template names is served."""
+    from pathlib import Path
+
+    named = set()
+    for template in Path(pictures.__file__).parent.rglob("*.html"):
+        named |= set(re.findall(r'picture\("([^"]+)"', template.read_text()))
+    assert len(named) > 20
+    assert [e for e in named if pictures.url(e) is None] == []
