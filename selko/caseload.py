@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from selko import clock, pictures, signin
+from selko import clock, media, pictures, signin
 from selko.i18n import LANGUAGES
 from selko.input_text import name_problem
 from selko.models import (
@@ -86,6 +86,8 @@ def set_steps(db: Session, task: Task, texts: list[str]) -> None:
     for step in existing[len(texts):]:
         db.execute(delete(StepTick).where(StepTick.step_id == step.id))
         task.steps.remove(step)
+        for stem in (step.photo, step.voice):
+            media.release(db, stem)
 
 
 TITLE_LENGTH = 120
@@ -100,10 +102,11 @@ def copy_title(title: str) -> str:
 
 def copy_task(db: Session, task: Task, title: str) -> Task:
     """A new task in the same library: the same picture and the same steps in
-    order, with their pictures. The copy can change without changing the
+    order, with their pictures, photos and recordings (shared files: a file
+    stays while any task uses it). The copy can change without changing the
     original, which other coaches' clients may be doing."""
     copy = Task(organisation_id=task.organisation_id, title=title, emoji=task.emoji, photo=task.photo)
-    copy.steps = [TaskStep(position=s.position, text=s.text, emoji=s.emoji, photo=s.photo) for s in task.steps]
+    copy.steps = [TaskStep(position=s.position, text=s.text, emoji=s.emoji, photo=s.photo, voice=s.voice) for s in task.steps]
     db.add(copy)
     db.flush()
     return copy

@@ -149,7 +149,11 @@ TABLES = {
         "the organisation's task library; a client's tasks are in task_assignments",
         ("id", "organisation_id", "title", "emoji", "photo"),
     ),
-    "task_steps": NotClientData("steps of the organisation's tasks", ("id", "task_id", "position", "text", "emoji", "photo")),
+    "task_steps": NotClientData("steps of the organisation's tasks", ("id", "task_id", "position", "text", "emoji", "photo", "voice")),
+    "media_files": NotClientData(
+        "photos and recordings of the organisation's tasks; they go with the organisation",
+        ("id", "organisation_id", "name", "content_type", "size", "created_at"),
+    ),
     "audit_events": NotClientData(
         "the legal trail of who handled whose data; it holds ids and route names, no content, and outlives erasure",
         ("id", "organisation_id", "actor_id", "client_id", "action", "what", "at"),

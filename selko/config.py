@@ -82,4 +82,8 @@ def from_environment(instance_path: Path) -> dict:
         "EXTRA_TRUSTED_HOSTS": _names("SELKO_TRUSTED_HOSTS", ""),
         # How many reverse proxies in front of Selko set X-Forwarded-For/-Proto.
         "TRUSTED_PROXIES": _int("SELKO_TRUSTED_PROXIES", 0),
+        # Photos and recordings: under instance/media/, or in this S3-compatible bucket.
+        "MEDIA_S3_BUCKET": os.environ.get("SELKO_MEDIA_S3_BUCKET", ""),
+        "MEDIA_S3_ENDPOINT": os.environ.get("SELKO_MEDIA_S3_ENDPOINT", ""),
+        "MEDIA_S3_PREFIX": os.environ.get("SELKO_MEDIA_S3_PREFIX", ""),
     }

@@ -3,7 +3,7 @@
 A number too big for an integer column would make the database fail; such
 an id simply names nothing, so it is refused before any query.
 """
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter
 
 from selko.input_text import is_plain_number
 
@@ -20,11 +20,11 @@ def parse_id(value: str | None) -> int | None:
 class IdConverter(BaseConverter):
     regex = r"[1-9][0-9]{0,9}"
 
+    # A too-big id becomes 0, which no row has, so the view answers 404 as
+    # for any missing row. (Refusing it here would let a GET rule with the
+    # same path answer 405 to a POST.)
     def to_python(self, value: str) -> int:
-        number = parse_id(value)
-        if number is None:
-            raise ValidationError()
-        return number
+        return parse_id(value) or 0
 
     def to_url(self, value: int) -> str:
         return str(value)

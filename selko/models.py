@@ -224,8 +224,25 @@ class TaskStep(Base):
     text: Mapped[str] = mapped_column(String(300))
     emoji: Mapped[str] = mapped_column(String(16), default="")
     photo: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The coach's own voice reading the step: a MediaFile's name.
+    voice: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     task: Mapped[Task] = relationship(back_populates="steps")
+
+
+class MediaFile(Base):
+    """A stored photo or recording (selko/media.py). The bytes live in the
+    media storage under `name`, which is made from their content; the row
+    says whose they are, so only that organisation reaches them."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TaskAssignment(Base):

@@ -32,8 +32,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # Public pages that carry a secret in their address or a client's schedule.
 NEVER_STORED = {"family.week", "family.feed", "auth.sign_in_link", "auth.sign_in"}
-# Files that are the same for everyone, stored by browsers whoever is signed in.
-SHARED_FILES = {"static", "pwa.picture"}
+# Files whose names change with their content (a picture's names OpenMoji's
+# version); their views say how long to keep them.
+OWN_CACHING = {"static", "media.file", "pwa.picture"}
 # Only features browsers know: an unknown one ("bluetooth") is a console warning on every page.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
@@ -49,7 +50,7 @@ def _headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.endpoint not in SHARED_FILES and (g.get("user") is not None or request.endpoint in NEVER_STORED):
+    if request.endpoint not in OWN_CACHING and (g.get("user") is not None or request.endpoint in NEVER_STORED):
         # Client data and one-time links stay out of shared caches and the browser's disk cache.
         headers["Cache-Control"] = "no-store"
     return response

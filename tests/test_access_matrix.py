@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from selko import help_request, security, self_assessment, share, signin
+from selko import help_request, media, security, self_assessment, share, signin
 from selko.alarms import Kind, ring_now
 from selko.models import AuditEvent, Base, DeviceSession, Role, ScheduleException, Share, User
 from tests.conftest import rows_a_refusal_keeps
@@ -43,6 +43,7 @@ ROUTES = {
     ("/healthz", "GET"): EVERYONE,
     ("/manifest.webmanifest", "GET"): EVERYONE,
     ("/sw.js", "GET"): EVERYONE,
+    ("/media/<media_name>", "GET"): outcomes(ok=("client_a", "client_b", "coach_a", "coach_b", "admin_a")),
     ("/vendor/<name>", "GET"): EVERYONE,
     ("/pictures/<version>/<hexcode>.svg", "GET"): EVERYONE,
     ("/about", "GET"): EVERYONE,
@@ -166,7 +167,7 @@ def test_every_route_is_classified(app):
     assert set(ROUTES) - all_routes(app) == set(), "a route in ROUTES no longer exists"
 
 
-def build_world(make, session, client_factory, sign_in):
+def build_world(app, make, session, client_factory, sign_in):
     """Client A of coach A, client B, another coach and admin of A's
     organisation, and an admin of another organisation; each signed in."""
     organisation = make.organisation()
@@ -189,6 +190,8 @@ def build_world(make, session, client_factory, sign_in):
     answer = self_assessment.save(session, client_a.id, date(2026, 11, 23), dict.fromkeys(self_assessment.AREAS, 2), True)
     message = ring_now(session, client_a, Kind.coach, "Muista hanskat.")
     share_token = share.create(session, client_a, name="Mum", created_by=client_a)
+    with app.app_context():
+        photo = media.store(session, organisation.id, "0123abcd-480.webp", b"photo", "image/webp")
     session.commit()
     share_id = session.scalar(select(Share.id).where(Share.client_id == client_a.id))
     people = {"client_a": client_a, "client_b": client_b, "coach_a": coach_a, "coach_b": coach_b, "admin_a": admin_a, "admin_x": admin_x}
@@ -204,6 +207,7 @@ def build_world(make, session, client_factory, sign_in):
         "token": signin.create_link_token(session, client_a, minutes=15),
         "share_id": share_id,
         "share_token": share_token,
+        "media_name": photo.name,
         "year": "2026", "month": "11", "day": "2026-11-23",
     }
     session.commit()
@@ -223,7 +227,7 @@ def outcome(response) -> str:
 @pytest.mark.parametrize("route, method", sorted(ROUTES))
 def test_who_may_use_each_route(route, method, app, make, session, client_factory, sign_in, monkeypatch):
     monkeypatch.setattr(security.limiter, "enabled", False)
-    browsers, values = build_world(make, session, client_factory, sign_in)
+    browsers, values = build_world(app, make, session, client_factory, sign_in)
     url = route.replace("/s/<token>", f"/s/{values['share_token']}")  # a family link, not a sign-in link
     for name, value in values.items():
         for converter in ("", "id:", "int:", "path:", "int(fixed_digits=4):", "int(fixed_digits=2):"):

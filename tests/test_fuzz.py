@@ -208,7 +208,7 @@ def world(app, make, session, client_factory, sign_in, monkeypatch):
     monkeypatch.setattr(security.limiter, "enabled", False)
     # A failing view answers 500, as in production, instead of raising in the test.
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    return build_world(make, session, client_factory, sign_in)
+    return build_world(app, make, session, client_factory, sign_in)
 
 
 @pytest.mark.parametrize("route", sorted(FORMS))

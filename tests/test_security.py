@@ -15,7 +15,7 @@ from tests.test_access_matrix import ROUTES, build_world
 
 def test_every_route_answers_with_the_security_headers(app, make, session, client_factory, sign_in, monkeypatch):
     monkeypatch.setattr(security.limiter, "enabled", False)
-    browsers, values = build_world(make, session, client_factory, sign_in)
+    browsers, values = build_world(app, make, session, client_factory, sign_in)
     for route, method in sorted(ROUTES):
         if method != "GET":
             continue
