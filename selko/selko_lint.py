@@ -71,7 +71,7 @@ CLIENT_PLACES = {
     "selko/client_action.py": "a client's button that could not be used",
     "selko/client_words.py": "the client's words for reasons, answers and times",
     "selko/alarms/kinds.py": "an alarm on the phone",
-    "selko/pwa.py": "the app's name on the phone, and the parts named on the page about Selko",
+    "selko/pwa.py": "the app's name; parts on About",
     "selko/share.py": "sharing the work days with family",
 }
 CLIENT_DIRS = ("selko/client/", "selko/family/", "selko/auth/", "selko/templates/")
