@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
 
-from selko import access, alarms, audit, client_action, config, db, errors, i18n, input_text, labels, security, selko_check
+from selko import access, alarms, audit, client_action, config, db, errors, i18n, input_text, labels, pictures, security, selko_check
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     selko_check.init_app(app)
+    pictures.init_app(app)
     client_action.init_app(app)
     csrf.init_app(app)
     access.init_app(app)

@@ -1,10 +1,9 @@
 """A coach's caseload: creating clients, and the task library's steps and order."""
-import emoji
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from selko import clock, media, signin
+from selko import clock, media, pictures, signin
 from selko.i18n import LANGUAGES
 from selko.input_text import name_problem
 from selko.models import (
@@ -38,8 +37,10 @@ def check_client(form: dict) -> dict:
     return errors
 
 
-def check_task(form: dict) -> tuple[dict, list[str]]:
-    """Errors per field for a task in the library, and its steps, one on each line."""
+def check_task(form: dict, current_picture: str = "") -> tuple[dict, list[str]]:
+    """Errors per field for a task in the library, and its steps, one on each line.
+    The picture is one Selko offers, or the one the task has now (an older
+    task may have another), or none."""
     steps = [line.strip() for line in form.get("steps", "").splitlines() if line.strip()]
     title, picture = form.get("title", "").strip(), form.get("emoji", "").strip()
     errors = {}
@@ -52,7 +53,7 @@ def check_task(form: dict) -> tuple[dict, list[str]]:
     elif any(len(s) > 300 for s in steps):
         errors["steps"] = _("A step can have at most 300 characters.")
     # One picture, never a word: "maito" is no picture for a client who cannot read.
-    if picture and not emoji.is_emoji(picture):
+    if picture and picture != current_picture and pictures.offered(picture) is None:
         errors["emoji"] = _("Choose one picture from the list.")
     return errors, steps
 

@@ -21,47 +21,6 @@ from selko.models import AbsenceReason, ActionKind, ActionOutcome, ContactKind
 from selko.register import DayKind
 from selko.self_assessment import AREAS, FACES
 
-# Pictures a coach can give a task: everyday work things that read the same
-# to a client who cannot read the title. A task keeps one of these or none.
-TASK_PICTURES = {
-    "🍽️": _l("Dishes"),
-    "🍴": _l("Cutlery"),
-    "☕": _l("Coffee"),
-    "🍞": _l("Bread"),
-    "🥗": _l("Salad"),
-    "🍳": _l("Cooking"),
-    "🧽": _l("Sponge"),
-    "🧼": _l("Soap"),
-    "🪣": _l("Bucket"),
-    "🧹": _l("Broom"),
-    "🧤": _l("Gloves"),
-    "🪟": _l("Window"),
-    "🚽": _l("Toilet"),
-    "🗑️": _l("Rubbish bin"),
-    "♻️": _l("Recycling"),
-    "🧺": _l("Laundry basket"),
-    "👕": _l("Shirt"),
-    "🏷️": _l("Price tag"),
-    "🛒": _l("Shopping trolley"),
-    "📦": _l("Parcel"),
-    "🚚": _l("Van"),
-    "✉️": _l("Letter"),
-    "📄": _l("Paper"),
-    "🖨️": _l("Printer"),
-    "💻": _l("Computer"),
-    "📞": _l("Telephone"),
-    "🔧": _l("Spanner"),
-    "🔨": _l("Hammer"),
-    "🪴": _l("Pot plant"),
-    "🌱": _l("Seedling"),
-    "🍂": _l("Leaves"),
-    "❄️": _l("Snow"),
-    "🚗": _l("Car"),
-    "🪑": _l("Chair"),
-    "📚": _l("Books"),
-    "🐕": _l("Dog"),
-}
-
 # The same reasons as the coach reads them in the register and reports.
 ABSENCES = {
     AbsenceReason.ill: _l("Ill"),
@@ -157,7 +116,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["absence_choice"] = lambda reason: (reason.value, absence_label(reason))
     app.jinja_env.globals.update(
         reason_emoji=REASON_EMOJI,
-        task_pictures=TASK_PICTURES,
         reason_label=reason_label,
         register_kind_label=register_kind_label,
         absence_label=absence_label,

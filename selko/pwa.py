@@ -5,10 +5,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from selko import access, client_action
+from selko import access, client_action, pictures
 from selko.i18n import language
 
 bp = Blueprint("pwa", __name__)
@@ -84,7 +85,8 @@ def service_worker():
         for rule in current_app.url_map.iter_rules()
         if rule.endpoint in client_action.ENDPOINTS
     ]
-    config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome")}
+    config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome"),
+              "pictures": f"/pictures/{pictures.catalogue().version}/"}
     body = f"self.SELKO = {json.dumps(config)};\n" + (STATIC / "sw.js").read_text()
     return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
@@ -95,3 +97,59 @@ def vendor(name: str):
         abort(404)
     node_modules = Path(current_app.config["NODE_MODULES"])
     return send_from_directory(node_modules, VENDOR[name], max_age=3600)
+
+
+# An SVG opened on its own is a document: it may run nothing, load nothing
+# and be framed by nobody. (OpenMoji's SVGs are plain shapes: no style, no links.)
+PICTURE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
+@bp.get("/pictures/<version>/<hexcode>.svg")
+def picture(version: str, hexcode: str):
+    """An offered OpenMoji picture. Its address names OpenMoji's version, so
+    browsers keep it for a year and never ask again."""
+    path = pictures.file_for(version, hexcode)
+    if path is None:
+        abort(404)
+    response = send_from_directory(Path(current_app.config["NODE_MODULES"]), path, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = PICTURE_POLICY
+    return response
+
+
+# The front-end packages, credited on /about: npm name, name, what it does for the client.
+CREDITS = [
+    ("openmoji", "OpenMoji", _l("The pictures")),
+    ("emojibase-data", "Emojibase", _l("The names of the pictures")),
+    ("htmx.org", "htmx", _l("Quick pages")),
+    ("workbox-core", "Workbox", _l("Works without a network")),
+    ("workbox-background-sync", "Workbox", _l("Works without a network")),
+    ("idb", "IndexedDB Promised", _l("Works without a network")),
+]
+LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md")
+
+
+def _package(npm_name: str) -> dict:
+    folder = Path(current_app.config["NODE_MODULES"]) / npm_name
+    meta = json.loads((folder / "package.json").read_text())
+    return {"version": meta["version"], "licence": meta.get("license", ""),
+            "has_text": any((folder / name).is_file() for name in LICENCE_FILES)}
+
+
+@bp.get("/about")
+def about():
+    """Who made the pictures and the other parts, and their licences: for everyone."""
+    packages = [{"npm": npm, "name": name, "does": does, **_package(npm)} for npm, name, does in CREDITS]
+    return render_template("about.html", packages=packages)
+
+
+@bp.get("/about/licences/<package>.txt")
+def licence(package: str):
+    """A credited package's licence as it came with the package."""
+    if package not in {npm for npm, _name, _does in CREDITS}:
+        abort(404)
+    folder = Path(current_app.config["NODE_MODULES"]) / package
+    name = next((n for n in LICENCE_FILES if (folder / n).is_file()), None)
+    if name is None:
+        abort(404)
+    return send_from_directory(folder, name, mimetype="text/plain", max_age=3600)

@@ -32,15 +32,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # Public pages that carry a secret in their address or a client's schedule.
 NEVER_STORED = {"family.week", "family.feed", "auth.sign_in_link", "auth.sign_in"}
-# Files whose names change with their content; their views say how long to keep them.
-OWN_CACHING = {"static", "media.file"}
+# Files whose names change with their content (a picture's names OpenMoji's
+# version); their views say how long to keep them.
+OWN_CACHING = {"static", "media.file", "pwa.picture"}
 # Only features browsers know: an unknown one ("bluetooth") is a console warning on every page.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
 
 def _headers(response):
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # A picture sets its own, stricter policy (pwa.picture).
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"

@@ -65,12 +65,13 @@ CLIENT_PLACES = {
     "selko/templates/error.html": "an error page",
     "selko/templates/layout.html": "every page",
     "selko/templates/macros.html": "buttons and notes on many pages",
+    "selko/templates/about.html": "the page about Selko: who drew the pictures",
     "selko/errors.py": "an error page",
     "selko/input_text.py": "a form that got text it cannot use",
     "selko/client_action.py": "a client's button that could not be used",
     "selko/client_words.py": "the client's words for reasons, answers and times",
     "selko/alarms/kinds.py": "an alarm on the phone",
-    "selko/pwa.py": "the app's name on the phone",
+    "selko/pwa.py": "the app's name; parts on About",
     "selko/share.py": "sharing the work days with family",
 }
 CLIENT_DIRS = ("selko/client/", "selko/family/", "selko/auth/", "selko/templates/")

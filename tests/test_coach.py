@@ -304,7 +304,11 @@ def test_the_task_form_offers_pictures_with_names_and_keeps_an_older_one(make, c
     assert re.search(r'name="emoji" value=""\s+checked', page), "no picture until one is chosen"
     older = make.task(organisation_id=coach.organisation_id, title="Polish", emoji="✨")
     page = text(desk.get(f"/coach/tasks/{older.id}"))
-    assert re.search(r'name="emoji" value="✨"\s+checked', page) and "The picture it has now" in page
+    assert re.search(r'name="emoji" value="✨"\s+checked', page) and "Sparkles" in page
+    # A picture Selko no longer offers (a flag) stays, as text, until the coach picks another.
+    oldest = make.task(organisation_id=coach.organisation_id, title="Flag day", emoji="🇫🇮")
+    page = text(desk.get(f"/coach/tasks/{oldest.id}"))
+    assert re.search(r'name="emoji" value="🇫🇮"\s+checked', page) and "The picture it has now" in page
 
 
 def test_each_change_says_it_was_saved_where_it_was_made(make, coach, desk, session):

@@ -4,6 +4,7 @@ from datetime import date
 import segno
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import delete, select
 
@@ -17,6 +18,7 @@ from selko import (
     coach_message,
     contacts,
     db,
+    pictures,
     schedule,
     self_assessment,
     share,
@@ -612,24 +614,50 @@ def _library_task(task_id: int) -> Task:
     return task
 
 
+def _picture_choices(query: str) -> dict:
+    """The task form's pictures for a search, and the words on what was found."""
+    query = " ".join(query.split())[:100]
+    found = pictures.search(query)
+    if not query:
+        words = _("Pictures for everyday work. Search for more.")
+    elif found:
+        words = ngettext("%(num)s picture for “%(words)s”.", "%(num)s pictures for “%(words)s”.", len(found), words=query)
+    else:
+        words = _("No pictures for “%(words)s”. Try another word.", words=query)
+    return {"query": query, "found": found, "found_words": words}
+
+
 @bp.route("/tasks/new", methods=["GET", "POST"], defaults={"task_id": None})
 @bp.route("/tasks/<id:task_id>", methods=["GET", "POST"])
 def task_edit(task_id: int | None):
+    """A task of the library. Its pictures are searched by a word in the
+    coach's language: htmx asks for the pictures alone as the coach types
+    (GET with q), and without JavaScript "Search" posts the form back with
+    what it found and saves nothing."""
     task = _library_task(task_id) if task_id is not None else None
     if request.method == "GET":
         form = {}
         if task:
             form = {"title": task.title, "emoji": task.emoji, "steps": "\n".join(s.text for s in task.steps)}
-        return page("coach/task_edit.html", task=task, form=form)
+        if "emoji" in request.args:  # the picture checked when htmx searched
+            form["emoji"] = request.args["emoji"]
+        choices = _picture_choices(request.args.get("q", ""))
+        return page("coach/task_edit.html", partial="coach/_picture_picker.html", task=task, form=form,
+                    chosen=form.get("emoji", "").strip(), alone=wants_partial(), **choices)
     form = {k: request.form.get(k, "") for k in ("title", "emoji", "steps")}
-    errors, steps = caseload.check_task(form)
+    choices = _picture_choices(request.form.get("q", ""))
+    if "search" in request.form:
+        return page("coach/task_edit.html", task=task, form=form, chosen=form["emoji"].strip(), **choices)
+    errors, steps = caseload.check_task(form, current_picture=task.emoji if task else "")
     if errors:
-        return page("coach/task_edit.html", status=400, task=task, form=form, errors=errors, error=True)
+        return page("coach/task_edit.html", status=400, task=task, form=form, chosen=form["emoji"].strip(),
+                    errors=errors, error=True, **choices)
     if task is None:
         task = Task(organisation_id=g.user.organisation_id)
         db.session().add(task)
     task.title = form["title"].strip()
-    task.emoji = form["emoji"].strip()
+    chosen = pictures.offered(form["emoji"])
+    task.emoji = chosen.emoji if chosen else form["emoji"].strip()
     caseload.set_steps(db.session(), task, steps)
     db.session().commit()
     return _saved(_("Task saved: %(task)s.", task=task.title), url_for(".task_library"))

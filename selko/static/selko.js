@@ -498,7 +498,22 @@
     });
   }
 
+  // The task form's picture search: Enter searches at once and does not save
+  // the task. (Without JavaScript the form's first button is "Search".)
+  function pictureSearch(root) {
+    root.querySelectorAll("input[data-picture-search]").forEach(function (input) {
+      if (input.dataset.ready) return;
+      input.dataset.ready = "1";
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        input.dispatchEvent(new Event("search"));
+      });
+    });
+  }
+
   function activate(root) {
+    pictureSearch(root);
     shareLink(root);
     alarms(root);
     passkeys(root);

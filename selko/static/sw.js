@@ -12,6 +12,10 @@ const SHELL = "selko-shell-" + VERSION;
 // Today must keep working across a deploy.
 const PAGES = "selko-pages-v1";
 const STATE = "selko-state-v1";
+// The pictures on saved pages (OpenMoji's, pictures.py). Their addresses
+// name the picture set's version, so a saved picture never changes.
+const PICTURES = "selko-pictures-v1";
+const PICTURE_ADDRESS = /\/pictures\/[^"'\s<>]+\.svg/g;
 // Actions refused on replay, kept until the client has been told; and actions
 // sent since the day was last saved, shown on a saved page that predates them.
 const REFUSED = "/selko-state/refused";
@@ -31,7 +35,8 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => ![SHELL, PAGES, STATE].includes(k)).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => ![SHELL, PAGES, STATE, PICTURES].includes(k)).map((k) => caches.delete(k))))
+      .then(() => forgetOtherPictures())
       .then(() => self.clients.claim())
       .then(() => tellPages({ type: "selko-version", version: VERSION }))
       // The page that registered the worker was loaded before the worker
@@ -67,10 +72,11 @@ async function savePages(response, started) {
   const others = (response.headers.get("Selko-Offline-Pages") || "").split(" ").filter(Boolean);
   const wanted = new Set(["/", ...others].map((path) => new URL(path, self.location.origin).href));
   await cache.put("/", response.clone());
+  await savePictures(response.clone());
   await Promise.all((await cache.keys()).filter((k) => !wanted.has(k.url)).map((k) => cache.delete(k)));
   const saved = await Promise.all(others.map((path) =>
     fetch(path, { credentials: "same-origin" })
-      .then((page) => (page.ok && !page.redirected ? cache.put(path, page).then(() => true) : false))
+      .then((page) => (page.ok && !page.redirected ? savePictures(page.clone()).then(() => cache.put(path, page)).then(() => true) : false))
       .catch(() => false)
   ));
   return saved.every(Boolean);
@@ -111,6 +117,34 @@ function page(event) {
   return fromNetwork.catch(() =>
     caches.match(url.pathname, { cacheName: PAGES }).then((saved) => saved || Response.error())
   );
+}
+
+// The pictures a saved page shows, saved with it. A picture that cannot be
+// fetched now is left out: the page itself is saved all the same.
+async function savePictures(page) {
+  try {
+    const addresses = [...new Set((await page.text()).match(PICTURE_ADDRESS) || [])];
+    const cache = await caches.open(PICTURES);
+    await Promise.all(addresses.map((path) =>
+      cache.match(path).then((saved) => saved || fetch(path).then((picture) => (picture.ok ? cache.put(path, picture) : null)))
+        .catch(() => null)
+    ));
+  } catch (error) {
+    // No network: the saved pictures stay as they were.
+  }
+}
+
+// Pictures of an older picture set are never shown again.
+async function forgetOtherPictures() {
+  const cache = await caches.open(PICTURES);
+  const keys = await cache.keys();
+  await Promise.all(keys.filter((k) => !new URL(k.url).pathname.startsWith(self.SELKO.pictures)).map((k) => cache.delete(k)));
+}
+
+// A saved picture at once (offline too); any other from the network, which
+// the browser's own cache keeps for a year.
+function picture(request) {
+  return caches.open(PICTURES).then((cache) => cache.match(request).then((saved) => saved || fetch(request)));
 }
 
 function shellFile(request) {
@@ -300,6 +334,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method !== "GET") return;
   if (request.mode === "navigate") event.respondWith(page(event));
+  else if (url.pathname.startsWith("/pictures/")) event.respondWith(picture(request));
   else if (SHELL_FILES.includes(url.pathname)) event.respondWith(shellFile(request));
 });
 

@@ -465,6 +465,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     response = page.goto("/tasks/999999")
     assert response.status == 404
     audit.check(page, "error page (404)", client_page=True)
+    page.goto("/about")
+    audit.check(page, "about Selko: the pictures and parts", client_page=True)
 
     # Signed out, on a phone that chose the language. The sign-in page submits
     # itself; here form.submit() does nothing, so the page stays to be checked.
@@ -487,6 +489,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     audit.check(stranger, "error page, signed out (404)", client_page=True)
     stranger.goto(family_link)
     audit.check(stranger, "the family's week", client_page=True)
+    stranger.goto("/about")
+    audit.check(stranger, "about Selko, signed out", client_page=True)
 
     audit.assert_clean()
 
@@ -624,6 +628,22 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
     audit.check(page, "task library", client_page=False)
     page.goto("/coach/tasks/new")
     audit.check(page, "new task", client_page=False)
+    page.locator("#picture-q").fill({"fi": "kahvi", "sv": "kaffe", "en": "coffee"}[language])
+    page.locator("#picture-found", has_text="”").wait_for()
+    page.locator("#picture-choices input[value='☕']").check()
+    audit.check(page, "new task, pictures found and one picked (htmx)", client_page=False)
+    page.locator("#picture-q").fill("qqqzzz")
+    page.locator("#picture-found", has_text="qqqzzz").wait_for()
+    audit.check(page, "new task, no pictures found (htmx)", client_page=False)
+    # Search as without JavaScript: the form posted back with what was found.
+    with page.expect_navigation():
+        page.evaluate("""() => {
+            const form = document.querySelector("form[action='/coach/tasks/new']");
+            form.querySelector('#picture-q').value = 'tee';
+            form.insertAdjacentHTML('beforeend', '<input type="hidden" name="search" value="1">');
+            form.submit();
+        }""")
+    audit.check(page, "new task, pictures searched without JavaScript", client_page=False)
     submit(page, "form[action='/coach/tasks/new']")
     audit.check(page, "new task, errors", client_page=False)
     if plain_language.grammar_available():
