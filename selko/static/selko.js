@@ -513,7 +513,8 @@
       if (tooBig) event.preventDefault();
     });
     document.addEventListener("htmx:beforeSwap", function (event) {
-      if (event.detail.xhr.status === 400 && event.detail.elt.closest && event.detail.elt.closest("[data-photo-form]")) {
+      var target = event.detail.target;
+      if (event.detail.xhr.status === 400 && target && target.hasAttribute("data-photo-block")) {
         event.detail.shouldSwap = true;
         event.detail.isError = false;
       }
