@@ -24,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_REFRESH_EACH_REQUEST=False,
         # Forms may stay open all day; the day check and the session guard them.
         WTF_CSRF_TIME_LIMIT=None,
+        # A photo can be 15 MB (photos.MAX_BYTES) with the form around it; more is refused with 413.
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     if test_config:
         app.config.update(test_config)
@@ -48,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     htmx.init_app(app)
 
-    from selko import admin, auth, cli, client, coach, family, media, pwa
+    from selko import admin, auth, cli, client, coach, family, media, photos, pwa
 
     app.register_blueprint(client.bp)
     # The service worker reports a shown alarm; it has no page to carry a token.
@@ -59,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(family.bp)
     media.init_app(app)
+    photos.init_app(app)
     cli.init_app(app)
 
     @app.get("/healthz")

@@ -152,7 +152,7 @@ TABLES = {
     "task_steps": NotClientData("steps of the organisation's tasks", ("id", "task_id", "position", "text", "emoji", "photo", "voice")),
     "media_files": NotClientData(
         "photos and recordings of the organisation's tasks; they go with the organisation",
-        ("id", "organisation_id", "name", "content_type", "size", "created_at"),
+        ("id", "organisation_id", "name", "content_type", "size", "created_at", "width", "height"),
     ),
     "audit_events": NotClientData(
         "the legal trail of who handled whose data; it holds ids and route names, no content, and outlives erasure",

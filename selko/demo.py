@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import attendance, caseload, clock, coach_message, contacts, help_request, schedule, self_assessment, share, work_diary
+from selko import attendance, caseload, clock, coach_message, contacts, demo_photos, help_request, photos, schedule, self_assessment, share, work_diary
 from selko.alarms import Kind, Status, ring_now
 from selko.alarms.planning import wall_clock
 from selko.models import (
@@ -152,7 +152,21 @@ def load(db: Session) -> tuple[User, User]:
     _contacts_in_recent_weeks(db, organisation, coach, clients)
     _examples_and_one_step(db, organisation, clients[1])
     _a_task_to_improve(db, organisation)
+    _photos(db, organisation)
     return coach, clients[0]
+
+
+def _photos(db: Session, organisation: Organisation) -> None:
+    """A drawn photo for every step that has none, and the first one's for its
+    task: added once, also to a demo made before photos."""
+    scenes = list(demo_photos.SCENES)
+    for task in db.scalars(select(Task).where(Task.organisation_id == organisation.id).order_by(Task.id)):
+        for step in task.steps:
+            if step.photo is None and step.text in demo_photos.SCENES:
+                photos.attach(db, step, demo_photos.scene(step.text, scenes.index(step.text)), effort=0)
+        if task.photo is None and task.steps and task.steps[0].photo:
+            task.photo = task.steps[0].photo
+    db.flush()
 
 
 def _examples_and_one_step(db: Session, organisation: Organisation, client: User) -> None:

@@ -18,12 +18,14 @@ HEADINGS = {
     404: lambda: _("Page not found"),
     405: lambda: _("Something went wrong"),
     410: lambda: _("This page is gone"),
+    413: lambda: _("The file is too big"),
     429: lambda: _("Wait a moment"),
     500: lambda: _("Selko has a problem"),
 }
 MESSAGES = {
     403: lambda: _("Nothing changed. Go to Today."),
     404: lambda: _("Check the address. Or go to Today."),
+    413: lambda: _("A photo can be at most 15 MB. Nothing changed. Go back and choose a smaller photo."),
     429: lambda: _("You tried many times. Wait one minute. Then try again."),
     500: lambda: _("Selko saved nothing. Try again in a moment."),
 }

@@ -100,6 +100,10 @@ ROUTES = {
     ("/coach/tasks/<id:task_id>", "GET"): STAFF_OF_ORG_A,
     ("/coach/tasks/<id:task_id>", "POST"): STAFF_OF_ORG_A,
     ("/coach/tasks/<id:task_id>/copy", "POST"): STAFF_OF_ORG_A,
+    ("/coach/tasks/<id:task_id>/photo", "POST"): STAFF_OF_ORG_A,
+    ("/coach/tasks/<id:task_id>/photo/remove", "POST"): STAFF_OF_ORG_A,
+    ("/coach/tasks/<id:task_id>/steps/<id:step_id>/photo", "POST"): STAFF_OF_ORG_A,
+    ("/coach/tasks/<id:task_id>/steps/<id:step_id>/photo/remove", "POST"): STAFF_OF_ORG_A,
     ("/coach/tasks/give", "POST"): STAFF,
     ("/coach/selko-check", "POST"): STAFF,  # the selko check of a coach's field as they type
     ("/coach/help/<id:request_id>/handled", "POST"): COACH_OF_A,
@@ -289,7 +293,7 @@ def mixed_world(make, session, client_factory, sign_in):
         "a": client_a.id, "own_assignment": own.id, "device_b": session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client_b.id)),
         "passkey_b": passkey.id, "share_b": session.scalar(select(Share.id).where(Share.client_id == client_b.id)),
         "assignment_b": theirs.id, "step_b": task_b.steps[0].id, "task_b": task_b.id, "b": client_b.id, "exception_b": exception.id, "coach_a": coach_a.id,
-        "stranger": stranger.id, "coach_b": coach_b.id, "answer_b": answer_b.id, "help_b": help_b.id,
+        "stranger": stranger.id, "coach_b": coach_b.id, "answer_b": answer_b.id, "help_b": help_b.id, "task_a": task_a.id,
     }
     return {**phones, **desks}, ids
 
@@ -304,6 +308,8 @@ MIXED = [
     ("coach_a", "/coach/talks/{answer_b}/handled?contact=call"),
     ("coach_a", "/coach/help/{help_b}/handled?contact=visit"),
     ("client_a", "/tasks/{own_assignment}/steps/{step_b}"),
+    ("coach_a", "/coach/tasks/{task_a}/steps/{step_b}/photo"),
+    ("coach_a", "/coach/tasks/{task_a}/steps/{step_b}/photo/remove"),
     ("coach_a", "/coach/tasks/give?task={task_b}&client={b}&weekday=0"),
     ("client_a", "/share/{share_b}/stop"),
     ("client_a", "/account/passkeys/{passkey_b}/name"),

@@ -8,6 +8,7 @@ The figures are printed at the end of the run:
 
     .venv/bin/pytest tests/test_fuzz.py -q -s
 """
+import io
 import json
 from datetime import timedelta
 from urllib.parse import quote
@@ -84,6 +85,11 @@ FORMS = {
     "/coach/tasks/give": {"weekday": "1", "task": "<task_id>", "client": "<client_id>"},
     "/coach/selko-check": {"selko_check": "steps", "selko_field": "steps", "steps": "Ota harja.\nLattia lakaistaan."},
     "/coach/tasks/<id:task_id>/copy": {},
+    # "<photo>" is a real photo file, sent as multipart (Fuzzer.post).
+    "/coach/tasks/<id:task_id>/photo": {"photo": "<photo>"},
+    "/coach/tasks/<id:task_id>/photo/remove": {},
+    "/coach/tasks/<id:task_id>/steps/<id:step_id>/photo": {"photo": "<photo>"},
+    "/coach/tasks/<id:task_id>/steps/<id:step_id>/photo/remove": {},
     "/coach/clients/<id:client_id>/assignments/<id:assignment_id>/delete": {},
     "/coach/clients/<id:client_id>/assignments/<id:assignment_id>/up": {},
     "/coach/clients/<id:client_id>/devices/<id:device_id>/sign-out": {},
@@ -121,6 +127,11 @@ QUERIES = {
     # The task form's picture search, as htmx asks for it and as a link.
     "/coach/tasks/new": "q", "/coach/tasks/<id:task_id>": "q",
 }
+
+PHOTO = bytes.fromhex(  # a 1 x 1 PNG
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63f8cfc000000301010018dd8db40000000049454e44ae426082"
+)
 
 tried = {"forms": 0, "values": 0, "answers": 0, "5xx": 0}
 
@@ -194,6 +205,8 @@ class Fuzzer:
         if fields is not None:
             if not any(name == "csrf_token" for name, _ in fields):
                 fields = [*fields, ("csrf_token", self.token)]
+            # A file field gets a new file each time: a sent one is read to its end.
+            fields = [(name, (io.BytesIO(PHOTO), "photo.png") if value == "<photo>" else value) for name, value in fields]
             kwargs["data"] = MultiDict(fields)
         else:
             kwargs["headers"] = {"X-CSRFToken": self.token}  # a JSON body carries it as htmx does

@@ -2,7 +2,7 @@
 from datetime import date
 
 import segno
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -19,6 +19,7 @@ from selko import (
     contacts,
     db,
     pictures,
+    photos,
     schedule,
     self_assessment,
     share,
@@ -41,6 +42,7 @@ from selko.models import (
     Share,
     Task,
     TaskAssignment,
+    TaskStep,
 )
 from selko.pages import page, public_url, wants_partial
 from selko.selko_check import CHECKS
@@ -674,6 +676,79 @@ def selko_check():
         abort(400)
     text = request.form.get(request.form.get("selko_field", ""), "")
     return page("coach/_selko_check.html", check_result=check_text(text, what))
+
+
+def _task_page(task: Task | None, status: int = 200, **extra):
+    form = {"title": task.title, "emoji": task.emoji, "steps": "\n".join(s.text for s in task.steps)} if task else {}
+    return page("coach/task_edit.html", status=status, task=task, form=form, chosen=form.get("emoji", "").strip(),
+                **_picture_choices(""), **extra)
+
+
+def _library_step(task_id: int, step_id: int) -> tuple[Task, TaskStep]:
+    task = _library_task(task_id)
+    step = next((s for s in task.steps if s.id == step_id), None)
+    if step is None:
+        abort(404)
+    return task, step
+
+
+def _photo_answer(task: Task, step: TaskStep | None, message: str | None = None, problem: str | None = None, status: int = 200):
+    """After a photo's upload or removal: the photo's block again (htmx), or
+    the task's page at that block. A refusal shows the page with its reason."""
+    block = f"step-{step.id}-photo" if step else "task-photo"
+    partial = "coach/_step_photo.html" if step else "coach/_task_photo.html"
+    if problem is None:
+        flash(message, block)
+        if not wants_partial():
+            return redirect(url_for(".task_edit", task_id=task.id) + f"#{block}", code=303)
+    photo_problem = {block: problem} if problem else {}
+    if wants_partial():
+        return render_template(partial, task=task, step=step, photo_problem=photo_problem), status, {"Vary": "HX-Request"}
+    return _task_page(task, status, photo_problem=photo_problem, errors={f"{block}-camera": problem})
+
+
+def _upload() -> bytes | None:
+    """The chosen file: the camera's or the phone's photos', whichever has one."""
+    chosen = next((f for f in request.files.getlist("photo") if f.filename), None)
+    return chosen.read() if chosen else None
+
+
+def _save_photo(task: Task, step: TaskStep | None):
+    data = _upload()
+    if not data:
+        return _photo_answer(task, step, problem=_("Choose a photo first."), status=400)
+    problem = photos.attach(db.session(), step or task, data)
+    if problem:
+        db.session().rollback()
+        return _photo_answer(task, step, problem=problem.message, status=400)
+    db.session().commit()
+    return _photo_answer(task, step, _("Photo saved."))
+
+
+def _remove_photo(task: Task, step: TaskStep | None):
+    photos.remove(db.session(), step or task)
+    db.session().commit()
+    return _photo_answer(task, step, _("Photo removed."))
+
+
+@bp.post("/tasks/<id:task_id>/photo")
+def task_photo(task_id: int):
+    return _save_photo(_library_task(task_id), None)
+
+
+@bp.post("/tasks/<id:task_id>/photo/remove")
+def task_photo_remove(task_id: int):
+    return _remove_photo(_library_task(task_id), None)
+
+
+@bp.post("/tasks/<id:task_id>/steps/<id:step_id>/photo")
+def step_photo(task_id: int, step_id: int):
+    return _save_photo(*_library_step(task_id, step_id))
+
+
+@bp.post("/tasks/<id:task_id>/steps/<id:step_id>/photo/remove")
+def step_photo_remove(task_id: int, step_id: int):
+    return _remove_photo(*_library_step(task_id, step_id))
 
 
 # The register and the diary add their routes to this blueprint.

@@ -512,6 +512,29 @@
     });
   }
 
+  // A photo's form on the coach's task page: a file over the limit is refused
+  // here, before it is sent over a phone's network; the server's refusal
+  // (400, with its reason in the block) replaces the block like an answer does.
+  function photoForms() {
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var form = event.detail.elt;
+      if (!form.matches || !form.matches("form[data-photo-form]")) return;
+      var limit = Number(form.dataset.maxBytes);
+      var tooBig = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+        return Array.prototype.some.call(input.files || [], function (file) { return file.size > limit; });
+      });
+      form.querySelector("[data-too-big]").hidden = !tooBig;
+      if (tooBig) event.preventDefault();
+    });
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      var target = event.detail.target;
+      if (event.detail.xhr.status === 400 && target && target.hasAttribute("data-photo-block")) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
+  }
+
   function activate(root) {
     pictureSearch(root);
     shareLink(root);
@@ -534,6 +557,7 @@
     reportPermission();
     offlineNotice();
     forgetSavedPages();
+    photoForms();
     window.addEventListener("online", offlineNotice);
     window.addEventListener("offline", offlineNotice);
     if ("serviceWorker" in navigator) {

@@ -29,17 +29,19 @@ and put back as it was after:
 A failure lists every problem on every page at once, with axe's rule ids
 and node targets, so it says what to fix.
 """
+import io
 import warnings
 from collections import Counter
 from datetime import date, time, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from sqlalchemy import select
 
-from selko import attendance, clock, help_request, plain_language, self_assessment, signin, tasks, work_diary
+from selko import attendance, clock, help_request, photos, plain_language, self_assessment, signin, tasks, work_diary
 from selko.alarms import Kind, ring_now
-from selko.models import AbsenceReason, Role, ScheduleException, User
+from selko.models import AbsenceReason, ClientProfile, Role, ScheduleException, User
 from tests.browser.conftest import VIEWPORT
 
 LANGUAGES = ["fi", "sv", "en"]
@@ -373,7 +375,7 @@ def choose_language(page, code: str):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_client_and_signed_out_pages_have_no_accessibility_problems(
-    language, make, session, new_context, open_link
+    language, app, make, session, new_context, open_link
 ):
     coach = make.coach(name="Sanna Coach", phone="040 123 4567")
     client = make.client(
@@ -384,6 +386,7 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     )
     task = make.task(organisation_id=client.organisation_id, title="Pese ikkunat", emoji="🪟")
     assignment = make.assignment(client=client, task=task)
+    with_photos(app, session, task)
     make.passkey(client)  # so "My phone and lock" lists one
     ring_now(session, session.merge(client), Kind.coach, "Muista hanskat.")  # a message card on Today
     work_diary.write(session, client.id, MONDAY, "Hienoa työtä eilen.", True, coach)  # the coach's note on Today
@@ -410,6 +413,13 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
         page.locator(f"#steps li.step:nth-child({number}).is-done").wait_for()
     page.locator("#steps .done[role=status]").wait_for()
     audit.check(page, "a task, every step done (htmx)", client_page=True)
+    session.get(ClientProfile, client.id).one_step_at_a_time = True
+    session.commit()
+    page.goto(f"/tasks/{assignment.id}/steps/{task.steps[0].id}")
+    audit.check(page, "one step at a time, with its photo", client_page=True)
+    session.get(ClientProfile, client.id).one_step_at_a_time = False
+    session.commit()
+    page.goto(f"/tasks/{assignment.id}")
     page.locator(".help-bar form[action='/help'] [type=submit]").click()
     page.locator("#help [role=status]").wait_for()
     audit.check(page, "a task, help asked (htmx)", client_page=True)
@@ -495,6 +505,17 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     audit.assert_clean()
 
 
+def with_photos(app, session, task):
+    """A photo on the task and on each step: a landscape, a portrait, a square."""
+    sizes = [(1200, 900), (600, 800), (500, 500), (800, 600)]
+    with app.test_request_context():
+        for owner, size in zip([task, *task.steps], sizes):
+            out = io.BytesIO()
+            Image.new("RGB", size, "#2a9d8f").save(out, format="JPEG")
+            assert photos.attach(session, owner, out.getvalue()) is None
+        session.commit()
+
+
 def answered_before(session, client):
     """How did today go, on a few days of the last weeks: a chart for the
     coach, the last weeks for the client."""
@@ -533,12 +554,21 @@ def arrange_a_busy_board(make, session, coach):
     return helped, task
 
 
+def with_a_photo(app, session, task):
+    """The library's task page with a photo of the task and of its first step."""
+    with_photos(app, session, task)
+    with app.test_request_context():
+        photos.remove(session, task.steps[1])
+        session.commit()
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, session, new_context, open_link):
+def test_coach_and_admin_pages_have_no_accessibility_problems(language, app, make, session, new_context, open_link, page_problems, tmp_path):
     coach = make.coach(name="Sanna Coach")
     coach.role = Role.admin  # an admin is a coach too, and sees the organisation pages
     session.commit()
     client, task = arrange_a_busy_board(make, session, coach)
+    with_a_photo(app, session, task)
     audit = Audit(language)
 
     page = open_link(new_context(), coach)
@@ -652,7 +682,14 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
         page.locator("#steps-check li").first.wait_for()
         audit.check(page, "new task, a plain-language suggestion", client_page=False)
     page.goto(f"/coach/tasks/{task.id}")
-    audit.check(page, "a task in the library", client_page=False)
+    audit.check(page, "a task in the library, with photos", client_page=False)
+    page_problems.allowed = ("status of 400",)  # the file refused below, on purpose
+    not_a_photo = tmp_path / "kuva.jpg"
+    not_a_photo.write_bytes(b"not a photo")
+    page.locator(f"#step-{task.steps[1].id}-photo-file").set_input_files(not_a_photo)
+    page.locator(f"#step-{task.steps[1].id}-photo [type=submit]").click()
+    page.locator(f"#step-{task.steps[1].id}-photo-error").wait_for()
+    audit.check(page, "a task in the library, a photo refused (htmx)", client_page=False)
 
     page.goto("/account")
     audit.check(page, "passkeys and sessions", client_page=False)
