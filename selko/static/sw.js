@@ -72,13 +72,16 @@ async function savePages(response, started) {
   const others = (response.headers.get("Selko-Offline-Pages") || "").split(" ").filter(Boolean);
   const wanted = new Set(["/", ...others].map((path) => new URL(path, self.location.origin).href));
   await cache.put("/", response.clone());
-  await savePictures(response.clone());
   await Promise.all((await cache.keys()).filter((k) => !wanted.has(k.url)).map((k) => cache.delete(k)));
+  // The pages first, their pictures after: a page is worth more offline.
+  const withPictures = [response.clone()];
   const saved = await Promise.all(others.map((path) =>
     fetch(path, { credentials: "same-origin" })
-      .then((page) => (page.ok && !page.redirected ? savePictures(page.clone()).then(() => cache.put(path, page)).then(() => true) : false))
+      .then((page) => (page.ok && !page.redirected
+        ? cache.put(path, page.clone()).then(() => withPictures.push(page)).then(() => true) : false))
       .catch(() => false)
   ));
+  await Promise.all(withPictures.map(savePictures));
   return saved.every(Boolean);
 }
 
