@@ -26,8 +26,11 @@ def test_a_coach_picks_coffee_and_the_phone_shows_its_picture(make, session, new
     assert desk.locator("#picture-choices label", has=desk.locator("input[value='☕']")).inner_text().strip() == "Kahvi"
     desk.wait_for_function(LOADED, arg=COFFEE)
     # Enter in the search searches; it does not save the task.
-    desk.locator("#picture-q").press("Enter")
+    with desk.expect_response(lambda r: "q=kahvi" in r.url):
+        desk.locator("#picture-q").press("Enter")
     assert desk.url.endswith("/coach/tasks/new")
+    # Pick only once the search's answer is in, or it replaces the choice.
+    desk.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
     coffee.check()
     desk.screenshot(path="/tmp/pictures-desk.png", full_page=True)
     with desk.expect_navigation():
