@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     htmx.init_app(app)
 
-    from selko import admin, auth, cli, client, coach, family, media, pwa
+    from selko import admin, auth, cli, client, coach, family, media, pwa, voice
 
     app.register_blueprint(client.bp)
     # The service worker reports a shown alarm; it has no page to carry a token.
@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(family.bp)
     media.init_app(app)
+    voice.init_app(app)
     cli.init_app(app)
 
     @app.get("/healthz")

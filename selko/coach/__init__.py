@@ -22,6 +22,7 @@ from selko import (
     share,
     signin,
     tasks,
+    voice,
 )
 from selko.access import client_for_coach, clients_of
 from selko.board import is_late
@@ -615,10 +616,7 @@ def _library_task(task_id: int) -> Task:
 def task_edit(task_id: int | None):
     task = _library_task(task_id) if task_id is not None else None
     if request.method == "GET":
-        form = {}
-        if task:
-            form = {"title": task.title, "emoji": task.emoji, "steps": "\n".join(s.text for s in task.steps)}
-        return page("coach/task_edit.html", task=task, form=form)
+        return _task_edit_page(task)
     form = {k: request.form.get(k, "") for k in ("title", "emoji", "steps")}
     errors, steps = caseload.check_task(form)
     if errors:
@@ -631,6 +629,48 @@ def task_edit(task_id: int | None):
     caseload.set_steps(db.session(), task, steps)
     db.session().commit()
     return _saved(_("Task saved: %(task)s.", task=task.title), url_for(".task_library"))
+
+
+def _task_edit_page(task: Task | None, status: int = 200, **extra):
+    form = {}
+    if task:
+        form = {"title": task.title, "emoji": task.emoji, "steps": "\n".join(s.text for s in task.steps)}
+    return page("coach/task_edit.html", status=status, task=task, form=form, **extra)
+
+
+def _library_step(task_id: int, step_id: int):
+    task = _library_task(task_id)
+    step = next((s for s in task.steps if s.id == step_id), None)
+    if step is None:
+        abort(404)
+    return task, step
+
+
+@bp.post("/tasks/<id:task_id>/steps/<id:step_id>/voice")
+def step_voice(task_id: int, step_id: int):
+    """The coach's recording of one step (recorded in the page, or a file)."""
+    task, step = _library_step(task_id, step_id)
+    upload = request.files.get("voice")
+    # One byte more than allowed is enough to say it is too big.
+    data = upload.stream.read(voice.MAX_BYTES + 1) if upload else b""
+    sound = voice.attach(db.session(), step, data)
+    if isinstance(sound, voice.Refused):
+        db.session().rollback()
+        return _task_edit_page(task, 400, voice_errors={step.id: str(sound)}, error=True)
+    db.session().commit()
+    number = task.steps.index(step) + 1
+    return _saved(_("Recording saved: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id),
+                  f"step-{step.id}-media")
+
+
+@bp.post("/tasks/<id:task_id>/steps/<id:step_id>/voice/remove")
+def step_voice_remove(task_id: int, step_id: int):
+    task, step = _library_step(task_id, step_id)
+    voice.remove(db.session(), step)
+    db.session().commit()
+    number = task.steps.index(step) + 1
+    return _saved(_("Recording removed: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id),
+                  f"step-{step.id}-media")
 
 
 # The register and the diary add their routes to this blueprint.
