@@ -84,6 +84,7 @@ ROUTES = {
     ("/s/<token>", "GET"): EVERYONE,
     ("/s/<token>.ics", "GET"): EVERYONE,
     ("/tasks/<id:assignment_id>", "GET"): CLIENT_A,
+    ("/offline-media", "GET"): CLIENTS,
     ("/tasks/<id:assignment_id>/steps/<id:step_id>", "POST"): CLIENT_A,
     ("/tasks/<id:assignment_id>/steps/<id:step_id>", "GET"): CLIENT_A,
     ("/tasks/<id:assignment_id>/ready", "GET"): CLIENT_A,
@@ -97,6 +98,8 @@ ROUTES = {
     ("/coach/tasks/<id:task_id>", "GET"): STAFF_OF_ORG_A,
     ("/coach/tasks/<id:task_id>", "POST"): STAFF_OF_ORG_A,
     ("/coach/tasks/<id:task_id>/copy", "POST"): STAFF_OF_ORG_A,
+    ("/coach/tasks/<id:task_id>/steps/<id:step_id>/voice", "POST"): STAFF_OF_ORG_A,
+    ("/coach/tasks/<id:task_id>/steps/<id:step_id>/voice/remove", "POST"): STAFF_OF_ORG_A,
     ("/coach/tasks/give", "POST"): STAFF,
     ("/coach/help/<id:request_id>/handled", "POST"): COACH_OF_A,
     ("/coach/talks/<id:answer_id>/handled", "POST"): COACH_OF_A,
@@ -284,7 +287,7 @@ def mixed_world(make, session, client_factory, sign_in):
     ids = {
         "a": client_a.id, "own_assignment": own.id, "device_b": session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client_b.id)),
         "passkey_b": passkey.id, "share_b": session.scalar(select(Share.id).where(Share.client_id == client_b.id)),
-        "assignment_b": theirs.id, "step_b": task_b.steps[0].id, "task_b": task_b.id, "b": client_b.id, "exception_b": exception.id, "coach_a": coach_a.id,
+        "assignment_b": theirs.id, "step_b": task_b.steps[0].id, "task_b": task_b.id, "task_a": task_a.id, "b": client_b.id, "exception_b": exception.id, "coach_a": coach_a.id,
         "stranger": stranger.id, "coach_b": coach_b.id, "answer_b": answer_b.id, "help_b": help_b.id,
     }
     return {**phones, **desks}, ids
@@ -300,6 +303,8 @@ MIXED = [
     ("coach_a", "/coach/talks/{answer_b}/handled?contact=call"),
     ("coach_a", "/coach/help/{help_b}/handled?contact=visit"),
     ("client_a", "/tasks/{own_assignment}/steps/{step_b}"),
+    ("coach_a", "/coach/tasks/{task_a}/steps/{step_b}/voice"),
+    ("coach_a", "/coach/tasks/{task_a}/steps/{step_b}/voice/remove"),
     ("coach_a", "/coach/tasks/give?task={task_b}&client={b}&weekday=0"),
     ("client_a", "/share/{share_b}/stop"),
     ("client_a", "/account/passkeys/{passkey_b}/name"),
