@@ -37,7 +37,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
-from selko import attendance, clock, help_request, self_assessment, signin, tasks, work_diary
+from selko import attendance, clock, help_request, self_assessment, signin, tasks, voice, work_diary
 from selko.alarms import Kind, ring_now
 from selko.models import AbsenceReason, Role, ScheduleException, User
 from tests.browser.conftest import VIEWPORT
@@ -373,7 +373,7 @@ def choose_language(page, code: str):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_client_and_signed_out_pages_have_no_accessibility_problems(
-    language, make, session, new_context, open_link
+    language, app, make, session, new_context, open_link
 ):
     coach = make.coach(name="Sanna Coach", phone="040 123 4567")
     client = make.client(
@@ -384,6 +384,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     )
     task = make.task(organisation_id=client.organisation_id, title="Pese ikkunat", emoji="🪟")
     assignment = make.assignment(client=client, task=task)
+    with app.test_request_context():  # the coach's voice on the first step: Kuuntele
+        voice.attach(session, task.steps[0], voice.chime(1.0, "webm"))
     make.passkey(client)  # so "My phone and lock" lists one
     ring_now(session, session.merge(client), Kind.coach, "Muista hanskat.")  # a message card on Today
     work_diary.write(session, client.id, MONDAY, "Hienoa työtä eilen.", True, coach)  # the coach's note on Today
@@ -404,7 +406,10 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     page.goto("/week")
     audit.check(page, "My work days", client_page=True)
     page.goto(f"/tasks/{assignment.id}")
-    audit.check(page, "a task", client_page=True)
+    audit.check(page, "a task, Listen on a step", client_page=True)
+    page.goto(f"/tasks/{assignment.id}/steps/{task.steps[0].id}")
+    audit.check(page, "one step, with the coach's voice", client_page=True)
+    page.goto(f"/tasks/{assignment.id}")
     for number in range(1, len(task.steps) + 1):
         page.locator("#steps li.step").nth(number - 1).locator("button.tick").click()
         page.locator(f"#steps li.step:nth-child({number}).is-done").wait_for()
@@ -627,7 +632,20 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, make, se
     submit(page, "form[action='/coach/tasks/new']")
     audit.check(page, "new task, errors", client_page=False)
     page.goto(f"/coach/tasks/{task.id}")
-    audit.check(page, "a task in the library", client_page=False)
+    audit.check(page, "a task in the library, photos and voice", client_page=False)
+    first = f"#step-{task.steps[0].id}-voice"
+    page.locator(f"{first} input[type=file]").set_input_files(
+        files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": b"not a sound"}])
+    with page.expect_navigation():
+        page.locator(f"{first} form[data-voice-form]").evaluate("(form) => form.requestSubmit()")
+    page.locator(f"{first} .error").wait_for()
+    audit.check(page, "a task, a refused recording", client_page=False)
+    page.locator(f"{first} input[type=file]").set_input_files(
+        files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": voice.chime(1.0, "webm")}])
+    with page.expect_navigation():
+        page.locator(f"{first} form[data-voice-form]").evaluate("(form) => form.requestSubmit()")
+    page.locator(f"{first} audio[data-voice-saved]").wait_for()
+    audit.check(page, "a task, a recording saved", client_page=False)
 
     page.goto("/account")
     audit.check(page, "passkeys and sessions", client_page=False)
