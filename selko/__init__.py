@@ -50,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     htmx.init_app(app)
 
-    from selko import admin, auth, cli, client, coach, family, media, photos, pwa
+    from selko import admin, auth, cli, client, coach, family, media, photos, pwa, voice
 
     app.register_blueprint(client.bp)
     # The service worker reports a shown alarm; it has no page to carry a token.
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(family.bp)
     media.init_app(app)
     photos.init_app(app)
+    voice.init_app(app)
     cli.init_app(app)
 
     @app.get("/healthz")

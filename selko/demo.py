@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from selko import attendance, caseload, clock, coach_message, contacts, demo_photos, help_request, photos, schedule, self_assessment, share, work_diary
+from selko import attendance, caseload, clock, coach_message, contacts, demo_photos, help_request, photos, schedule, self_assessment, share, voice, work_diary
 from selko.alarms import Kind, Status, ring_now
 from selko.alarms.planning import wall_clock
 from selko.models import (
@@ -153,6 +153,7 @@ def load(db: Session) -> tuple[User, User]:
     _examples_and_one_step(db, organisation, clients[1])
     _a_task_to_improve(db, organisation)
     _photos(db, organisation)
+    _coach_voices(db, organisation)
     return coach, clients[0]
 
 
@@ -166,6 +167,19 @@ def _photos(db: Session, organisation: Organisation) -> None:
                 photos.attach(db, step, demo_photos.scene(step.text, scenes.index(step.text)), effort=0)
         if task.photo is None and task.steps and task.steps[0].photo:
             task.photo = task.steps[0].photo
+
+
+VOICED_TASK, VOICED_STEPS = "dishes", 2
+
+
+def _coach_voices(db: Session, organisation: Organisation) -> None:
+    """Sanna's voice on the first steps of the dishes (Aino's first task
+    today): made-up chimes, made here, so the demo needs no download."""
+    title = TASKS[VOICED_TASK][0]
+    task = db.scalar(select(Task).where(Task.organisation_id == organisation.id, Task.title == title).order_by(Task.id))
+    for number, step in enumerate(task.steps[:VOICED_STEPS], start=1):
+        if step.voice is None:
+            voice.attach(db, step, voice.chime(1.0 + number, "webm"))
     db.flush()
 
 

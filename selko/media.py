@@ -113,6 +113,33 @@ def url(name: str) -> str:
     return url_for("media.file", media_name=name)
 
 
+# What a phone keeps of a day's photos and recordings for offline use: an old
+# phone has little room, and the worker fetches it all over a weak network.
+OFFLINE_BUDGET = 20 * 1024 * 1024
+
+
+def for_offline(session, todays_tasks, budget: int | None = None) -> list[MediaFile]:
+    """The files of a day's tasks, in the order the client meets them (a
+    task's photo, then each step's photo and voice), smaller sizes first,
+    as many as fit in the budget."""
+    budget = OFFLINE_BUDGET if budget is None else budget
+    stems = []
+    for task_today in todays_tasks:
+        task = task_today.task
+        stems.append(task.photo)
+        for step in task.steps:
+            stems.extend((step.photo, step.voice))
+    chosen, seen, total = [], set(), 0
+    for stem in filter(None, stems):
+        for found in sorted(files(session, stem), key=lambda f: (f.size, f.name)):
+            if found.name in seen or total + found.size > budget:
+                continue
+            seen.add(found.name)
+            chosen.append(found)
+            total += found.size
+    return chosen
+
+
 @bp.get("/media/<media_name>")
 def file(media_name: str):
     name = media_name

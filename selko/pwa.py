@@ -22,6 +22,8 @@ VENDOR = {
     # Workbox's classic builds: its ES modules do not load in a service worker.
     "workbox-core.prod.js": "workbox-core/build/workbox-core.prod.js",
     "workbox-background-sync.prod.js": "workbox-background-sync/build/workbox-background-sync.prod.js",
+    # A kept recording answers an <audio>'s Range request offline with 206.
+    "workbox-range-requests.prod.js": "workbox-range-requests/build/workbox-range-requests.prod.js",
 }
 @cache
 def version() -> str:

@@ -21,6 +21,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
+        # The coach listens to a new recording before saving it (a blob: address).
+        "media-src 'self' blob:",
         "connect-src 'self'",
         "manifest-src 'self'",
         "worker-src 'self'",
@@ -37,6 +39,9 @@ NEVER_STORED = {"family.week", "family.feed", "auth.sign_in_link", "auth.sign_in
 OWN_CACHING = {"static", "media.file", "pwa.picture"}
 # Only features browsers know: an unknown one ("bluetooth") is a console warning on every page.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
+# The coach records a step's voice on the task's page (and on it again after a refused recording).
+MICROPHONE_PAGES = {"coach.task_edit", "coach.step_voice", "coach.step_voice_remove"}
+PERMISSIONS_POLICY_MICROPHONE = PERMISSIONS_POLICY.replace("microphone=()", "microphone=(self)")
 
 
 def _headers(response):
@@ -46,7 +51,7 @@ def _headers(response):
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY_MICROPHONE if request.endpoint in MICROPHONE_PAGES else PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"

@@ -115,6 +115,12 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     report = coach.get("/coach/reports/attendance", follow_redirects=True).get_data(as_text=True)
     assert report.count('class="day-present"') > 20, "weeks of history in the register"
     assert 'class="day-absent"' in report and 'class="day-half"' in report and 'class="day-missing"' in report
+    dishes = re.search(r'href="(/tasks/\d+)"[^>]*>.*?Tiskaa astiat', phone.get("/tasks").get_data(as_text=True), re.S).group(1)
+    voices = re.findall(r'href="(/media/[0-9a-f]{32}\.webm)"[^>]*data-listen', phone.get(dishes).get_data(as_text=True))
+    assert len(voices) == 2, "Sanna's voice on the first two steps of the dishes"
+    assert phone.get(voices[0]).mimetype == "audio/webm"
+    kept = phone.get("/offline-media").get_json()["media"]
+    assert set(voices) <= set(kept) and any(path.endswith(".webp") for path in kept), "voices and photos kept for offline"
 
 
 def test_the_migrations_match_the_models(app):

@@ -15,6 +15,7 @@ from selko import (
     db,
     help_request,
     labels,
+    media,
     schedule,
     self_assessment,
     share,
@@ -206,6 +207,15 @@ def _task_on(day: date, assignment_id: int):
     if task is None:
         abort(404)
     return task
+
+
+@bp.get("/offline-media")
+def offline_media():
+    """Today's photos and recordings for the service worker to keep when it
+    saves Today (sw.js); it drops the ones no longer listed."""
+    files = media.for_offline(db.session(), tasks.for_day(db.session(), g.user.id, _today()))
+    return jsonify(media=[media.url(f.name) for f in files], bytes=sum(f.size for f in files),
+                   budget=media.OFFLINE_BUDGET)
 
 
 @bp.get("/tasks/<id:assignment_id>")

@@ -25,6 +25,7 @@ from selko import (
     share,
     signin,
     tasks,
+    voice,
 )
 from selko.access import client_for_coach, clients_of
 from selko.board import is_late
@@ -749,6 +750,33 @@ def step_photo(task_id: int, step_id: int):
 @bp.post("/tasks/<id:task_id>/steps/<id:step_id>/photo/remove")
 def step_photo_remove(task_id: int, step_id: int):
     return _remove_photo(*_library_step(task_id, step_id))
+
+
+@bp.post("/tasks/<id:task_id>/steps/<id:step_id>/voice")
+def step_voice(task_id: int, step_id: int):
+    """The coach's recording of one step (recorded in the page, or a file)."""
+    task, step = _library_step(task_id, step_id)
+    upload = request.files.get("voice")
+    # One byte more than allowed is enough to say it is too big.
+    data = upload.stream.read(voice.MAX_BYTES + 1) if upload else b""
+    sound = voice.attach(db.session(), step, data)
+    if isinstance(sound, voice.Refused):
+        db.session().rollback()
+        return _task_page(task, 400, voice_errors={step.id: str(sound)}, error=True)
+    db.session().commit()
+    number = task.steps.index(step) + 1
+    return _saved(_("Recording saved: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id),
+                  f"step-{step.id}-media")
+
+
+@bp.post("/tasks/<id:task_id>/steps/<id:step_id>/voice/remove")
+def step_voice_remove(task_id: int, step_id: int):
+    task, step = _library_step(task_id, step_id)
+    voice.remove(db.session(), step)
+    db.session().commit()
+    number = task.steps.index(step) + 1
+    return _saved(_("Recording removed: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id),
+                  f"step-{step.id}-media")
 
 
 # The register and the diary add their routes to this blueprint.

@@ -30,13 +30,32 @@
       button.addEventListener("click", function () {
         var block = button.closest("[data-read]") || button.parentElement;
         var copy = block.cloneNode(true);
-        copy.querySelectorAll("button, form, [aria-hidden=true], [hidden]").forEach(function (el) { el.remove(); });
+        copy.querySelectorAll("button, form, [aria-hidden=true], [hidden], [data-listen], audio").forEach(function (el) { el.remove(); });
         window.speechSynthesis.cancel();
         spokenParts(copy, block.closest("[lang]").lang).forEach(function (part) {
           var utterance = new SpeechSynthesisUtterance(part.text);
           utterance.lang = part.lang;
           window.speechSynthesis.speak(utterance);
         });
+      });
+    });
+  }
+
+  // Listen: the coach's recording of a step, played in the page (also
+  // offline: the service worker keeps today's recordings).
+  function listen(root) {
+    root.querySelectorAll("a[data-listen]").forEach(function (link) {
+      if (link.dataset.ready) return;
+      link.dataset.ready = "1";
+      var audio = link.parentElement.querySelector("audio[data-listen-audio]");
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        if ("speechSynthesis" in window) window.speechSynthesis.cancel();
+        document.querySelectorAll("audio[data-listen-audio]").forEach(function (other) {
+          if (other !== audio) other.pause();
+        });
+        audio.currentTime = 0;
+        audio.play().catch(function () { window.location.href = link.href; });
       });
     });
   }
@@ -541,6 +560,7 @@
     alarms(root);
     passkeys(root);
     readAloud(root);
+    listen(root);
     autoSubmit(root);
     focusErrors(root);
   }

@@ -4,7 +4,8 @@
 //
 // The server writes self.SELKO on the line above this one: this version,
 // the client actions' addresses, and the sign-in page's address.
-importScripts("/vendor/workbox-core.prod.js", "/vendor/workbox-background-sync.prod.js");
+importScripts("/vendor/workbox-core.prod.js", "/vendor/workbox-background-sync.prod.js",
+  "/vendor/workbox-range-requests.prod.js");
 
 const VERSION = self.SELKO.version;
 const SHELL = "selko-shell-" + VERSION;
@@ -16,6 +17,8 @@ const STATE = "selko-state-v1";
 // name the picture set's version, so a saved picture never changes.
 const PICTURES = "selko-pictures-v1";
 const PICTURE_ADDRESS = /\/pictures\/[^"'\s<>]+\.svg/g;
+// Today's photos and recordings (GET /offline-media lists them, within a budget).
+const MEDIA = "selko-media-v1";
 // Actions refused on replay, kept until the client has been told; and actions
 // sent since the day was last saved, shown on a saved page that predates them.
 const REFUSED = "/selko-state/refused";
@@ -35,7 +38,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => ![SHELL, PAGES, STATE, PICTURES].includes(k)).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => ![SHELL, PAGES, STATE, PICTURES, MEDIA].includes(k)).map((k) => caches.delete(k))))
       .then(() => forgetOtherPictures())
       .then(() => self.clients.claim())
       .then(() => tellPages({ type: "selko-version", version: VERSION }))
@@ -67,6 +70,7 @@ async function savePages(response, started) {
   if (!response.ok || response.redirected) {
     // Signed out (a redirect to the welcome page): forget the saved day.
     await Promise.all((await cache.keys()).map((k) => cache.delete(k)));
+    await caches.delete(MEDIA);
     return false;
   }
   const others = (response.headers.get("Selko-Offline-Pages") || "").split(" ").filter(Boolean);
@@ -82,7 +86,41 @@ async function savePages(response, started) {
       .catch(() => false)
   ));
   await Promise.all(withPictures.map(savePictures));
+  await saveMedia(started);
   return saved.every(Boolean);
+}
+
+// Today's photos and recordings, one after another in the order the client
+// meets them; other days' files are dropped. A file's name changes with its
+// content, so one already kept is never fetched again.
+async function saveMedia(started) {
+  try {
+    const answer = await fetch("/offline-media", { credentials: "same-origin" });
+    if (!answer.ok || answer.redirected || started < newestSave) return false;
+    const paths = (await answer.json()).media;
+    const wanted = new Set(paths.map((path) => new URL(path, self.location.origin).href));
+    const cache = await caches.open(MEDIA);
+    await Promise.all((await cache.keys()).filter((k) => !wanted.has(k.url)).map((k) => cache.delete(k)));
+    let all = true;
+    for (const path of paths) {
+      if (await cache.match(path)) continue;
+      const file = await fetch(path, { credentials: "same-origin" }).catch(() => null);
+      if (file && file.status === 200 && !file.redirected) await cache.put(path, file);
+      else all = false;
+    }
+    return all;
+  } catch (error) {
+    return false; // no network: what is kept stays
+  }
+}
+
+// A kept file answers at once, also a part of it (an <audio> asks for
+// ranges, Safari always); anything else comes from the network.
+async function mediaFile(request) {
+  const kept = await caches.match(request.url, { cacheName: MEDIA });
+  if (!kept) return fetch(request);
+  if (request.headers.has("range")) return workbox.rangeRequests.createPartialResponse(request, kept);
+  return kept;
 }
 
 async function saveToday() {
@@ -339,6 +377,7 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") event.respondWith(page(event));
   else if (url.pathname.startsWith("/pictures/")) event.respondWith(picture(request));
   else if (SHELL_FILES.includes(url.pathname)) event.respondWith(shellFile(request));
+  else if (url.pathname.startsWith("/media/")) event.respondWith(mediaFile(request));
 });
 
 // ---- Alarms ---------------------------------------------------------------

@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
     # Every name but localhost fails inside the browser: no traffic leaves the machine.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    # A microphone that plays a test tone, allowed without asking (the coach's voice).
+    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
 ]
 VIEWPORT = {"width": 360, "height": 740}
 # Long enough for a slow CI machine, short enough that a hang fails soon.

@@ -39,7 +39,7 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sqlalchemy import select
 
-from selko import attendance, clock, help_request, photos, plain_language, self_assessment, signin, tasks, work_diary
+from selko import attendance, clock, help_request, photos, plain_language, self_assessment, signin, tasks, voice, work_diary
 from selko.alarms import Kind, ring_now
 from selko.models import AbsenceReason, ClientProfile, Role, ScheduleException, User
 from tests.browser.conftest import VIEWPORT
@@ -387,6 +387,8 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     task = make.task(organisation_id=client.organisation_id, title="Pese ikkunat", emoji="🪟")
     assignment = make.assignment(client=client, task=task)
     with_photos(app, session, task)
+    with app.test_request_context():  # the coach's voice on the first step: Kuuntele
+        voice.attach(session, task.steps[0], voice.chime(1.0, "webm"))
     make.passkey(client)  # so "My phone and lock" lists one
     ring_now(session, session.merge(client), Kind.coach, "Muista hanskat.")  # a message card on Today
     work_diary.write(session, client.id, MONDAY, "Hienoa työtä eilen.", True, coach)  # the coach's note on Today
@@ -407,7 +409,10 @@ def test_client_and_signed_out_pages_have_no_accessibility_problems(
     page.goto("/week")
     audit.check(page, "My work days", client_page=True)
     page.goto(f"/tasks/{assignment.id}")
-    audit.check(page, "a task", client_page=True)
+    audit.check(page, "a task, Listen on a step", client_page=True)
+    page.goto(f"/tasks/{assignment.id}/steps/{task.steps[0].id}")
+    audit.check(page, "one step, with the coach's voice", client_page=True)
+    page.goto(f"/tasks/{assignment.id}")
     for number in range(1, len(task.steps) + 1):
         page.locator("#steps li.step").nth(number - 1).locator("button.tick").click()
         page.locator(f"#steps li.step:nth-child({number}).is-done").wait_for()
@@ -690,6 +695,20 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, app, mak
     page.locator(f"#step-{task.steps[1].id}-photo [type=submit]").click()
     page.locator(f"#step-{task.steps[1].id}-photo-error").wait_for()
     audit.check(page, "a task in the library, a photo refused (htmx)", client_page=False)
+    audit.check(page, "a task in the library, photos and voice", client_page=False)
+    first = f"#step-{task.steps[0].id}-voice"
+    page.locator(f"{first} input[type=file]").set_input_files(
+        files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": b"not a sound"}])
+    with page.expect_navigation():
+        page.locator(f"{first} form[data-voice-form]").evaluate("(form) => form.requestSubmit()")
+    page.locator(f"{first} .error").wait_for()
+    audit.check(page, "a task, a refused recording", client_page=False)
+    page.locator(f"{first} input[type=file]").set_input_files(
+        files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": voice.chime(1.0, "webm")}])
+    with page.expect_navigation():
+        page.locator(f"{first} form[data-voice-form]").evaluate("(form) => form.requestSubmit()")
+    page.locator(f"{first} audio[data-voice-saved]").wait_for()
+    audit.check(page, "a task, a recording saved", client_page=False)
 
     page.goto("/account")
     audit.check(page, "passkeys and sessions", client_page=False)
