@@ -1,11 +1,15 @@
 """The coach's voice in a real browser: recorded with MediaRecorder on the
 task's page (Chromium's fake microphone plays a tone), listened to, saved;
 then played on the client's phone by Kuuntele, also with no network after
-Today was saved."""
+Today was saved, beside the step's photo."""
+import io
+
+from PIL import Image
 from sqlalchemy import select
 
-from selko import media, voice
+from selko import media, photos, voice
 from selko.models import MediaFile, TaskStep
+from tests.browser.test_photos import loaded
 
 WORKER_CONTROLS = "() => navigator.serviceWorker.controller !== null"
 # Resolves when the audio has played a moment (or to its end), with no error.
@@ -63,7 +67,7 @@ def test_the_coach_records_listens_and_saves_a_steps_voice(app, make, session, n
     saved.evaluate(PLAYS)
 
 
-def test_the_client_listens_to_the_coachs_voice_also_offline(app, make, session, live_server, new_context, open_link, page_problems):
+def test_the_client_sees_the_photo_and_hears_the_coachs_voice_also_offline(app, make, session, live_server, new_context, open_link, page_problems):
     page_problems.allowed = ("net::ERR_INTERNET_DISCONNECTED", f"{live_server.url}/alarms/permission)")
     coach = make.coach(name="Sanna")
     client = make.client(coach=coach, name="Aino")
@@ -71,6 +75,9 @@ def test_the_client_listens_to_the_coachs_voice_also_offline(app, make, session,
     assignment = make.assignment(client=client, task=task)
     with app.test_request_context():
         voice.attach(session, task.steps[0], voice.chime(2.0, "webm"))
+        shot = io.BytesIO()
+        Image.new("RGB", (1200, 900), "#2a9d8f").save(shot, format="JPEG")
+        assert photos.attach(session, task.steps[0], shot.getvalue()) is None
         session.commit()
         sound = voice.url(session, task.steps[0].voice)
 
@@ -93,4 +100,5 @@ def test_the_client_listens_to_the_coachs_voice_also_offline(app, make, session,
     listen.click()
     played = listen.locator("xpath=following-sibling::audio").evaluate(PLAYS)
     assert played["error"] is None
+    assert loaded(page, f"#step-{task.steps[0].id} .step-photo img") > 0, "the step's photo from the phone's own copy"
     assert not [r for r in live_server.since(mark) if r.path.startswith("/media/")], "played from the phone's own copy"
