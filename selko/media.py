@@ -7,6 +7,7 @@ keep it for a year. A task or step refers to its media by that digest; the
 MediaFile rows say which organisation owns them, and only its people get them.
 """
 import hashlib
+import re
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request, url_for
@@ -19,6 +20,8 @@ bp = Blueprint("media", __name__)
 access.audience_of_blueprint(bp.name, access.SIGNED_IN)
 
 A_YEAR = 365 * 24 * 3600
+# What store() names files: a digest, a size for photos, a type (photos.py, voice.py).
+NAME = re.compile(r"[0-9a-f]{32}(-[0-9]+)?\.[a-z0-9]{1,5}")
 
 
 class FolderStorage:
@@ -143,6 +146,8 @@ def for_offline(session, todays_tasks, budget: int | None = None) -> list[MediaF
 @bp.get("/media/<media_name>")
 def file(media_name: str):
     name = media_name
+    if not NAME.fullmatch(name):  # nothing else was ever stored (and PostgreSQL refuses a NUL)
+        abort(404)
     media = db.session().scalar(select(MediaFile).where(MediaFile.name == name))
     if media is None or media.organisation_id != g.user.organisation_id:
         abort(404)

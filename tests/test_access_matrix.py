@@ -199,7 +199,7 @@ def build_world(app, make, session, client_factory, sign_in):
     message = ring_now(session, client_a, Kind.coach, "Muista hanskat.")
     share_token = share.create(session, client_a, name="Mum", created_by=client_a)
     with app.app_context():
-        photo = media.store(session, organisation.id, "0123abcd-480.webp", b"photo", "image/webp")
+        photo = media.store(session, organisation.id, media.digest(organisation.id, b"photo") + "-480.webp", b"photo", "image/webp")
     session.commit()
     share_id = session.scalar(select(Share.id).where(Share.client_id == client_a.id))
     people = {"client_a": client_a, "client_b": client_b, "coach_a": coach_a, "coach_b": coach_b, "admin_a": admin_a, "admin_x": admin_x}

@@ -33,6 +33,7 @@ def test_a_stored_file_reaches_its_own_organisation_only(app, session, make, cli
     assert client_factory().get(f"/media/{name}").status_code in (302, 404)  # nobody signed in
     assert phone.get("/media/nothing-here.webp").status_code == 404
     assert phone.get("/media/..%2Fselko.sqlite3").status_code == 404
+    assert phone.get("/media/a%00b.webp").status_code == 404, "PostgreSQL refuses a NUL: no 500"
 
 
 def test_the_phone_asks_again_and_gets_not_modified_or_a_part(app, session, make, client_factory, sign_in):
