@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export SELKO_ORIGIN ?= http://localhost:$(PORT)
 
-.PHONY: demo test setup translations clean lint
+.PHONY: demo serve test setup translations clean lint ruff check
 
 $(BIN)/selko: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ demo: setup
 	$(BIN)/selko worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/selko run --host 127.0.0.1 --port $(PORT)
 
+# Production on this machine: the settings come from the environment
+# (deploy/selko.env.example); web (gunicorn) and worker stop together.
+serve: setup
+	$(BIN)/selko worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	$(BIN)/selko serve
+
 # The browser tests drive Debian's Chromium; install it once if it is missing.
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
@@ -41,6 +47,12 @@ test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromiu
 
 lint: $(BIN)/selko $(VOIKKO_FI)
 	$(BIN)/selko lint
+
+ruff: $(BIN)/selko
+	$(BIN)/ruff check .
+
+# Before a commit: the code's lint and the selko lint (also as .pre-commit-config.yaml).
+check: ruff lint
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from selko import alarms, clock, create_app, db  # noqa: E402
+from selko.alarms.worker import send_due, sender_for  # noqa: E402
 from selko.models import (  # noqa: E402
     Break,
     ClientProfile,
@@ -36,7 +37,6 @@ from selko.models import (  # noqa: E402
     User,
     WorkDay,
 )
-from selko.alarms.worker import send_due, sender_for  # noqa: E402
 
 
 def serve(latency: float, ready):
@@ -127,7 +127,8 @@ def main():
             for i in ids
         ])
         session.execute(insert(PushSubscription), [
-            {"user_id": i, "device_session_id": i, "endpoint": f"{url}/phone-{i}", "p256dh": key["keys"]["p256dh"], "auth": key["keys"]["auth"], "created_at": _now[0]}
+            {"user_id": i, "device_session_id": i, "endpoint": f"{url}/phone-{i}",
+             "p256dh": key["keys"]["p256dh"], "auth": key["keys"]["auth"], "created_at": _now[0]}
             for i in ids
         ])
         session.commit()

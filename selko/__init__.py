@@ -3,13 +3,19 @@ import os
 from pathlib import Path
 
 from flask import Flask, jsonify
+from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
-from selko import access, alarms, audit, client_action, config, db, errors, i18n, input_text, labels, pictures, security, selko_check
+from selko import access, alarms, assets, audit, client_action, config, db, errors, i18n, input_text, labels, pictures, security, selko_check
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
 ROOT = Path(__file__).parent.parent
+
+
+# Text compresses well; photos, recordings and PNG icons are compressed already.
+COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                    "application/manifest+json", "image/svg+xml", "text/calendar", "text/csv", "text/plain"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,6 +37,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.url_map.converters["id"] = IdConverter
 
+    # First, so it runs last: it compresses what every other part has finished.
+    app.config.update(
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_ALGORITHM_STREAMING=["br", "gzip"],
+        COMPRESS_MIMETYPES=COMPRESSED_TYPES,
+        COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=["static", "pwa.vendor"],
+    )
+    Compress(app)
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
@@ -43,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     input_text.init_app(app)
     audit.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     alarms.init_app(app)
 

@@ -13,7 +13,6 @@ from selko import clock
 from selko.models import AbsenceReason, Attendance, AttendanceCorrection, User
 from selko.schedule import DayPlan
 
-
 # Going home this much before the day's end asks first ("Lähdetkö nyt kotiin?").
 EARLY_LEAVING = timedelta(minutes=15)
 # "I went home" can be taken back this long after pressing it.

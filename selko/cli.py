@@ -1,4 +1,5 @@
 """The `selko` command: organisations, coaches, demo data, translations, the selko lint."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -7,10 +8,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from selko import clock, db, demo, signin
-from selko.prune import prune_command
+from selko import backup, clock, db, demo, signin
 from selko.models import Organisation, Role, User
 from selko.pages import public_url
+from selko.prune import prune_command
 
 LOCALES = Path(__file__).parent.parent / "locales"
 
@@ -140,8 +141,24 @@ def lint_command(show_warnings: bool):
         sys.exit(1)
 
 
+@click.command("serve")
+@click.option("--bind", help="Address and port, e.g. 127.0.0.1:8000 (default: SELKO_BIND or 127.0.0.1:8000).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Web processes (default: SELKO_WEB_WORKERS or 2 per core + 1).")
+def serve_command(bind: str | None, workers: int | None):
+    """Serve Selko for real with gunicorn (selko/gunicorn_config.py). Run `selko worker` beside it."""
+    args = [sys.executable, "-m", "gunicorn", "-c", "python:selko.gunicorn_config"]
+    if bind:
+        args += ["--bind", bind]
+    if workers:
+        args += ["--workers", str(workers)]
+    # gunicorn takes over this process: signals from systemd reach it directly.
+    os.execv(sys.executable, [*args, "selko:create_app()"])
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_organisation, invite_coach, sign_in_link_command, demo_command, prune_command, translate, lint_command):
+    commands = (serve_command, backup.backup_command, backup.restore_command, create_organisation, invite_coach,
+                sign_in_link_command, demo_command, prune_command, translate, lint_command)
+    for command in commands:
         app.cli.add_command(command)
 
 

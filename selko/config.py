@@ -22,6 +22,17 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _switch(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "on", "yes", "true"):
+        return True
+    if raw in ("0", "off", "no", "false"):
+        return False
+    raise ConfigError(f"{name} must be on or off, not {raw!r}")
+
+
 def _names(name: str, default: str) -> tuple[str, ...]:
     """A comma-separated list, e.g. host names."""
     raw = os.environ.get(name) or default
@@ -82,6 +93,8 @@ def from_environment(instance_path: Path) -> dict:
         "EXTRA_TRUSTED_HOSTS": _names("SELKO_TRUSTED_HOSTS", ""),
         # How many reverse proxies in front of Selko set X-Forwarded-For/-Proto.
         "TRUSTED_PROXIES": _int("SELKO_TRUSTED_PROXIES", 0),
+        # Selko compresses its answers (brotli, gzip); off when the proxy in front does.
+        "COMPRESS_REGISTER": _switch("SELKO_COMPRESS", True),
         # Photos and recordings: under instance/media/, or in this S3-compatible bucket.
         "MEDIA_S3_BUCKET": os.environ.get("SELKO_MEDIA_S3_BUCKET", ""),
         "MEDIA_S3_ENDPOINT": os.environ.get("SELKO_MEDIA_S3_ENDPOINT", ""),

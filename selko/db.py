@@ -75,6 +75,28 @@ def migrate_command():
     click.echo("Database is up to date.")
 
 
+@click.group("db")
+def db_group():
+    """Database migrations."""
+
+
+def next_revision(versions: Path) -> str:
+    """Migrations are numbered in order (0001_…): the next number."""
+    numbers = [int(path.name[:4]) for path in versions.glob("[0-9][0-9][0-9][0-9]_*.py")]
+    return f"{max(numbers, default=0) + 1:04d}"
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes, e.g. \"index on ticks\".")
+@click.option("--empty", is_flag=True, help="An empty migration to fill in, not one compared from the models.")
+@with_appcontext
+def revision_command(message: str, empty: bool):
+    """Make the next migration: the models compared with the (migrated) database."""
+    config = alembic_config(current_app.config["DATABASE_URL"])
+    script = command.revision(config, message=message, autogenerate=not empty, rev_id=next_revision(MIGRATIONS / "versions"))
+    click.echo(f"new migration: {script.path}; read it, then `selko migrate`")
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
@@ -84,3 +106,4 @@ def init_app(app: Flask) -> None:
     app.extensions["selko.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
     app.cli.add_command(migrate_command)
+    app.cli.add_command(db_group)

@@ -19,7 +19,7 @@ from pathlib import Path
 import emoji as unicode_emoji
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from selko.i18n import DEFAULT, LANGUAGES, language
 

@@ -88,7 +88,11 @@ def service_worker():
         if rule.endpoint in client_action.ENDPOINTS
     ]
     config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome"),
-              "pictures": f"/pictures/{pictures.catalogue().version}/"}
+              "pictures": f"/pictures/{pictures.catalogue().version}/",
+              # By their content's addresses (assets.py), as the pages name them.
+              "shell": [url_for("static", filename="selko.css"), url_for("static", filename="selko.js"),
+                        url_for("pwa.vendor", name="htmx.min.js"), url_for("static", filename="icons/icon-192.png")],
+              "imports": [url_for("pwa.vendor", name=name) for name in VENDOR if name.startswith("workbox-")]}
     body = f"self.SELKO = {json.dumps(config)};\n" + (STATIC / "sw.js").read_text()
     return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 

@@ -34,9 +34,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # Public pages that carry a secret in their address or a client's schedule.
 NEVER_STORED = {"family.week", "family.feed", "auth.sign_in_link", "auth.sign_in"}
-# Files whose names change with their content (a picture's names OpenMoji's
-# version); their views say how long to keep them.
-OWN_CACHING = {"static", "media.file", "pwa.picture"}
+# Files whose addresses change with their content (assets.py; a picture's
+# names OpenMoji's version); they say themselves how long to keep them.
+OWN_CACHING = {"static", "pwa.vendor", "media.file", "pwa.picture"}
 # Only features browsers know: an unknown one ("bluetooth") is a console warning on every page.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 # The coach records a step's voice on the task's page (and on it again after a refused recording).

@@ -264,7 +264,8 @@ def render(report: Report, show_warnings: bool = True) -> str:
     for rule, level, count, passing in rule_table(report):
         lines.append(f"{rule:<22} {level:<5} {count:>8} {passing:>6.1f}%  {RULES[rule][1]}")
     clean = len(report.client_ids - {p.msgid for p in report.problems if p.rule in RULES})
-    lines.append(f"{'all rules':<22} {'':<5} {report.client_messages - clean:>8} {100 * clean / (report.client_messages or 1):>6.1f}%  messages with no finding at all")
+    share = 100 * clean / (report.client_messages or 1)
+    lines.append(f"{'all rules':<22} {'':<5} {report.client_messages - clean:>8} {share:>6.1f}%  messages with no finding at all")
     shown = report.problems if show_warnings else report.failures
     for level in (FAIL, WARN):
         listed = [p for p in shown if p.level == level]

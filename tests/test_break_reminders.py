@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from selko import alarms, signin
-from selko.models import DeviceSession, PushSubscription, Reminder, User
 from selko.alarms.worker import send_due, sender_for
+from selko.models import DeviceSession, PushSubscription, Reminder, User
 from tests.conftest import HELSINKI
 
 UTC = timezone.utc

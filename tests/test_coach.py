@@ -117,7 +117,8 @@ def test_editing_a_weekday_with_breaks(make, coach, desk, session):
     client = make.client(coach=coach, works=[])
     response = desk.post(
         f"/coach/clients/{client.id}/schedule/2",
-        {"works": "1", "starts": "8.30", "ends": "15:00", "break0_name": "Coffee", "break0_starts": "10", "break0_ends": "10.15", "break1_starts": "12.00", "break1_ends": "12.30"},
+        {"works": "1", "starts": "8.30", "ends": "15:00", "break0_name": "Coffee", "break0_starts": "10", "break0_ends": "10.15",
+         "break1_starts": "12.00", "break1_ends": "12.30"},
     )
     assert response.status_code == 303
     session.expire_all()

@@ -5,7 +5,6 @@ from flask import abort
 from sqlalchemy import text
 
 from selko import access, db, errors
-from selko.models import Role
 
 HEADINGS = {
     "fi": {400: "Jokin meni vikaan", 404: "Sivua ei löydy", 500: "Selkossa on vika"},

@@ -70,7 +70,8 @@ def test_a_check_in_outside_the_hours_is_marked_for_the_coach(pair, session, now
     assert ("Checked in outside work hours (8:00–14:00)." in board) is marked
 
 
-@pytest.mark.parametrize("hour, words", [(8, "Have a good day!"), (13, "Have a good afternoon!"), (19, "Have a good evening!"), (23, "Good night!"), (3, "Good night!")])
+@pytest.mark.parametrize("hour, words", [(8, "Have a good day!"), (13, "Have a good afternoon!"), (19, "Have a good evening!"),
+                                         (23, "Good night!"), (3, "Good night!")])
 def test_the_goodbye_fits_the_time_of_day(app, hour, words):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         from flask import g

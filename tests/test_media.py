@@ -5,7 +5,7 @@ import pytest
 from moto import mock_aws
 
 from selko import media
-from selko.models import MediaFile, Task, TaskStep
+from selko.models import MediaFile
 
 
 def _store(app, session, organisation_id, data=b"RIFF....WEBPVP8 ", name=None):

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from selko import create_app, security, share
-from selko.security import CONTENT_SECURITY_POLICY
 from selko.models import AuditEvent, Role, User
+from selko.security import CONTENT_SECURITY_POLICY
 from tests.test_access_matrix import ROUTES, build_world
 
 

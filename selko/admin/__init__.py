@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from selko import access, audit, caseload, client_data, clock, db, schedule, signin
-from selko.coach import records
 from selko.access import client_for_admin
+from selko.coach import records
 from selko.ids import parse_id
 from selko.input_text import name_problem
 from selko.models import AuditEvent, Role, User
@@ -147,7 +147,8 @@ def _link_page(coach: User):
         db.session(), coach, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user
     )
     db.session().commit()
-    return render_template("admin/link.html", coach=coach, link=public_url("auth.sign_in_link", token=token), minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
+    link = public_url("auth.sign_in_link", token=token)
+    return render_template("admin/link.html", coach=coach, link=link, minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
 
 
 def spreadsheet_safe(value):

@@ -10,9 +10,9 @@ from pathlib import Path
 from flask import Flask
 
 from selko.alarms import webpush
-from selko.alarms.worker import worker_command
 from selko.alarms.kinds import READY_MESSAGES, SCHEDULE_KINDS, Kind, Status, alarm_message
 from selko.alarms.planning import plan_day, plan_today_for_everyone, ring_now, wall_clock
+from selko.alarms.worker import worker_command
 
 __all__ = [
     "READY_MESSAGES", "SCHEDULE_KINDS", "Kind", "Status", "alarm_message",

@@ -4,8 +4,7 @@
 //
 // The server writes self.SELKO on the line above this one: this version,
 // the client actions' addresses, and the sign-in page's address.
-importScripts("/vendor/workbox-core.prod.js", "/vendor/workbox-background-sync.prod.js",
-  "/vendor/workbox-range-requests.prod.js");
+importScripts(...self.SELKO.imports);
 
 const VERSION = self.SELKO.version;
 const SHELL = "selko-shell-" + VERSION;
@@ -23,12 +22,9 @@ const MEDIA = "selko-media-v1";
 // sent since the day was last saved, shown on a saved page that predates them.
 const REFUSED = "/selko-state/refused";
 const SENT = "/selko-state/sent";
-const SHELL_FILES = [
-  "/static/selko.css",
-  "/static/selko.js",
-  "/vendor/htmx.min.js",
-  "/static/icons/icon-192.png",
-];
+// The page's own files, by addresses that change with their content.
+const SHELL_FILES = self.SELKO.shell;
+const SHELL_PATHS = SHELL_FILES.map((address) => new URL(address, self.location.origin).pathname);
 const ACTIONS = self.SELKO.actions.map((action) => ({ kind: action.kind, path: new RegExp(action.path) }));
 
 self.addEventListener("install", (event) => {
@@ -188,16 +184,13 @@ function picture(request) {
   return caches.open(PICTURES).then((cache) => cache.match(request).then((saved) => saved || fetch(request)));
 }
 
+// An address's bytes never change: the saved copy at once. A page saved
+// before a deploy names older addresses: the network, or offline this
+// version's copy of the same file.
 function shellFile(request) {
-  // Answer from the cache at once, and refresh the copy for next time.
   return caches.open(SHELL).then((cache) =>
-    cache.match(request).then((cached) => {
-      const fresh = fetch(request).then((response) => {
-        if (response.ok) cache.put(request, response.clone());
-        return response;
-      });
-      return cached || fresh;
-    })
+    cache.match(request).then((saved) => saved ||
+      fetch(request).catch(() => cache.match(request, { ignoreSearch: true }).then((same) => same || Response.error())))
   );
 }
 
@@ -376,7 +369,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   if (request.mode === "navigate") event.respondWith(page(event));
   else if (url.pathname.startsWith("/pictures/")) event.respondWith(picture(request));
-  else if (SHELL_FILES.includes(url.pathname)) event.respondWith(shellFile(request));
+  else if (SHELL_PATHS.includes(url.pathname)) event.respondWith(shellFile(request));
   else if (url.pathname.startsWith("/media/")) event.respondWith(mediaFile(request));
 });
 

@@ -355,7 +355,8 @@ class Audit:
                 SmallLinkInSentence(
                     f"{len(self.sentence_links)} links inside running text on coach pages are under "
                     f"{MIN_TARGET_PX}x{MIN_TARGET_PX}px (allowed there):\n  " + "\n  ".join(self.sentence_links)
-                )
+                ),
+                stacklevel=2,
             )
         counted = Counter(self.problems)
         lines = [f"{problem}{f' (x{n})' if n > 1 else ''}" for problem, n in counted.items()]

@@ -4,7 +4,6 @@ with the real service worker, its Workbox queue and Selko's action keys.
 The server's clock moves with real time here (`moving_clock`), so the time a
 button was pressed can be compared with the time the action reached Selko.
 """
-import json
 import random
 from datetime import datetime, timezone
 
@@ -285,9 +284,11 @@ def test_an_action_selko_refuses_later_is_dropped_and_the_client_is_told(make, s
     wait_until(page, lambda: "POST" in [r.method for r in live_server.since(mark)], "the kept tick to be sent")
     wait_until_all_sent(page)
     # The worker empties its queue before it notes the refusal for the next page.
-    refused = page.wait_for_function(
-        "async () => { const r = (await (" + WORKER_STATUS + ")()).refused; return r.length > 0 ? r : null; }", timeout=20_000
-    ).json_value()
+    for _ in range(200):
+        refused = kept(page)["refused"]
+        if refused:
+            break
+        page.wait_for_timeout(100)
     assert [(r["kind"], r["path"]) for r in refused] == [("tick", f"/tasks/{assignments[0].id}/steps/{last_step}")]
 
     # The next time the client opens Selko, it says so in plain words, once.
