@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from selko import backup, clock, db, demo, signin
+from selko import backup, clock, db, demo, doctor, signin
 from selko.models import Organisation, Role, User
 from selko.pages import public_url
 from selko.prune import prune_command
@@ -156,7 +156,7 @@ def serve_command(bind: str | None, workers: int | None):
 
 
 def init_app(app: Flask) -> None:
-    commands = (serve_command, backup.backup_command, backup.restore_command, create_organisation, invite_coach,
+    commands = (serve_command, doctor.doctor_command, backup.backup_command, backup.restore_command, create_organisation, invite_coach,
                 sign_in_link_command, demo_command, prune_command, translate, lint_command)
     for command in commands:
         app.cli.add_command(command)

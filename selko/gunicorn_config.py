@@ -6,8 +6,14 @@ import multiprocessing
 import os
 
 bind = os.environ.get("SELKO_BIND", "127.0.0.1:8000")
-# Pages wait on the database, not the CPU: two workers per core, plus one.
-workers = int(os.environ.get("SELKO_WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+
+
+def web_workers() -> int:
+    # Pages wait on the database, not the CPU: two workers per core, plus one.
+    return int(os.environ.get("SELKO_WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+
+
+workers = web_workers()
 # A photo upload over a slow phone network takes a while; a stuck request does not hold a worker for ever.
 timeout = 60
 graceful_timeout = 30
