@@ -5,12 +5,20 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export SELKO_ORIGIN ?= http://localhost:$(PORT)
 
-.PHONY: demo serve test setup translations clean lint ruff check
+.PHONY: demo serve test setup translations clean lint ruff check lock
 
-$(BIN)/selko: pyproject.toml
+# The versions CI tested, with their hashes (requirements.lock); then Selko itself.
+$(BIN)/selko: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again.
+lock: $(BIN)/selko
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
