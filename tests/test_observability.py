@@ -151,6 +151,8 @@ def test_metrics_count_requests_and_read_the_reminders(app, web, make, session, 
         ("sent", due - timedelta(minutes=30)), ("sent", due - timedelta(minutes=31)), ("sent", due - timedelta(minutes=32)),
         ("failed", due - timedelta(minutes=33)), ("failed", due - timedelta(minutes=34)),
         ("dropped", due - timedelta(minutes=35)),
+        ("sent", due - timedelta(hours=25)),  # yesterday's: not in the last 24 hours
+        ("planned", due - timedelta(hours=30)),  # unsent since yesterday (a stopped worker): still due
     ]
     for status, due_at in rows:
         session.add(Reminder(client_id=client.id, day=date(2026, 11, 23), kind="coach", due_at=due_at, status=status,
@@ -163,10 +165,10 @@ def test_metrics_count_requests_and_read_the_reminders(app, web, make, session, 
 
     assert requests_counted(samples, "/welcome") == requests_counted(before, "/welcome") + 1
     assert not any("lang=" in str(key) for key in samples)
-    assert samples[("selko_reminders_due", ())] == 2
-    assert samples[("selko_reminders_oldest_due_age_seconds", ())] == 300
-    by_status = {dict(labels)["status"]: value for (name, labels), value in samples.items() if name == "selko_reminders"}
-    assert by_status == {"planned": 3, "sending": 1, "sent": 3, "failed": 2, "dropped": 1, "skipped": 0}
+    assert samples[("selko_reminders_due", ())] == 3
+    assert samples[("selko_reminders_oldest_due_age_seconds", ())] == 30 * 3600
+    by_status = {dict(labels)["status"]: value for (name, labels), value in samples.items() if name == "selko_reminders_last_24h"}
+    assert by_status == {"planned": 2, "sending": 1, "sent": 3, "failed": 2, "dropped": 1, "skipped": 0}
 
 
 def test_metrics_with_no_alarms_due_say_zero(app, web):
