@@ -12,6 +12,7 @@ package: gunicorn's master loads that package before its config sets the
 directory.
 """
 import hmac
+import logging
 import os
 from datetime import timedelta
 
@@ -19,10 +20,13 @@ from flask import Flask, Response, abort, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from selko import access, client_action, clock, db, logs
 from selko.alarms.kinds import Status
 from selko.models import Reminder
+
+log = logging.getLogger(__name__)
 
 # Selko's own metrics only: the library's process metrics mean nothing added
 # up over gunicorn's processes.
@@ -69,6 +73,15 @@ class Reminders:
         self.db_session, self.now = db_session, now
 
     def collect(self):
+        try:
+            yield from self._read()
+        except SQLAlchemyError:
+            # The request metrics are worth most when the database is down;
+            # the alarms' are missing from the scrape, which an alert can see.
+            self.db_session.rollback()
+            log.exception("the reminders could not be read for /metrics")
+
+    def _read(self):
         recent = dict(self.db_session.execute(
             select(Reminder.status, func.count())
             .where(Reminder.due_at > self.now - RECENT, Reminder.due_at <= self.now)

@@ -95,12 +95,17 @@ def test_a_request_id_that_is_not_short_and_plain_is_replaced(given, web):
 
 
 def test_the_request_hooks_ask_the_database_nothing(app, web):
+    @app.get("/nothing")
+    @access.public
+    def nothing():
+        return "nothing", {"Content-Type": "text/plain"}
+
     statements = []
     engine = app.extensions["selko.engine"]
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        assert web.get("/welcome").status_code == 200
+        assert web.get("/nothing").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert statements == []
@@ -176,6 +181,17 @@ def test_metrics_with_no_alarms_due_say_zero(app, web):
     samples = scrape(web)
     assert samples[("selko_reminders_due", ())] == 0
     assert samples[("selko_reminders_oldest_due_age_seconds", ())] == 0
+
+
+def test_metrics_without_the_database_still_count_requests(tmp_path):
+    from selko import create_app
+
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path),
+                      "METRICS_TOKEN": TOKEN})
+    before = scrape(app.test_client())
+    samples = scrape(app.test_client())
+    assert requests_counted(samples, "/metrics") == requests_counted(before, "/metrics") + 1
+    assert not any(name.startswith("selko_reminders") for name, _labels in samples)
 
 
 def test_an_action_sent_later_from_the_offline_queue_is_a_replay(app, web, make, sign_in, now):
