@@ -30,6 +30,8 @@ setup: $(BIN)/selko node_modules/.package-lock.json translations
 	$(BIN)/selko migrate
 
 # The worker sends break alarms beside the web server; both stop together.
+# Logs as plain lines for a person at the terminal (production: JSON).
+demo: export SELKO_LOG_FORMAT ?= text
 demo: setup
 	$(BIN)/selko demo
 	$(BIN)/selko worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \

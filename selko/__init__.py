@@ -6,7 +6,7 @@ from flask import Flask, jsonify
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
-from selko import access, alarms, assets, audit, client_action, config, db, errors, i18n, input_text, labels, pictures, security, selko_check
+from selko import access, alarms, assets, audit, client_action, config, db, errors, i18n, input_text, labels, logs, pictures, security, selko_check
 from selko.ids import IdConverter
 
 csrf = CSRFProtect()
@@ -45,6 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=["static", "pwa.vendor"],
     )
     Compress(app)
+    # Before every other hook: the request id and the clock start first.
+    logs.init_app(app)
+    # Imported here, not above: see selko/metrics.py.
+    from selko import metrics
+
+    metrics.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

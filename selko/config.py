@@ -43,6 +43,18 @@ def _names(name: str, default: str) -> tuple[str, ...]:
 PUSH_HOSTS = "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com"
 
 
+LOG_FORMATS = ("json", "text")
+
+
+def log_format() -> str:
+    """How log lines look: one JSON object a line (the default), or text for
+    a person reading a terminal. Read here and by gunicorn's own logger."""
+    raw = (os.environ.get("SELKO_LOG_FORMAT") or "json").strip().lower()
+    if raw not in LOG_FORMATS:
+        raise ConfigError(f"SELKO_LOG_FORMAT must be json or text, not {raw!r}")
+    return raw
+
+
 def _secret_key(instance_path: Path, production: bool) -> str:
     key = os.environ.get("SELKO_SECRET_KEY")
     if key:
@@ -99,4 +111,7 @@ def from_environment(instance_path: Path) -> dict:
         "MEDIA_S3_BUCKET": os.environ.get("SELKO_MEDIA_S3_BUCKET", ""),
         "MEDIA_S3_ENDPOINT": os.environ.get("SELKO_MEDIA_S3_ENDPOINT", ""),
         "MEDIA_S3_PREFIX": os.environ.get("SELKO_MEDIA_S3_PREFIX", ""),
+        "LOG_FORMAT": log_format(),
+        # The scraper's bearer token for /metrics; without one /metrics is not found.
+        "METRICS_TOKEN": os.environ.get("SELKO_METRICS_TOKEN", "").strip(),
     }

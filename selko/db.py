@@ -21,7 +21,9 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
 
 
 def make_engine(url: str):
-    engine = create_engine(url, pool_pre_ping=True)
+    # A failed statement's error says which statement, not with which values:
+    # those are names and notes, and an error ends up in the log.
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_foreign_keys)
     return engine

@@ -41,6 +41,7 @@ ROUTES = {
     ("/language", "POST"): EVERYONE,
     ("/home-screen", "GET"): EVERYONE,
     ("/healthz", "GET"): EVERYONE,
+    ("/metrics", "GET"): outcomes(login=()),  # the scraper's token only (tests/test_observability.py)
     ("/manifest.webmanifest", "GET"): EVERYONE,
     ("/sw.js", "GET"): EVERYONE,
     ("/media/<media_name>", "GET"): outcomes(ok=("client_a", "client_b", "coach_a", "coach_b", "admin_a")),

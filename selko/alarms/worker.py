@@ -247,7 +247,7 @@ def worker_command(once: bool):
         while not stop.asked:
             try:
                 if time.monotonic() - pruned_at > 24 * 3600:
-                    click.echo(prune.prune(db.session(), clock.now()))
+                    current_app.logger.info("pruned %s", prune.prune(db.session(), clock.now()))
                     pruned_at = time.monotonic()
                 if time.monotonic() - planned_at > 600:
                     planning.plan_today_for_everyone(db.session())
@@ -259,7 +259,7 @@ def worker_command(once: bool):
                 stop.sleep(10)
                 continue
             if outcome.claimed:
-                click.echo(f"sent {outcome.sent}, dropped {outcome.dropped}, retry {outcome.retried}, failed {outcome.failed}")
+                current_app.logger.info("sent %d, dropped %d, retry %d, failed %d", outcome.sent, outcome.dropped, outcome.retried, outcome.failed)
             if once:
                 return
             if outcome.claimed < BATCH:
