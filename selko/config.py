@@ -3,6 +3,7 @@
 Every setting has one place where it is read, and a bad value stops the app
 at start-up with a message that says which variable is wrong.
 """
+import multiprocessing
 import os
 import secrets
 from pathlib import Path
@@ -73,6 +74,12 @@ def private_file(path: Path) -> Path:
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     path.chmod(0o600)
     return path
+
+
+def web_workers() -> int:
+    """`selko serve`'s web processes (gunicorn_config.py); `selko doctor` reads it too.
+    Pages wait on the database, not the CPU: two per core, plus one."""
+    return _int("SELKO_WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 
 
 def from_environment(instance_path: Path) -> dict:

@@ -19,7 +19,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import or_, select, text
 
-from selko import db, i18n
+from selko import config, db, i18n
 from selko.models import Organisation, PushSubscription
 
 # Push services a phone can use before any has subscribed: one real host for
@@ -210,9 +210,7 @@ def examine(app: Flask, web_processes: int, settings_file: Path) -> list[Finding
 @with_appcontext
 def doctor_command(settings_file: Path):
     """Check that this installation is ready for real use; exit 1 on any problem."""
-    from selko import gunicorn_config
-
-    findings = examine(current_app, gunicorn_config.web_workers(), settings_file)
+    findings = examine(current_app, config.web_workers(), settings_file)
     for finding in findings:
         click.echo(f"{'ok' if finding.ok else 'PROBLEM':8}{finding.check}: {finding.says}")
     problems = sum(not finding.ok for finding in findings)

@@ -2,12 +2,13 @@
 `gunicorn -c python:selko.gunicorn_config "selko:create_app()"`).
 
 Each setting can be changed by the environment variable beside it."""
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+from selko.config import web_workers
 
 # Each web process counts its requests in files here, and /metrics adds them
 # up (prometheus_client's multiprocess mode). prometheus_client reads this
@@ -19,13 +20,6 @@ if "prometheus_client" in sys.modules and _own_metrics_dir:
     raise RuntimeError("prometheus_client was imported before PROMETHEUS_MULTIPROC_DIR was set: see selko/metrics.py")
 
 bind = os.environ.get("SELKO_BIND", "127.0.0.1:8000")
-
-
-def web_workers() -> int:
-    # Pages wait on the database, not the CPU: two workers per core, plus one.
-    return int(os.environ.get("SELKO_WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
-
-
 workers = web_workers()
 # A photo upload over a slow phone network takes a while; a stuck request does not hold a worker for ever.
 timeout = 60
