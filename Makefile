@@ -52,7 +52,11 @@ VOIKKO_FI := /usr/lib/voikko/5/mor-standard/index.txt
 $(VOIKKO_FI):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi >/dev/null
 
-test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromium $(VOIKKO_FI)
+# tests/test_several_hosts.py starts its own Redis for the shared rate-limit counters.
+/usr/bin/redis-server:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+
+test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromium $(VOIKKO_FI) /usr/bin/redis-server
 	$(BIN)/pytest -n auto
 
 lint: $(BIN)/selko $(VOIKKO_FI)

@@ -23,6 +23,14 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _positive(name: str) -> int | None:
+    """A whole number above 0, or None when not set."""
+    value = _int(name, 0)
+    if value < 0 or (value == 0 and os.environ.get(name)):
+        raise ConfigError(f"{name} must be a whole number above 0, not {os.environ[name]!r}")
+    return value or None
+
+
 def _switch(name: str, default: bool) -> bool:
     raw = (os.environ.get(name) or "").strip().lower()
     if raw == "":
@@ -104,6 +112,10 @@ def from_environment(instance_path: Path) -> dict:
         "VAPID_PRIVATE_KEY": os.environ.get("SELKO_VAPID_PRIVATE_KEY") or None,
         "PUSH_SUBJECT": os.environ.get("SELKO_PUSH_SUBJECT", "mailto:selko@localhost"),
         "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 128),
+        # The alarm worker: alarms claimed at once, and seconds to send them
+        # (None: the worker's own BATCH and SEND_DEADLINE).
+        "ALARM_BATCH": _positive("SELKO_ALARM_BATCH"),
+        "ALARM_SEND_SECONDS": _positive("SELKO_ALARM_SEND_SECONDS"),
         # Subscriptions are accepted only at these push services (host suffixes).
         "PUSH_HOSTS": _names("SELKO_PUSH_HOSTS", PUSH_HOSTS),
         # Tests run a fake push service on 127.0.0.1; real ones are https on the internet.

@@ -2,7 +2,8 @@
 
 It checks the VAPID header as a real push service does, decrypts every
 message with the subscription's keys (RFC 8291), and answers as told:
-201 by default, or 404/410/429/5xx for chosen subscriptions.
+201 by default, or 404/410/429/5xx for chosen subscriptions. A test can
+hold every answer (`answering.clear()`) to catch senders mid-batch.
 """
 import base64
 import json
@@ -43,6 +44,8 @@ class FakePushService:
     problems: list[str] = field(default_factory=list)
     keys: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = field(default_factory=dict)
     decrypt: bool = True
+    answering: threading.Event = field(default_factory=threading.Event)
+    answered: list[str] = field(default_factory=list)  # subscriptions, as each answer went out
     _verified: dict[str, int] = field(default_factory=dict)
 
     def start(self):
@@ -60,11 +63,16 @@ class FakePushService:
                 status, headers = service.receive(name, body, self.headers)
                 if service.delay:
                     time.sleep(service.delay)
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                service.answering.wait()
+                try:
+                    self.send_response(status)
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    service.answered.append(name)
+                except OSError:  # the sender was killed while its push waited here
+                    self.close_connection = True
 
         class Server(ThreadingHTTPServer):
             request_queue_size = 1024  # many senders connect at once
@@ -73,10 +81,12 @@ class FakePushService:
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.answering.set()
         self.thread.start()
         return self
 
     def stop(self):
+        self.answering.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -92,6 +92,21 @@ def test_the_push_hosts_are_read_from_the_environment(monkeypatch, tmp_path):
     assert config.from_environment(tmp_path)["PUSH_HOSTS"] == ("push.example", "other.example")
 
 
+def test_the_workers_batch_and_send_time_are_read_from_the_environment(monkeypatch, tmp_path):
+    from selko import config
+
+    monkeypatch.delenv("SELKO_ALARM_BATCH", raising=False)
+    monkeypatch.delenv("SELKO_ALARM_SEND_SECONDS", raising=False)
+    assert config.from_environment(tmp_path)["ALARM_BATCH"] is None, "unset: the worker's own"
+    monkeypatch.setenv("SELKO_ALARM_BATCH", "250")
+    monkeypatch.setenv("SELKO_ALARM_SEND_SECONDS", "20")
+    settings = config.from_environment(tmp_path)
+    assert (settings["ALARM_BATCH"], settings["ALARM_SEND_SECONDS"]) == (250, 20)
+    monkeypatch.setenv("SELKO_ALARM_SEND_SECONDS", "0")
+    with pytest.raises(config.ConfigError, match="SELKO_ALARM_SEND_SECONDS"):
+        config.from_environment(tmp_path)
+
+
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -196,6 +211,22 @@ def test_alarms_claimed_by_a_killed_worker_are_sent_by_the_next_one_in_time(make
     assert send_due(session, sender).sent == 1
     assert [d.message["title"] for d in push_service.deliveries] == ["Break time"]
     assert 0 < push_service.deliveries[0].ttl <= 5 * 60 - 95, "still within the break's five minutes"
+
+
+def test_a_shorter_send_time_gives_a_killed_workers_alarms_back_sooner(make, session, now, sender, push_service):
+    """SELKO_ALARM_SEND_SECONDS=5: a claim is stale 15 s after the send time, not before."""
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    for text, age in (("claimed 19 s ago", 19), ("claimed 21 s ago", 21)):
+        session.add(Reminder(
+            client_id=client.id, day=date(2026, 11, 23), kind="coach", text=text, due_at=clock.now() - timedelta(seconds=age + 10),
+            status="sending", attempts=1, claimed_at=clock.now() - timedelta(seconds=age),
+        ))
+    session.commit()
+
+    assert send_due(session, sender, deadline=5).sent == 1
+    assert [d.message["body"] for d in push_service.deliveries] == ["claimed 21 s ago"]
+    assert outcomes(session)["claimed 19 s ago"][0] == "sending", "its worker may still be sending it"
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])

@@ -5,10 +5,11 @@ import html
 import json
 import re
 import threading
+import time as time_module
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from selko import alarms, signin
@@ -353,3 +354,39 @@ def test_a_ready_message_reaches_the_client_in_the_clients_own_language(make, ap
         ("Meddelande från din handledare", "Muista hanskat!"),  # the coach's own words, as written
     ]
     assert desk.post(f"/coach/clients/{client.id}/reminder", {"ready": "no such message"}).status_code == 400
+
+
+def test_two_workers_planning_the_same_day_at_once_both_go_on(app, make, now):
+    """Workers started together plan together (at start, then every 10
+    minutes): the second's rows meet the first's in the unique index."""
+    engine = app.extensions["selko.engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite one worker runs at a time (README)")
+    now.set(datetime(2026, 11, 23, 7, 0, tzinfo=HELSINKI))
+    client = make.client(breaks=BREAKS)
+    failures = []
+
+    def second_worker():
+        with Session(engine) as second:
+            try:
+                alarms.plan_today_for_everyone(second)
+            except Exception as error:  # noqa: BLE001 - the worker's pass fails on any error
+                failures.append(error)
+
+    with Session(engine) as first:
+        alarms.planning.plan_clients(first, [client.id], date(2026, 11, 23), "Europe/Helsinki")  # inserted, not committed
+        worker = threading.Thread(target=second_worker)
+        worker.start()
+        with engine.connect() as watcher:  # until the second waits for the first's rows
+            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+            for _ in range(200):
+                if watcher.execute(waiting).scalar():
+                    break
+                time_module.sleep(0.05)
+            else:
+                pytest.fail("the second worker did not meet the first's rows")
+        first.commit()
+        worker.join()
+    assert failures == []
+    with Session(engine) as session:
+        assert len(planned(session, client)) == 6

@@ -8,7 +8,8 @@ rows, and planning after a schedule change replans what has not rung yet.
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from selko import clock, schedule
@@ -60,7 +61,10 @@ def plan_clients(db: Session, client_ids: list[int], day: date, zone: str) -> No
     for chunk in range(0, len(stale), 1000):
         db.execute(delete(Reminder).where(Reminder.id.in_(stale[chunk:chunk + 1000])))
     if new:
-        db.execute(insert(Reminder), new)
+        # Another worker may be planning the same day this moment (workers
+        # started together plan together): its rows stand, ours are skipped.
+        dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+        db.execute(dialect.insert(Reminder).on_conflict_do_nothing(), new)
     db.flush()
 
 

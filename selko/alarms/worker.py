@@ -24,11 +24,13 @@ from selko.models import ClientProfile, PushSubscription, Reminder, User
 
 BATCH = 5000
 MAX_ATTEMPTS = 5
-# A live worker sends a batch within SEND_DEADLINE, so a claim older than
-# STALE_CLAIM belongs to a worker that was killed: its alarms are given back
-# well before a break alarm's 5 minutes are over.
+# A live worker sends a batch within SEND_DEADLINE and records it soon after,
+# so a claim older than the deadline and RECORDING belongs to a worker that
+# was killed: its alarms are given back well before a break alarm's 5 minutes
+# are over. SELKO_ALARM_SEND_SECONDS sets the deadline, and so this too.
 SEND_DEADLINE = 45  # seconds
-STALE_CLAIM = timedelta(seconds=60)
+RECORDING = timedelta(seconds=15)
+STALE_CLAIM = timedelta(seconds=SEND_DEADLINE) + RECORDING
 
 
 @dataclass
@@ -45,12 +47,12 @@ class Outcome:
         return self.sent + self.dropped + self.retried + self.failed + self.skipped
 
 
-def claim(db_session, now, limit: int = BATCH) -> list:
+def claim(db_session, now, limit: int = BATCH, stale_after: timedelta = STALE_CLAIM) -> list:
     """Take due reminders for this worker, in one statement."""
     # A worker that died mid-send leaves rows "sending": give them back.
     db_session.execute(
         update(Reminder)
-        .where(Reminder.status == Status.sending, Reminder.claimed_at < now - STALE_CLAIM)
+        .where(Reminder.status == Status.sending, Reminder.claimed_at < now - stale_after)
         .values(status=Status.planned)
     )
     due = (
@@ -84,9 +86,10 @@ def _wanted(reminder, profile: ClientProfile | None) -> bool:
     return getattr(profile, f"alarm_{reminder.kind}")
 
 
-def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
+def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | None = None) -> Outcome:
+    deadline = deadline or SEND_DEADLINE
     now = clock.now()
-    reminders = claim(db_session, now, limit)
+    reminders = claim(db_session, now, limit, timedelta(seconds=deadline) + RECORDING)
     outcome = Outcome()
     if not reminders:
         return outcome
@@ -152,7 +155,7 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         jobs += [(reminder.id, sub.id, (Subscription(sub.endpoint, sub.p256dh, sub.auth), body, ttl, urgency)) for sub in subs]
 
     answers_by_reminder: dict[int, list[tuple[int, Answer]]] = {}
-    sent = sender.send_many([job for _r, _s, job in jobs], deadline=SEND_DEADLINE)
+    sent = sender.send_many([job for _r, _s, job in jobs], deadline=deadline)
     for (reminder_id, sub_id, _job), answer in zip(jobs, sent):
         answers_by_reminder.setdefault(reminder_id, []).append((sub_id, answer))
 
@@ -242,6 +245,8 @@ def worker_command(once: bool):
     """Plan alarms and send them when they are due."""
     stop = StopSignal()
     sender = sender_for(current_app)
+    batch = current_app.config["ALARM_BATCH"] or BATCH
+    deadline = current_app.config["ALARM_SEND_SECONDS"] or SEND_DEADLINE
     planned_at = pruned_at = -math.inf
     try:
         while not stop.asked:
@@ -252,7 +257,7 @@ def worker_command(once: bool):
                 if time.monotonic() - planned_at > 600:
                     planning.plan_today_for_everyone(db.session())
                     planned_at = time.monotonic()
-                outcome = send_due(db.session(), sender)
+                outcome = send_due(db.session(), sender, batch, deadline)
             except Exception:  # noqa: BLE001 - e.g. the database restarting: try again soon
                 db.session().rollback()
                 current_app.logger.exception("the worker's pass failed; trying again")
@@ -262,7 +267,7 @@ def worker_command(once: bool):
                 current_app.logger.info("sent %d, dropped %d, retry %d, failed %d", outcome.sent, outcome.dropped, outcome.retried, outcome.failed)
             if once:
                 return
-            if outcome.claimed < BATCH:
+            if outcome.claimed < batch:
                 stop.sleep(2)
     finally:
         sender.close()
