@@ -10,7 +10,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)
+# When the shared store (Redis) does not answer, each process counts in its
+# own memory until it does: signing in goes on, limited per process.
+limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True, in_memory_fallback_enabled=True)
 
 # Sign-in links and passkey ceremonies: enough for a person, too few to guess.
 SIGN_IN_LIMIT = "10 per minute"

@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import socket
 import stat
 
 import pytest
@@ -74,6 +75,21 @@ def test_too_many_sign_in_attempts_wait_a_moment(make, client_factory):
     page = web.get("/signin/one-more")
     assert "Wait one minute." in page.get_data(as_text=True)
     assert "Retry-After" in page.headers
+
+
+def test_sign_in_goes_on_limited_per_process_when_the_shared_counters_do_not_answer(app, make, tmp_path):
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    lost = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "INSTANCE_PATH": str(tmp_path / "other"),
+                       "ORIGIN": "http://localhost", "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:{port}/0"})
+    lost.test_client_class = app.test_client_class
+    web = lost.test_client()
+    client = make.client(name="Aino")
+    assert web.get(f"/signin/{make.link(client)}").status_code == 200
+    statuses = [web.get(f"/signin/guess-{n}").status_code for n in range(11)]
+    assert statuses == [404] * 9 + [429, 429], "the one link and nine guesses, then the limit, counted here"
+    lost.extensions["selko.engine"].dispose()
 
 
 def test_passkey_ceremonies_are_rate_limited(client_factory):
