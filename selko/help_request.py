@@ -1,7 +1,7 @@
 """'I need help': the client flags the coach, saying where they are."""
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from selko import clock
@@ -58,10 +58,9 @@ def cancelled_on(db: Session, client_ids: list[int], day: date, time_zone: str) 
     )
 
 
-def shown_to_client(db: Session, client: User, day: date) -> HelpRequest | None:
-    """The client's newest request of the day while it is open, or for a while
-    after the coach has seen it; a cancelled one is not shown."""
-    newest = db.scalar(
+def newest_of_day(client: User, day: date) -> Select:
+    """The client's newest request of the day, as a query (Today joins it to the day's other records)."""
+    return (
         select(HelpRequest)
         .where(
             HelpRequest.client_id == client.id,
@@ -70,11 +69,21 @@ def shown_to_client(db: Session, client: User, day: date) -> HelpRequest | None:
         .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
         .limit(1)
     )
+
+
+def shown(newest: HelpRequest | None) -> HelpRequest | None:
+    """The day's newest request while it is open, or for a while after the
+    coach has seen it; a cancelled one is not shown."""
     if newest is None or newest.cancelled_at is not None:
         return None
     if newest.handled_at is not None and clock.now() - newest.handled_at > KNOWN_SHOWN:
         return None
     return newest
+
+
+def shown_to_client(db: Session, client: User, day: date) -> HelpRequest | None:
+    """The request the client sees on every page: shown() of the day's newest."""
+    return shown(db.scalar(newest_of_day(client, day)))
 
 
 def mark_handled(db: Session, request: HelpRequest, coach_id: int) -> None:

@@ -14,7 +14,7 @@ import holidays
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from selko import clock
@@ -92,18 +92,18 @@ def day_plan(db: Session, client_id: int, day: date) -> DayPlan:
 
 
 def day_plans(db: Session, client_ids: list[int], day: date) -> dict[int, DayPlan]:
-    """Many clients' plans for one day in three queries (the worker plans everyone)."""
+    """Many clients' plans for one day in two queries (the worker plans everyone)."""
     return _plans(db, client_ids, day.weekday(), day)
 
 
 def plans_between(db: Session, client_id: int, first: date, last: date) -> list[DayPlan]:
-    """One client's plans from first to last (not included), in three queries:
+    """One client's plans from first to last (not included), in two queries:
     a family's calendar covers weeks, and asks again on every refresh."""
     return plans_for(db, [client_id], first, last)[client_id]
 
 
 def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> dict[int, list[DayPlan]]:
-    """Many clients' plans from first to last (not included), in three queries
+    """Many clients' plans from first to last (not included), in two queries
     however many clients: the month's register of a whole caseload."""
     exceptions = {
         (e.client_id, e.date): e
@@ -113,12 +113,7 @@ def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> di
             )
         )
     }
-    work_days = {
-        (w.client_id, w.weekday): w for w in db.scalars(select(WorkDay).where(WorkDay.client_id.in_(client_ids)))
-    }
-    breaks: dict[tuple[int, int], list[Break]] = {}
-    for b in db.scalars(select(Break).where(Break.client_id.in_(client_ids)).order_by(Break.starts)):
-        breaks.setdefault((b.client_id, b.weekday), []).append(b)
+    work_days, breaks = _weekly(db, select(WorkDay).where(WorkDay.client_id.in_(client_ids)))
     days = [first + timedelta(days=n) for n in range((last - first).days)]
     return {
         c: [
@@ -129,12 +124,36 @@ def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> di
     }
 
 
-def tomorrow(db: Session, client_id: int, today: date, look_ahead: int = 28) -> tuple[DayPlan, DayPlan | None]:
-    """Tomorrow's plan, and the next work day after today (None if there is
-    none within four weeks), for the client's "Tomorrow" on Today."""
-    first = today + timedelta(days=1)
-    plans = plans_between(db, client_id, first, first + timedelta(days=look_ahead))
-    return plans[0], next((p for p in plans if p.works), None)
+# Today's "Next work day" looks this far ahead.
+LOOK_AHEAD = 28
+
+
+def ahead(db: Session, client_id: int, today: date) -> list[DayPlan]:
+    """Today's plan and the next four weeks', for Today and its tomorrow."""
+    return plans_between(db, client_id, today, today + timedelta(days=1 + LOOK_AHEAD))
+
+
+def tomorrow(plans: list[DayPlan]) -> tuple[DayPlan, DayPlan | None]:
+    """From ahead(): tomorrow's plan, and the next work day after today (None
+    if there is none within four weeks), for the client's "Tomorrow" on Today."""
+    return plans[1], next((p for p in plans[1:] if p.works), None)
+
+
+def _weekly(db: Session, work_days_query) -> tuple[dict, dict[tuple[int, int], list[Break]]]:
+    """Work days with their breaks, in one query, by (client, weekday). A
+    break is always on a work day (set_weekday), so it comes with one."""
+    work_days: dict[tuple[int, int], WorkDay] = {}
+    breaks: dict[tuple[int, int], list[Break]] = {}
+    rows = db.execute(
+        work_days_query.add_columns(Break)
+        .outerjoin(Break, and_(Break.client_id == WorkDay.client_id, Break.weekday == WorkDay.weekday))
+        .order_by(Break.starts)
+    )
+    for work_day, brk in rows:
+        work_days[(work_day.client_id, work_day.weekday)] = work_day
+        if brk is not None:
+            breaks.setdefault((brk.client_id, brk.weekday), []).append(brk)
+    return work_days, breaks
 
 
 def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -> dict[int, DayPlan]:
@@ -146,17 +165,9 @@ def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -
                 select(ScheduleException).where(ScheduleException.client_id.in_(client_ids), ScheduleException.date == day)
             )
         }
-    work_days = {
-        w.client_id: w
-        for w in db.scalars(select(WorkDay).where(WorkDay.client_id.in_(client_ids), WorkDay.weekday == weekday))
-    }
-    breaks: dict[int, list[Break]] = {}
-    for b in db.scalars(
-        select(Break).where(Break.client_id.in_(client_ids), Break.weekday == weekday).order_by(Break.starts)
-    ):
-        breaks.setdefault(b.client_id, []).append(b)
+    work_days, breaks = _weekly(db, select(WorkDay).where(WorkDay.client_id.in_(client_ids), WorkDay.weekday == weekday))
     return {
-        client_id: _plan(day, exceptions.get(client_id), work_days.get(client_id), breaks.get(client_id, []))
+        client_id: _plan(day, exceptions.get(client_id), work_days.get((client_id, weekday)), breaks.get((client_id, weekday), []))
         for client_id in client_ids
     }
 
