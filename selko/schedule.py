@@ -36,10 +36,15 @@ def _holidays(year: int, language: str) -> holidays.HolidayBase:
     return holidays.country_holidays("FI", years=year, language=language)
 
 
-def holiday(day: date) -> str | None:
-    """The holiday's name on this date, or None on an ordinary day."""
+def _holiday_language() -> str:
     language = str(get_locale()) if has_request_context() else "fi"
-    return _holidays(day.year, HOLIDAY_LANGUAGES.get(language, "fi")).get(day)
+    return HOLIDAY_LANGUAGES.get(language, "fi")
+
+
+def holiday(day: date, language: str | None = None) -> str | None:
+    """The holiday's name on this date, or None on an ordinary day; in the
+    reader's language unless told (_holiday_language(), found once for many days)."""
+    return _holidays(day.year, language or _holiday_language()).get(day)
 
 
 @dataclass(frozen=True)
@@ -115,9 +120,10 @@ def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> di
     }
     work_days, breaks = _weekly(db, select(WorkDay).where(WorkDay.client_id.in_(client_ids)))
     days = [first + timedelta(days=n) for n in range((last - first).days)]
+    language = _holiday_language()
     return {
         c: [
-            _plan(d, exceptions.get((c, d)), work_days.get((c, d.weekday())), breaks.get((c, d.weekday()), []))
+            _plan(d, exceptions.get((c, d)), work_days.get((c, d.weekday())), breaks.get((c, d.weekday()), []), language)
             for d in days
         ]
         for c in client_ids
@@ -172,11 +178,12 @@ def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -
     }
 
 
-def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break]) -> DayPlan:
+def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break],
+          language: str | None = None) -> DayPlan:
     if exception is not None and exception.day_off:
         return DayPlan(day, note=exception.note)
     # A holiday is a day off, unless the coach made it a work day (an exception with hours).
-    if exception is None and day is not None and (name := holiday(day)):
+    if exception is None and day is not None and (name := holiday(day, language)):
         return DayPlan(day, note=name)
     if exception is not None:
         starts, ends, note = exception.starts, exception.ends, exception.note
