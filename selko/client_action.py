@@ -224,7 +224,7 @@ def for_day(db: Session, client_id: int, day: date, zone: str) -> list[ClientAct
     ))
 
 
-def superseded_on(client_id: int, day: date) -> Exists:
+def superseded_on(client_id, day) -> Exists:
     """Whether the client pressed something for the day that did not count,
     because the coach corrected the day after the press (a column for Today's query)."""
     return exists().where(

@@ -58,14 +58,12 @@ def cancelled_on(db: Session, client_ids: list[int], day: date, time_zone: str) 
     )
 
 
-def newest_of_day(client: User, day: date) -> Select:
-    """The client's newest request of the day, as a query (Today joins it to the day's other records)."""
+def newest_since(client_id, since) -> Select:
+    """The client's newest request since an instant (the day's start), as a
+    query; Today joins it to the day's other records."""
     return (
         select(HelpRequest)
-        .where(
-            HelpRequest.client_id == client.id,
-            HelpRequest.created_at >= wall_clock(day, time.min, client.organisation.time_zone),
-        )
+        .where(HelpRequest.client_id == client_id, HelpRequest.created_at >= since)
         .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
         .limit(1)
     )
@@ -83,7 +81,7 @@ def shown(newest: HelpRequest | None) -> HelpRequest | None:
 
 def shown_to_client(db: Session, client: User, day: date) -> HelpRequest | None:
     """The request the client sees on every page: shown() of the day's newest."""
-    return shown(db.scalar(newest_of_day(client, day)))
+    return shown(db.scalar(newest_since(client.id, wall_clock(day, time.min, client.organisation.time_zone))))
 
 
 def mark_handled(db: Session, request: HelpRequest, coach_id: int) -> None:

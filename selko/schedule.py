@@ -14,7 +14,7 @@ import holidays
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from selko import clock
@@ -112,13 +112,9 @@ def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> di
     however many clients: the month's register of a whole caseload."""
     exceptions = {
         (e.client_id, e.date): e
-        for e in db.scalars(
-            select(ScheduleException).where(
-                ScheduleException.client_id.in_(client_ids), ScheduleException.date >= first, ScheduleException.date < last
-            )
-        )
+        for e in db.scalars(_EXCEPTIONS_BETWEEN, {"client_ids": client_ids, "first": first, "last": last})
     }
-    work_days, breaks = _weekly(db, select(WorkDay).where(WorkDay.client_id.in_(client_ids)))
+    work_days, breaks = _weekly(db.execute(_WEEKS, {"client_ids": client_ids}))
     days = [first + timedelta(days=n) for n in range((last - first).days)]
     language = _holiday_language()
     return {
@@ -145,16 +141,28 @@ def tomorrow(plans: list[DayPlan]) -> tuple[DayPlan, DayPlan | None]:
     return plans[1], next((p for p in plans[1:] if p.works), None)
 
 
-def _weekly(db: Session, work_days_query) -> tuple[dict, dict[tuple[int, int], list[Break]]]:
-    """Work days with their breaks, in one query, by (client, weekday). A
-    break is always on a work day (set_weekday), so it comes with one."""
+# Built once, as building them took as long as running them: Today asks
+# them all day long. A break is always on a work day (set_weekday), so work
+# days come with their breaks in one query.
+_clients = bindparam("client_ids", expanding=True)
+_WEEKS = (
+    select(WorkDay, Break)
+    .outerjoin(Break, and_(Break.client_id == WorkDay.client_id, Break.weekday == WorkDay.weekday))
+    .where(WorkDay.client_id.in_(_clients))
+    .order_by(Break.starts)
+)
+_WEEKDAY = _WEEKS.where(WorkDay.weekday == bindparam("weekday"))
+_EXCEPTIONS_BETWEEN = select(ScheduleException).where(
+    ScheduleException.client_id.in_(_clients),
+    ScheduleException.date >= bindparam("first"), ScheduleException.date < bindparam("last"),
+)
+_EXCEPTIONS_ON = select(ScheduleException).where(ScheduleException.client_id.in_(_clients), ScheduleException.date == bindparam("day"))
+
+
+def _weekly(rows) -> tuple[dict[tuple[int, int], WorkDay], dict[tuple[int, int], list[Break]]]:
+    """Work days and their breaks from _WEEKS, by (client, weekday)."""
     work_days: dict[tuple[int, int], WorkDay] = {}
     breaks: dict[tuple[int, int], list[Break]] = {}
-    rows = db.execute(
-        work_days_query.add_columns(Break)
-        .outerjoin(Break, and_(Break.client_id == WorkDay.client_id, Break.weekday == WorkDay.weekday))
-        .order_by(Break.starts)
-    )
     for work_day, brk in rows:
         work_days[(work_day.client_id, work_day.weekday)] = work_day
         if brk is not None:
@@ -165,13 +173,8 @@ def _weekly(db: Session, work_days_query) -> tuple[dict, dict[tuple[int, int], l
 def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -> dict[int, DayPlan]:
     exceptions = {}
     if day is not None:
-        exceptions = {
-            e.client_id: e
-            for e in db.scalars(
-                select(ScheduleException).where(ScheduleException.client_id.in_(client_ids), ScheduleException.date == day)
-            )
-        }
-    work_days, breaks = _weekly(db, select(WorkDay).where(WorkDay.client_id.in_(client_ids), WorkDay.weekday == weekday))
+        exceptions = {e.client_id: e for e in db.scalars(_EXCEPTIONS_ON, {"client_ids": client_ids, "day": day})}
+    work_days, breaks = _weekly(db.execute(_WEEKDAY, {"client_ids": client_ids, "weekday": weekday}))
     return {
         client_id: _plan(day, exceptions.get(client_id), work_days.get((client_id, weekday)), breaks.get((client_id, weekday), []))
         for client_id in client_ids
