@@ -2,7 +2,7 @@
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from selko import clock
 from selko.alarms import wall_clock
@@ -39,6 +39,8 @@ def open_requests(db: Session, client_ids: list[int]) -> list[HelpRequest]:
                 HelpRequest.cancelled_at.is_(None),
             )
             .order_by(HelpRequest.created_at)
+            # The board says which task each is about: with them, not a query each.
+            .options(joinedload(HelpRequest.task))
         )
     )
 
