@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, g, make_response, request
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Exists, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -224,15 +224,13 @@ def for_day(db: Session, client_id: int, day: date, zone: str) -> list[ClientAct
     ))
 
 
-def coach_changed_day(db: Session, client_id: int, day: date) -> bool:
-    """The client pressed something for the day that did not count, because
-    the coach corrected the day after the press."""
-    return db.scalar(
-        select(ClientAction.id).where(
-            ClientAction.client_id == client_id, ClientAction.day == day,
-            ClientAction.outcome == ActionOutcome.superseded,
-        ).limit(1)
-    ) is not None
+def superseded_on(client_id, day) -> Exists:
+    """Whether the client pressed something for the day that did not count,
+    because the coach corrected the day after the press (a column for Today's query)."""
+    return exists().where(
+        ClientAction.client_id == client_id, ClientAction.day == day,
+        ClientAction.outcome == ActionOutcome.superseded,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,8 +1,8 @@
 """'I need help': the client flags the coach, saying where they are."""
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
 
 from selko import clock
 from selko.alarms import wall_clock
@@ -39,6 +39,8 @@ def open_requests(db: Session, client_ids: list[int]) -> list[HelpRequest]:
                 HelpRequest.cancelled_at.is_(None),
             )
             .order_by(HelpRequest.created_at)
+            # The board says which task each is about: with them, not a query each.
+            .options(joinedload(HelpRequest.task))
         )
     )
 
@@ -58,23 +60,30 @@ def cancelled_on(db: Session, client_ids: list[int], day: date, time_zone: str) 
     )
 
 
-def shown_to_client(db: Session, client: User, day: date) -> HelpRequest | None:
-    """The client's newest request of the day while it is open, or for a while
-    after the coach has seen it; a cancelled one is not shown."""
-    newest = db.scalar(
+def newest_since(client_id, since) -> Select:
+    """The client's newest request since an instant (the day's start), as a
+    query; Today joins it to the day's other records."""
+    return (
         select(HelpRequest)
-        .where(
-            HelpRequest.client_id == client.id,
-            HelpRequest.created_at >= wall_clock(day, time.min, client.organisation.time_zone),
-        )
+        .where(HelpRequest.client_id == client_id, HelpRequest.created_at >= since)
         .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
         .limit(1)
     )
+
+
+def shown(newest: HelpRequest | None) -> HelpRequest | None:
+    """The day's newest request while it is open, or for a while after the
+    coach has seen it; a cancelled one is not shown."""
     if newest is None or newest.cancelled_at is not None:
         return None
     if newest.handled_at is not None and clock.now() - newest.handled_at > KNOWN_SHOWN:
         return None
     return newest
+
+
+def shown_to_client(db: Session, client: User, day: date) -> HelpRequest | None:
+    """The request the client sees on every page: shown() of the day's newest."""
+    return shown(db.scalar(newest_since(client.id, wall_clock(day, time.min, client.organisation.time_zone))))
 
 
 def mark_handled(db: Session, request: HelpRequest, coach_id: int) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from flask import Flask, g, session
-from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale, gettext, ngettext
+from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale, get_translations, gettext, ngettext
 
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT = "fi"
@@ -79,9 +79,28 @@ def weekday_name(weekday: int) -> str:
     return get_day_names("wide", locale=get_locale())[weekday]
 
 
+def _translations():
+    """The catalogue of the page's language. Flask-Babel looks it up anew for
+    every message, through a dozen calls; Today has ninety messages. Kept for
+    the request, and for its locale: force_locale() changes it inside one."""
+    locale = get_locale()
+    kept = g.get("translations")
+    if kept is None or kept[0] is not locale:
+        kept = g.translations = (locale, get_translations())
+    return kept[1]
+
+
 def init_app(app: Flask) -> None:
     locales = Path(__file__).parent.parent / "locales"
     Babel(app, locale_selector=select_locale, default_translation_directories=str(locales))
+    # Templates' _() as Flask-Babel installs it, with the catalogue kept (_translations).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["day_in_words"] = day_in_words
     app.jinja_env.filters["clock"] = clock_time

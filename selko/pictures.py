@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import emoji as unicode_emoji
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -168,10 +168,16 @@ def picture(emoji: str, class_: str = "picture") -> Markup:
     Decorative (alt=""): the words beside it say what it is."""
     if not emoji:
         return Markup("")
-    address = url(emoji)
-    if address is None:
-        return Markup('<span class="{}" aria-hidden="true">{}</span>').format(class_, emoji)
-    return Markup('<img class="{}" src="{}" alt="" width="72" height="72">').format(class_, address)
+    # A page shows the same few pictures many times (Today: ⏳ on every form);
+    # each is made once a request (an address is made for the request's host).
+    made = g.setdefault("pictures", {})
+    if (emoji, class_) not in made:
+        address = url(emoji)
+        if address is None:
+            made[emoji, class_] = Markup('<span class="{}" aria-hidden="true">{}</span>').format(class_, emoji)
+        else:
+            made[emoji, class_] = Markup('<img class="{}" src="{}" alt="" width="72" height="72">').format(class_, address)
+    return made[emoji, class_]
 
 
 def name(p: Picture) -> str:

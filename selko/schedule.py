@@ -14,7 +14,7 @@ import holidays
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from selko import clock
@@ -36,10 +36,15 @@ def _holidays(year: int, language: str) -> holidays.HolidayBase:
     return holidays.country_holidays("FI", years=year, language=language)
 
 
-def holiday(day: date) -> str | None:
-    """The holiday's name on this date, or None on an ordinary day."""
+def _holiday_language() -> str:
     language = str(get_locale()) if has_request_context() else "fi"
-    return _holidays(day.year, HOLIDAY_LANGUAGES.get(language, "fi")).get(day)
+    return HOLIDAY_LANGUAGES.get(language, "fi")
+
+
+def holiday(day: date, language: str | None = None) -> str | None:
+    """The holiday's name on this date, or None on an ordinary day; in the
+    reader's language unless told (_holiday_language(), found once for many days)."""
+    return _holidays(day.year, language or _holiday_language()).get(day)
 
 
 @dataclass(frozen=True)
@@ -92,80 +97,96 @@ def day_plan(db: Session, client_id: int, day: date) -> DayPlan:
 
 
 def day_plans(db: Session, client_ids: list[int], day: date) -> dict[int, DayPlan]:
-    """Many clients' plans for one day in three queries (the worker plans everyone)."""
+    """Many clients' plans for one day in two queries (the worker plans everyone)."""
     return _plans(db, client_ids, day.weekday(), day)
 
 
 def plans_between(db: Session, client_id: int, first: date, last: date) -> list[DayPlan]:
-    """One client's plans from first to last (not included), in three queries:
+    """One client's plans from first to last (not included), in two queries:
     a family's calendar covers weeks, and asks again on every refresh."""
     return plans_for(db, [client_id], first, last)[client_id]
 
 
 def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> dict[int, list[DayPlan]]:
-    """Many clients' plans from first to last (not included), in three queries
+    """Many clients' plans from first to last (not included), in two queries
     however many clients: the month's register of a whole caseload."""
     exceptions = {
         (e.client_id, e.date): e
-        for e in db.scalars(
-            select(ScheduleException).where(
-                ScheduleException.client_id.in_(client_ids), ScheduleException.date >= first, ScheduleException.date < last
-            )
-        )
+        for e in db.scalars(_EXCEPTIONS_BETWEEN, {"client_ids": client_ids, "first": first, "last": last})
     }
-    work_days = {
-        (w.client_id, w.weekday): w for w in db.scalars(select(WorkDay).where(WorkDay.client_id.in_(client_ids)))
-    }
-    breaks: dict[tuple[int, int], list[Break]] = {}
-    for b in db.scalars(select(Break).where(Break.client_id.in_(client_ids)).order_by(Break.starts)):
-        breaks.setdefault((b.client_id, b.weekday), []).append(b)
+    work_days, breaks = _weekly(db.execute(_WEEKS, {"client_ids": client_ids}))
     days = [first + timedelta(days=n) for n in range((last - first).days)]
+    language = _holiday_language()
     return {
         c: [
-            _plan(d, exceptions.get((c, d)), work_days.get((c, d.weekday())), breaks.get((c, d.weekday()), []))
+            _plan(d, exceptions.get((c, d)), work_days.get((c, d.weekday())), breaks.get((c, d.weekday()), []), language)
             for d in days
         ]
         for c in client_ids
     }
 
 
-def tomorrow(db: Session, client_id: int, today: date, look_ahead: int = 28) -> tuple[DayPlan, DayPlan | None]:
-    """Tomorrow's plan, and the next work day after today (None if there is
-    none within four weeks), for the client's "Tomorrow" on Today."""
-    first = today + timedelta(days=1)
-    plans = plans_between(db, client_id, first, first + timedelta(days=look_ahead))
-    return plans[0], next((p for p in plans if p.works), None)
+# Today's "Next work day" looks this far ahead.
+LOOK_AHEAD = 28
+
+
+def ahead(db: Session, client_id: int, today: date) -> list[DayPlan]:
+    """Today's plan and the next four weeks', for Today and its tomorrow."""
+    return plans_between(db, client_id, today, today + timedelta(days=1 + LOOK_AHEAD))
+
+
+def tomorrow(plans: list[DayPlan]) -> tuple[DayPlan, DayPlan | None]:
+    """From ahead(): tomorrow's plan, and the next work day after today (None
+    if there is none within four weeks), for the client's "Tomorrow" on Today."""
+    return plans[1], next((p for p in plans[1:] if p.works), None)
+
+
+# Built once, as building them took as long as running them: Today asks
+# them all day long. A break is always on a work day (set_weekday), so work
+# days come with their breaks in one query.
+_clients = bindparam("client_ids", expanding=True)
+_WEEKS = (
+    select(WorkDay, Break)
+    .outerjoin(Break, and_(Break.client_id == WorkDay.client_id, Break.weekday == WorkDay.weekday))
+    .where(WorkDay.client_id.in_(_clients))
+    .order_by(Break.starts)
+)
+_WEEKDAY = _WEEKS.where(WorkDay.weekday == bindparam("weekday"))
+_EXCEPTIONS_BETWEEN = select(ScheduleException).where(
+    ScheduleException.client_id.in_(_clients),
+    ScheduleException.date >= bindparam("first"), ScheduleException.date < bindparam("last"),
+)
+_EXCEPTIONS_ON = select(ScheduleException).where(ScheduleException.client_id.in_(_clients), ScheduleException.date == bindparam("day"))
+
+
+def _weekly(rows) -> tuple[dict[tuple[int, int], WorkDay], dict[tuple[int, int], list[Break]]]:
+    """Work days and their breaks from _WEEKS, by (client, weekday)."""
+    work_days: dict[tuple[int, int], WorkDay] = {}
+    breaks: dict[tuple[int, int], list[Break]] = {}
+    for work_day, brk in rows:
+        work_days[(work_day.client_id, work_day.weekday)] = work_day
+        if brk is not None:
+            breaks.setdefault((brk.client_id, brk.weekday), []).append(brk)
+    return work_days, breaks
 
 
 def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -> dict[int, DayPlan]:
     exceptions = {}
     if day is not None:
-        exceptions = {
-            e.client_id: e
-            for e in db.scalars(
-                select(ScheduleException).where(ScheduleException.client_id.in_(client_ids), ScheduleException.date == day)
-            )
-        }
-    work_days = {
-        w.client_id: w
-        for w in db.scalars(select(WorkDay).where(WorkDay.client_id.in_(client_ids), WorkDay.weekday == weekday))
-    }
-    breaks: dict[int, list[Break]] = {}
-    for b in db.scalars(
-        select(Break).where(Break.client_id.in_(client_ids), Break.weekday == weekday).order_by(Break.starts)
-    ):
-        breaks.setdefault(b.client_id, []).append(b)
+        exceptions = {e.client_id: e for e in db.scalars(_EXCEPTIONS_ON, {"client_ids": client_ids, "day": day})}
+    work_days, breaks = _weekly(db.execute(_WEEKDAY, {"client_ids": client_ids, "weekday": weekday}))
     return {
-        client_id: _plan(day, exceptions.get(client_id), work_days.get(client_id), breaks.get(client_id, []))
+        client_id: _plan(day, exceptions.get(client_id), work_days.get((client_id, weekday)), breaks.get((client_id, weekday), []))
         for client_id in client_ids
     }
 
 
-def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break]) -> DayPlan:
+def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break],
+          language: str | None = None) -> DayPlan:
     if exception is not None and exception.day_off:
         return DayPlan(day, note=exception.note)
     # A holiday is a day off, unless the coach made it a work day (an exception with hours).
-    if exception is None and day is not None and (name := holiday(day)):
+    if exception is None and day is not None and (name := holiday(day, language)):
         return DayPlan(day, note=name)
     if exception is not None:
         starts, ends, note = exception.starts, exception.ends, exception.note

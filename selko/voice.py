@@ -12,10 +12,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from flask import g
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
-from selko import media
-from selko.models import TaskStep
+from selko import db, media
+from selko.models import MediaFile, TaskStep
 
 MAX_SECONDS = 60
 MAX_BYTES = 2 * 1024 * 1024
@@ -137,6 +139,33 @@ def url(session, stem: str | None) -> str | None:
     return media.url(found.name) if found else None
 
 
+def urls(session, stems: set[str]) -> dict[str, str]:
+    """The addresses of these recordings (named "<stem>.<extension>"), in one query."""
+    if not stems:
+        return {}
+    found: dict[str, str] = {}
+    rows = session.scalars(
+        select(MediaFile).where(or_(*(MediaFile.name.startswith(f"{stem}.") for stem in stems))).order_by(MediaFile.name)
+    )
+    for row in rows:
+        found.setdefault(row.name.partition(".")[0], media.url(row.name))
+    return found
+
+
+def url_of(step: TaskStep) -> str | None:
+    """For templates: the address of a step's recording, or None. The
+    recordings of the whole task are looked up at once, kept for the rest of
+    the request: a page of steps asks once, not once a step."""
+    if not step.voice:
+        return None
+    known = g.setdefault("selko_voices", {})
+    if step.voice not in known:
+        wanted = {s.voice for s in step.task.steps if s.voice} | {step.voice}
+        found = urls(db.session(), wanted - known.keys())
+        known.update({stem: found.get(stem) for stem in wanted - known.keys()})
+    return known[step.voice]
+
+
 def chime(seconds: float = 2.0, container: str = "webm") -> bytes:
     """A made-up recording, for the demo and the tests: a soft two-note
     chime (then quiet) encoded like a browser would (Opus in WebM or Ogg,
@@ -176,7 +205,4 @@ def _chime_sample(t: float) -> int:
 
 
 def init_app(app) -> None:
-    from selko import db
-
-    # Pages show a step's recording by its stem: voice_url(step.voice).
-    app.jinja_env.globals["voice_url"] = lambda stem: url(db.session(), stem)
+    app.jinja_env.globals["voice_url"] = url_of

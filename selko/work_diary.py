@@ -37,12 +37,6 @@ def for_day(db: Session, client_id: int, day: date) -> WorkNote | None:
     return db.scalar(select(WorkNote).where(WorkNote.client_id == client_id, WorkNote.date == day))
 
 
-def shown_on(db: Session, client_id: int, day: date) -> WorkNote | None:
-    """The note the client reads on Today, if the coach showed it."""
-    note = for_day(db, client_id, day)
-    return note if note is not None and note.shown_to_client else None
-
-
 def recent(db: Session, client_id: int, limit: int = 60) -> list[WorkNote]:
     return list(db.scalars(
         select(WorkNote).where(WorkNote.client_id == client_id).order_by(WorkNote.date.desc()).limit(limit)

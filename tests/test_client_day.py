@@ -2,12 +2,17 @@
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from selko import help_request, schedule, self_assessment, tasks, work_diary
+from selko.alarms import Kind
+from selko.attendance import arrive
 from selko.models import (
     AbsenceReason,
     Attendance,
     HelpRequest,
+    Reminder,
+    ScheduleException,
     SelfAssessment,
     StepTick,
     User,
@@ -258,3 +263,66 @@ def test_an_unknown_language_is_refused(phone, aino, session):
     assert response.status_code == 400
     session.expire_all()
     assert session.get(User, aino.id).language == "en"
+
+
+def statements_for_today(app, phone) -> tuple[int, str]:
+    """The SQL statements one Today sends, after a first Today (which may
+    renew the phone's session), and the words on the page."""
+    assert phone.get("/").status_code == 200
+    sent = []
+    count = lambda conn, cursor, statement, *args: sent.append(statement)  # noqa: E731
+    engine = app.extensions["selko.engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = phone.get("/")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(sent), visible_text(response)
+
+
+def a_busy_month(make, session, aino, now):
+    """Eleven more tasks today with eight steps each and some ticked, three
+    breaks, a month of history (check-ins, answers, notes, ticks, help,
+    messages), four weeks of exceptions ahead, and twenty more clients with
+    their own days in the organisation."""
+    today = now.value.date()
+    schedule.set_weekday(session, aino.id, 0, (time(8), time(16)), [
+        schedule.BreakTime(time(10), time(10, 15), "Coffee break"),
+        schedule.BreakTime(time(11, 30), time(12), "Lunch"),
+        schedule.BreakTime(time(14), time(14, 15), "Coffee break"),
+    ])
+    for n in range(2, 13):
+        task = make.task(organisation_id=aino.organisation_id, title=f"Task {n}", steps=[f"Step {s}." for s in range(1, 9)])
+        make.assignment(client=aino, task=task, position=n)
+        for day in (today - timedelta(days=d) for d in range(0, 29, 7)):
+            tasks.set_tick(session, aino.id, day, task.steps[0], True)
+    for others in range(20):
+        other = make.client(coach=aino.client_profile.coach, name=f"Other {others}")
+        arrive(session, other.id, today)
+        help_request.ask(session, other.id)
+    for days_ago in range(30):
+        day = today - timedelta(days=days_ago)
+        at = datetime.combine(day, time(8), HELSINKI)
+        arrive(session, aino.id, day, at=at)
+        self_assessment.save(session, aino.id, day, dict.fromkeys(self_assessment.AREAS, 3), days_ago % 2 == 0, at=at)
+        work_diary.write(session, aino.id, day, f"Note {days_ago}", True, aino.client_profile.coach)
+        help_request.ask(session, aino.id, at=at)
+        session.add(Reminder(client_id=aino.id, day=day, kind=Kind.coach, due_at=at, text=f"Message {days_ago}"))
+    for days_ahead in range(1, 29, 3):
+        session.add(ScheduleException(client_id=aino.id, date=today + timedelta(days=days_ahead), day_off=True, note="Away"))
+    session.commit()
+
+
+def test_today_sends_at_most_six_statements_and_as_many_for_twelve_tasks_and_a_month_as_for_one(
+    app, make, session, phone, aino, now
+):
+    task = make.task(organisation_id=aino.organisation_id, title="Task 1")
+    make.assignment(client=aino, task=task, position=1)
+    few, page = statements_for_today(app, phone)
+    assert "All tasks: 1." in page
+    a_busy_month(make, session, aino, now)
+    many, page = statements_for_today(app, phone)
+    assert "All tasks: 12." in page and "Message 0" in page
+    assert many == few, f"Today sent {few} statements for one task, {many} for twelve and a month of history"
+    assert few <= 6, f"Today sent {few} statements"

@@ -289,13 +289,14 @@ def statements(app):
 
 
 def statements_for(app, make, session, client_factory, sign_in, clients: int) -> dict[str, int]:
-    """A coach whose every client has a contact, an open help request and an
-    open "I want to talk"; the statements each page sends."""
+    """A coach whose every client has a contact, an open help request about a
+    task of its own and an open "I want to talk"; the statements each page sends."""
     coach = make.coach(name=f"Coach of {clients}")
     for n in range(clients):
         client = make.client(coach=coach, name=f"Asiakas {n:02}")
         contact(session, client, coach, days_ago=n * 3)
-        help_request.ask(session, client.id)
+        asked = help_request.ask(session, client.id)
+        asked.task_id = make.task(organisation_id=coach.organisation_id, title=f"Tehtävä {n}").id  # commits
         wants_to_talk(session, client)
     desk = sign_in(client_factory(), coach)
     counts = {}

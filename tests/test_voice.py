@@ -5,7 +5,7 @@ from datetime import datetime
 
 import av
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from selko import media, voice
 from selko.models import MediaFile, TaskStep
@@ -224,3 +224,30 @@ def test_only_a_client_gets_the_offline_list(make, client_factory, sign_in):
     coach = make.coach()
     assert sign_in(client_factory(), coach).get("/offline-media").status_code == 404
     assert client_factory().get("/offline-media").status_code in (302, 303, 404)
+
+
+def test_a_task_page_asks_for_its_recordings_once_however_many_steps_have_one(app, session, make, web, sign_in, webm):
+    coach = make.coach()
+    client = make.client(coach=coach)
+    task = make.task(organisation_id=coach.organisation_id, steps=[f"Step {n}." for n in range(1, 9)])
+    assignment = make.assignment(client=client, task=task, weekday=0)  # the frozen day is a Monday
+    phone = sign_in(web, client)
+
+    def page_and_statements():
+        phone.get(f"/tasks/{assignment.id}")  # warm up: the first request may renew the phone's session
+        sent = []
+        count = lambda conn, cursor, statement, *args: sent.append(statement)  # noqa: E731
+        event.listen(app.extensions["selko.engine"], "before_cursor_execute", count)
+        try:
+            html = phone.get(f"/tasks/{assignment.id}").get_data(as_text=True)
+        finally:
+            event.remove(app.extensions["selko.engine"], "before_cursor_execute", count)
+        return html.count("data-listen>"), len(sent)
+
+    _record(app, session, task.steps[0], webm)
+    listen_one, one = page_and_statements()
+    for step in task.steps[1:]:
+        _record(app, session, step, webm + f"step {step.position}".encode())
+    listen_eight, eight = page_and_statements()
+    assert (listen_one, listen_eight) == (1, 8)
+    assert eight == one, f"the task page sent {one} statements with one recording, {eight} with eight"

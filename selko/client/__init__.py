@@ -10,6 +10,7 @@ from selko import (
     access,
     attendance,
     client_action,
+    client_day,
     clock,
     coach_message,
     db,
@@ -20,7 +21,6 @@ from selko import (
     self_assessment,
     share,
     tasks,
-    work_diary,
 )
 from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, ring_now, wall_clock, webpush
 from selko.i18n import local
@@ -49,33 +49,39 @@ def _posted_day() -> date:
 def _day_context() -> dict:
     now = schedule.local_now(g.user.organisation)
     day = now.date()
-    plan = schedule.day_plan(db.session(), g.user.id, day)
+    ahead = schedule.ahead(db.session(), g.user.id, day)
+    plan = ahead[0]
     todays_tasks = tasks.for_day(db.session(), g.user.id, day)
+    records = client_day.records(db.session(), g.user, day, g.device.id)
+    # The help bar on every client page shows it too (coach_contact): read once.
+    g.help_now = records.help_now
     return {
         "now": now,
         "day": day,
         "plan": plan,
+        "ahead": ahead,
+        "records": records,
         "next_event": schedule.next_event(plan, now.time()),
         "bar": schedule.break_bar(plan, now.time()),
-        "attendance": attendance.for_day(db.session(), g.user.id, day),
+        "attendance": records.attendance,
         "tasks": todays_tasks,
         "tasks_finished": sum(1 for t in todays_tasks if t.finished),
-        "assessment": self_assessment.for_day(db.session(), g.user.id, day),
-        "coach_changed_day": client_action.coach_changed_day(db.session(), g.user.id, day),
+        "assessment": records.assessment,
+        "coach_changed_day": records.coach_changed_day,
         "messages": [(m, alarm_message(m, g.user.language)) for m in coach_message.unseen(db.session(), g.user.id)],
         # Until then going home asks first; the page asks by itself, also offline.
         "early_until": int((wall_clock(day, plan.ends, g.user.organisation.time_zone) - attendance.EARLY_LEAVING).timestamp() * 1000)
         if plan.works else 0,
-        "can_undo_leaving": attendance.can_undo_leaving(attendance.for_day(db.session(), g.user.id, day), clock.now()),
+        "can_undo_leaving": attendance.can_undo_leaving(records.attendance, clock.now()),
     }
 
 
 def _today_context() -> dict:
     """All of Today: the day, tomorrow, and the alarms that ring in the page."""
     context = _day_context()
-    context["tomorrow"], context["next_work_day"] = schedule.tomorrow(db.session(), g.user.id, context["day"])
-    context["in_page_alarms"] = _alarms_in_page(context["plan"], clock.now())
-    context["diary_note"] = work_diary.shown_on(db.session(), g.user.id, context["day"])
+    context["tomorrow"], context["next_work_day"] = schedule.tomorrow(context["ahead"])
+    context["in_page_alarms"] = _alarms_in_page(context["plan"], clock.now(), context["records"].subscription)
+    context["diary_note"] = context["records"].diary_note
     return context
 
 
@@ -85,11 +91,11 @@ def week():
     return page("client/week.html", weeks=share.weeks_of(db.session(), g.user, show_tasks=True, show_notes=True))
 
 
-def _alarms_in_page(plan, now) -> list[dict]:
+def _alarms_in_page(plan, now, subscription: PushSubscription | None) -> list[dict]:
     """Where this phone cannot ring by push, the open Today page rings by
     itself: the rest of today's alarms, as instants and words."""
     profile = g.user.client_profile
-    if _this_phones_subscription() is not None or profile.alarms_silenced_on == plan.day:
+    if subscription is not None or profile.alarms_silenced_on == plan.day:
         return []
     result = []
     for event in schedule.events(plan):
@@ -532,10 +538,12 @@ def coach_contact():
     if user is None or user.role != Role.client or user.client_profile is None:
         return {}
     now = schedule.local_now(user.organisation)
+    if "help_now" not in g:  # else read with the day's other records (_day_context)
+        g.help_now = help_request.shown_to_client(db.session(), user, now.date())
     return {
         "my_coach": user.client_profile.coach,
         "page_made_at": now,
-        "help_now": help_request.shown_to_client(db.session(), user, now.date()),
+        "help_now": g.help_now,
         # Pages of other blueprints a client reaches (account, language) extend this.
         "client_layout": "client/layout.html",
     }
