@@ -5,6 +5,7 @@ with SIGKILL in the middle of a batch.
 
 Real processes, real migrations, a push service on 127.0.0.1 that records
 every push it receives; nothing is mocked inside Selko."""
+import json
 import os
 import secrets
 import shutil
@@ -40,6 +41,11 @@ BATCH = 100  # SELKO_ALARM_BATCH: 20 batches, so both workers take some
 # SELKO_ALARM_SEND_SECONDS: a killed worker's claim is given back 30 s after it
 # was made, not 60 s; yet a live worker's held batch is safe from its deadline.
 SEND_SECONDS = 15
+
+
+def _messages(log: str) -> list[str]:
+    """The messages of a process's log: one JSON object a line (selko/logs.py)."""
+    return [json.loads(line)["message"] for line in log.splitlines() if line.startswith("{")]
 
 
 def _free_port() -> int:
@@ -286,7 +292,7 @@ def test_two_web_hosts_and_two_workers_on_one_postgresql(hosts, tmp_path, push_s
     # is killed: it has sent its batch and not recorded it.
     hosts.wait_until(lambda: hosts.log("worker1") and hosts.log("worker2"), "both workers are running (their first line)")
     _due_now(engine)
-    sent_lines = lambda name: [line for line in hosts.log(name).splitlines() if line.startswith("sent ")]  # noqa: E731
+    sent_lines = lambda name: [line for line in _messages(hosts.log(name)) if line.startswith("sent ")]  # noqa: E731
     hosts.wait_until(lambda: sent_lines("worker1") and sent_lines("worker2"), "both workers have recorded a batch")
     push.answering.clear()
 
