@@ -1,7 +1,9 @@
 """Scale: a year of history for many clients on PostgreSQL, then the SQL
-statements and the latency of the pages people open most: one client's
-Today, one coach's board (20 clients) and that coach's month report
-(Attendance report).
+statements and the latency of the pages people open most: a client's
+Today, a coach's board (20 clients) and that coach's month report
+(Attendance report). Each page is asked for the same person again and
+again, then once for each of as many people picked at random, whose rows
+are in no cache yet.
 
     SELKO_BENCH_DATABASE_URL=postgresql+psycopg://…/selko_scale_bench \\
         .venv/bin/python bench/scale.py --clients 100000
@@ -198,8 +200,8 @@ def fresh_database(url: str) -> None:
     command.upgrade(db.alembic_config(url), "head")
 
 
-def generate(url: str, clients: int) -> tuple[int, int]:
-    """Every row of the dataset; returns the ids of one client and that client's coach."""
+def generate(url: str, clients: int) -> None:
+    """Every row of the dataset."""
     organisations = -(-clients // CLIENTS_PER_ORGANISATION)
     coaches = -(-clients // CLIENTS_PER_COACH)
     coaches_per_organisation = CLIENTS_PER_ORGANISATION // CLIENTS_PER_COACH
@@ -268,9 +270,6 @@ def generate(url: str, clients: int) -> tuple[int, int]:
             rows = connection.scalar(text(f"SELECT reltuples::bigint FROM pg_class WHERE relname = '{table}'"))
             print(f"  {table}: about {rows:,} rows")
     engine.dispose()
-    # A client and their coach in the middle of the data, not the first rows written.
-    middle_client = first_client + clients // 2
-    return middle_client, (middle_client - first_client) // CLIENTS_PER_COACH + 1
 
 
 def signed_in(app, user_id: int):
@@ -288,53 +287,73 @@ def signed_in(app, user_id: int):
     return browser
 
 
-def measure(app, browser, path: str, requests: int) -> tuple[int, float, float]:
-    """SQL statements of one request, and p50 and p95 in milliseconds."""
+def people(url: str, requests: int) -> tuple[list[int], list[int]]:
+    """Clients at work today and coaches of such clients, picked at random."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        at_work = "FROM attendance a JOIN client_profiles p ON p.user_id = a.client_id WHERE a.date = :today"
+        clients = connection.scalars(text(f"SELECT a.client_id {at_work} ORDER BY random() LIMIT :n"),
+                                     {"today": TODAY, "n": requests}).all()
+        coaches = connection.scalars(text(f"SELECT coach_id FROM (SELECT DISTINCT p.coach_id {at_work}) AS c "
+                                          "ORDER BY random() LIMIT :n"), {"today": TODAY, "n": requests}).all()
+    engine.dispose()
+    return clients, (coaches * requests)[:requests]  # a small dataset has fewer coaches: some twice
+
+
+def timed(browser, path: str) -> float:
+    started = time.perf_counter()
+    assert browser.get(path).status_code == 200, path
+    return (time.perf_counter() - started) * 1000
+
+
+def p50_p95(took: list[float]) -> str:
+    return f"{statistics.median(took):>8.1f} {statistics.quantiles(took, n=20)[18]:>8.1f}"
+
+
+def measure(app, browsers: list, path: str) -> str:
+    """SQL statements of one request; p50 and p95 in milliseconds of the first
+    person's page asked again and again, then of each person's page once
+    (what is in no cache yet)."""
+    one = browsers[0]
     for _ in range(5):  # warm: templates, translations, the connection pool
-        assert browser.get(path).status_code == 200, path
+        timed(one, path)
     sent = []
     engine = app.extensions["selko.engine"]
     count = lambda *args: sent.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", count)
-    assert browser.get(path).status_code == 200
+    timed(one, path)
     event.remove(engine, "before_cursor_execute", count)
-    took = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        assert browser.get(path).status_code == 200
-        took.append((time.perf_counter() - started) * 1000)
-    return len(sent), statistics.median(took), statistics.quantiles(took, n=20)[18]
+    again = [timed(one, path) for _ in browsers]
+    each = [timed(browser, path) for browser in browsers]
+    return f"{len(sent):>10} {p50_p95(again)}   {p50_p95(each)}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--reuse", action="store_true", help="measure the data already there, made with as many clients")
+    parser.add_argument("--reuse", action="store_true", help="measure the data already there")
     arguments = parser.parse_args()
     url = os.environ.get("SELKO_BENCH_DATABASE_URL", DEFAULT_URL)
     clock.now = lambda: NOW.astimezone(ZoneInfo("UTC"))
 
     print(f"{arguments.clients:,} clients, a year of history until {TODAY:%d.%m.%Y}", flush=True)
-    if arguments.reuse:
-        coaches = -(-arguments.clients // CLIENTS_PER_COACH)
-        client_id = coaches + 1 + arguments.clients // 2
-        coach_id = arguments.clients // 2 // CLIENTS_PER_COACH + 1
-    else:
+    if not arguments.reuse:
         fresh_database(url)
-        client_id, coach_id = generate(url, arguments.clients)
+        generate(url, arguments.clients)
 
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(), "ORIGIN": "http://localhost"})
+    clients, coaches = people(url, arguments.requests)
     pages = [
-        ("Today (client)", client_id, "/"),
-        ("board (20 clients)", coach_id, "/coach/"),
-        ("month report", coach_id, f"/coach/reports/attendance-{TODAY:%Y-%m}"),
+        ("Today (client)", clients, "/"),
+        ("board (20 clients)", coaches, "/coach/"),
+        ("month report", coaches, f"/coach/reports/attendance-{TODAY:%Y-%m}"),
     ]
-    print(f"\n{'page':<20} {'statements':>10} {'p50 ms':>8} {'p95 ms':>8}   ({arguments.requests} requests each)")
-    for name, user_id, path in pages:
-        statements, p50, p95 = measure(app, signed_in(app, user_id), path, arguments.requests)
-        print(f"{name:<20} {statements:>10} {p50:>8.1f} {p95:>8.1f}", flush=True)
-
+    print(f"\n{arguments.requests} requests a page; ms; 'each' asks for another person's page every time")
+    print(f"{'page':<20} {'statements':>10} {'one p50':>8} {'one p95':>8}   {'each p50':>8} {'each p95':>8}")
+    for name, user_ids, path in pages:
+        browsers = [signed_in(app, user_id) for user_id in user_ids]
+        print(f"{name:<20} {measure(app, browsers, path)}", flush=True)
 
 if __name__ == "__main__":
     main()
