@@ -26,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text  # "text" is a column of several tables
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -264,10 +265,14 @@ class TaskAssignment(Base):
 
 class StepTick(Base):
     __tablename__ = "step_ticks"
-    __table_args__ = (UniqueConstraint("client_id", "step_id", "date"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "step_id", "date"),
+        # Today reads the day's ticks; the unique index has them among a year of the client's.
+        Index("ix_step_ticks_client_id_date", "client_id", "date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     step_id: Mapped[int] = mapped_column(ForeignKey("task_steps.id"), index=True)
     date: Mapped[date] = mapped_column(Date)
     ticked_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -345,10 +350,14 @@ class ClientAction(Base):
     makes every repeat get this answer instead of doing the action twice."""
 
     __tablename__ = "client_actions"
-    __table_args__ = (UniqueConstraint("client_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "key"),
+        # Today and the board read the day's presses, not every press of the year.
+        Index("ix_client_actions_client_id_day", "client_id", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     key: Mapped[str] = mapped_column(String(36))
     kind: Mapped[ActionKind] = mapped_column(Enum(ActionKind, native_enum=False, length=16))
     day: Mapped[date] = mapped_column(Date)
@@ -359,14 +368,24 @@ class ClientAction(Base):
     what: Mapped[str] = mapped_column(String(200), default="")
 
 
+# The board's query says "IS TRUE" (SQLAlchemy's is_(True)); the index says
+# the same words, so PostgreSQL sees that the index answers it.
+OPEN_TALK = "wants_to_talk IS TRUE AND talk_handled_at IS NULL"
+
+
 class SelfAssessment(Base):
     """How did today go: one answer per area, 1 (bad) to 3 (good)."""
 
     __tablename__ = "self_assessments"
-    __table_args__ = (UniqueConstraint("client_id", "date"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "date"),
+        # The board's open "I want to talk": a few rows among a year of answers.
+        Index("ix_self_assessments_open_talks", "client_id",
+              postgresql_where=sql_text(OPEN_TALK), sqlite_where=sql_text(OPEN_TALK)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     date: Mapped[date] = mapped_column(Date)
     energy: Mapped[int] = mapped_column(Integer)
     mind: Mapped[int] = mapped_column(Integer)
