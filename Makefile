@@ -14,10 +14,15 @@ $(BIN)/selko: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# After changing the dependencies in pyproject.toml: pin them again.
-lock: $(BIN)/selko
-	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+# After changing the dependencies in pyproject.toml: pin them again. On
+# Debian's Python (3.11.2), the oldest Selko runs on: it needs packages a
+# newer 3.11 does not (redis wants async-timeout before 3.11.3), and the
+# lock must hold them.
+LOCK_PYTHON ?= /usr/bin/python3
+lock:
+	$(LOCK_PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -69,4 +74,4 @@ ruff: $(BIN)/selko
 check: ruff lint
 
 clean:
-	rm -rf $(VENV) node_modules instance
+	rm -rf $(VENV) .venv-lock node_modules instance
