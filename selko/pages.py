@@ -19,9 +19,12 @@ def page(template: str, partial: str | None = None, status: int = 200, **context
 
 def public_url(endpoint: str, **values) -> str:
     """An address to hand to someone (a link, a QR code), built on SELKO_ORIGIN,
-    never on the host a request came in by. Works from the CLI too."""
-    with nullcontext() if has_request_context() else current_app.test_request_context():
-        return current_app.config["ORIGIN"] + url_for(endpoint, **values)
+    never on the host a request came in by. Works from the CLI too, where the
+    made-up request is on the origin: Flask refuses to build addresses for a
+    host outside TRUSTED_HOSTS."""
+    origin = current_app.config["ORIGIN"]
+    with nullcontext() if has_request_context() else current_app.test_request_context(base_url=origin):
+        return origin + url_for(endpoint, **values)
 
 
 def after_post(url: str, partial: str, **context):

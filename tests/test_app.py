@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from selko import plain_language
+from selko import create_app, plain_language
 from selko.models import Base
 from tests.authenticator import SoftAuthenticator
 
@@ -127,3 +127,14 @@ def test_the_migrations_match_the_models(app):
     with app.extensions["selko.engine"].connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
     assert differences == [], "make a migration: the models changed"
+
+
+def test_the_cli_invites_a_coach_on_a_real_public_address(database_url, tmp_path):
+    # Production's origin is not localhost: the link is built without any request.
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "ORIGIN": "https://selko.example.fi",
+                      "TRUSTED_HOSTS": ["selko.example.fi"]})
+    runner = app.test_cli_runner()
+    organisation_id = re.search(r"organisation: (\d+)", runner.invoke(args=["create-organisation", "Oy"]).output).group(1)
+    result = runner.invoke(args=["invite-coach", "--organisation", organisation_id, "Sanna"])
+    assert re.fullmatch(r"coach: https://selko\.example\.fi/signin/\S+\n", result.output), result.output
+    app.extensions["selko.engine"].dispose()
