@@ -247,3 +247,27 @@ def test_a_push_service_that_does_not_answer_cannot_hold_the_claim(make, session
     assert send_due(session, sender).retried == 1
     assert time.monotonic() - started < 2
     assert outcomes(session)["Call me"][0] == "planned"
+
+
+def test_each_alarm_of_a_batch_is_recorded_with_its_own_outcome(make, session, now, sender, push_service):
+    """The outcomes are written a few statements a batch, the alike together:
+    each row must still get its own."""
+    coach = make.coach()
+    for name, status, headers in [("ok", 201, {}), ("gone", 410, {}), ("busy", 429, {"Retry-After": "30"}), ("down", 503, {})]:
+        client = make.client(coach=coach, name=name)
+        add_phone(session, client, push_service.subscribe(name))
+        if status != 201:
+            push_service.answer(name, status, **headers)
+        due_now(session, client, name)
+    due_now(session, client, "late", kind="break_start", seconds_ago=10 * 60)
+    session.commit()
+
+    outcome = send_due(session, sender)
+
+    assert (outcome.sent, outcome.failed, outcome.retried, outcome.dropped) == (1, 1, 2, 1)
+    assert outcomes(session) == {
+        "ok": ("sent", "201"), "gone": ("failed", "410"), "busy": ("planned", ""), "down": ("planned", ""), "late": ("dropped", "too late"),
+    }
+    retry_in = {r.text: (r.retry_at - clock.now()).total_seconds() for r in session.scalars(select(Reminder).where(Reminder.retry_at.is_not(None)))}
+    assert retry_in == {"busy": 30, "down": 5}
+

@@ -175,17 +175,23 @@ def send_due(db_session, sender: Sender, limit: int = BATCH) -> Outcome:
         else:
             finished[reminder.id] = (Status.failed, said)
 
-    # Outcomes in a few statements, whatever the batch size.
-    bulk = {"synchronize_session": False}
-    if finished:
+    # Outcomes in a few statements, whatever the batch size: the rows that
+    # ended alike (sent, "201") are one UPDATE, not one each.
+    alike: dict[tuple[str, str], list[int]] = {}
+    for rid, (status, text) in finished.items():
+        alike.setdefault((status, text[:200]), []).append(rid)
+    for (status, text), ids in alike.items():
         db_session.execute(
-            update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": status, "outcome": text[:200], "finished_at": now} for rid, (status, text) in finished.items()],
+            update(Reminder).where(Reminder.id.in_(ids)).values(status=status, outcome=text, finished_at=now)
+            .execution_options(synchronize_session=False)
         )
-    if retries:
+    waits: dict[int, list[int]] = {}
+    for rid, wait in retries.items():
+        waits.setdefault(wait, []).append(rid)
+    for wait, ids in waits.items():
         db_session.execute(
-            update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": Status.planned, "retry_at": now + timedelta(seconds=wait)} for rid, wait in retries.items()],
+            update(Reminder).where(Reminder.id.in_(ids)).values(status=Status.planned, retry_at=now + timedelta(seconds=wait))
+            .execution_options(synchronize_session=False)
         )
     if accepted_subs:
         db_session.execute(
