@@ -84,7 +84,7 @@ def from_environment(instance_path: Path) -> dict:
         # Web Push: the VAPID private key (PEM); made into instance/ when not given.
         "VAPID_PRIVATE_KEY": os.environ.get("SELKO_VAPID_PRIVATE_KEY") or None,
         "PUSH_SUBJECT": os.environ.get("SELKO_PUSH_SUBJECT", "mailto:selko@localhost"),
-        "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 128),
+        "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 256),
         # Subscriptions are accepted only at these push services (host suffixes).
         "PUSH_HOSTS": _names("SELKO_PUSH_HOSTS", PUSH_HOSTS),
         # Tests run a fake push service on 127.0.0.1; real ones are https on the internet.

@@ -271,3 +271,33 @@ def test_each_alarm_of_a_batch_is_recorded_with_its_own_outcome(make, session, n
     retry_in = {r.text: (r.retry_at - clock.now()).total_seconds() for r in session.scalars(select(Reminder).where(Reminder.retry_at.is_not(None)))}
     assert retry_in == {"busy": 30, "down": 5}
 
+
+def test_an_encryption_process_that_dies_costs_a_retry_not_the_alarm(make, session, now, sender, push_service):
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    due_now(session, client, "Call me")
+    session.commit()
+    os.kill(sender._encryption.submit(os.getpid).result(), signal.SIGKILL)  # out of memory, say
+
+    first = send_due(session, sender)
+    assert first.sent + first.retried == 1, "sent with a new process, or given back to try again"
+    now.set(now.value + timedelta(seconds=5))
+    send_due(session, sender)
+    assert outcomes(session)["Call me"] == ("sent", "201")
+    assert [d.message["body"] for d in push_service.deliveries] == ["Call me"]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_encryption_process_leaves_stopping_to_the_worker(make, session, now, sender, push_service, stop):
+    """systemd stops a service by signalling each of its processes, ^C reaches
+    the whole process group; the worker then finishes its batch, and needs
+    the encryption process for it."""
+    encrypting = sender._encryption.submit(os.getpid).result()
+    os.kill(encrypting, stop)
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    due_now(session, client, "Call me")
+    session.commit()
+
+    assert send_due(session, sender).sent == 1
+    assert sender._encryption.submit(os.getpid).result() == encrypting, "the same process, alive"
