@@ -301,3 +301,38 @@ def test_the_encryption_process_leaves_stopping_to_the_worker(make, session, now
 
     assert send_due(session, sender).sent == 1
     assert sender._encryption.submit(os.getpid).result() == encrypting, "the same process, alive"
+
+
+def test_the_encryption_process_goes_with_a_worker_killed_outright():
+    """SIGKILL (the out-of-memory killer, a host test) leaves the worker no
+    time to stop its encryption process: that process must not stay behind."""
+    script = "\n".join([
+        "import os, time",
+        "from py_vapid import Vapid02",
+        "from selko.alarms.webpush import Sender",
+        "vapid = Vapid02()",
+        "vapid.generate_keys()",
+        "sender = Sender(vapid, 'mailto:selko@localhost')",
+        "print(sender._encryption.submit(os.getpid).result(), flush=True)",
+        "time.sleep(120)",
+    ])
+    worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        encrypting = int(worker.stdout.readline())
+        assert running(encrypting)
+    finally:
+        worker.kill()
+        worker.wait()
+    for _ in range(100):
+        if not running(encrypting):
+            break
+        time.sleep(0.1)
+    assert not running(encrypting)
+
+
+def running(pid: int) -> bool:
+    """Alive, not a zombie waiting for its parent to notice (Linux's /proc)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -10,6 +10,7 @@ import base64
 import gc
 import json
 import multiprocessing
+import os
 import re
 import signal
 import threading
@@ -81,12 +82,25 @@ def encrypt(messages: list[tuple[str, str, dict]]) -> list[bytes | str]:
     return bodies
 
 
-def _keep_on_stop_signals() -> None:
+def _serve_worker(worker: int) -> None:
+    """The encryption process's start."""
     # systemd stops a service by signalling all its processes, and ^C reaches
     # the whole process group: the worker decides when to stop, and it first
     # finishes the batch on its way, which needs this process.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker killed outright (SIGKILL) cannot shut this process down, and
+    # its pipes would keep it waiting forever: it goes when the worker has.
+    threading.Thread(target=_go_with, args=(worker,), daemon=True).start()
+
+
+def _go_with(worker: int) -> None:
+    while True:
+        time.sleep(2)
+        try:
+            os.kill(worker, 0)
+        except OSError:  # gone (or its number already someone else's)
+            os._exit(0)
 
 
 def _encryption_process() -> ProcessPoolExecutor:
@@ -95,7 +109,7 @@ def _encryption_process() -> ProcessPoolExecutor:
     forking a process with threads nor importing Selko in every new process."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(1, mp_context=context, initializer=_keep_on_stop_signals)
+    return ProcessPoolExecutor(1, mp_context=context, initializer=_serve_worker, initargs=(os.getpid(),))
 
 
 class Sender:
