@@ -3,7 +3,10 @@
 Plans the alarms from 20,000 clients' schedules, then lets the worker send
 them to a local fake push service (its own process) that answers each push
 after 50 ms, and prints pushes per second and the time until the last one
-was accepted, planning and recording included.
+was accepted, planning and recording included. The worker's sender (its
+connections and encryption process) is started before the clock, as in a
+worker that is already running when the alarms come due. Exits 1 unless
+every alarm reached its phone exactly once and was recorded as sent.
 
     .venv/bin/python bench/push_fanout.py [--clients 20000] [--latency 0.05]
 
@@ -42,23 +45,23 @@ from selko.models import (  # noqa: E402
 def serve(latency: float, ready):
     """The push service: its own process, asyncio, so it is never the bottleneck.
     It checks each request's VAPID header (tests/fake_push.py's check, cached
-    per distinct header) and counts what it accepted."""
+    per distinct header) and counts what it accepted, for each phone."""
     import asyncio
+    from collections import Counter
 
     from aiohttp import web
 
     from tests.fake_push import FakePushService
 
     checker = FakePushService(decrypt=False)
-    accepted = 0
+    accepted = Counter()
 
     async def push(request):
-        nonlocal accepted
         await request.read()
         if not checker._vapid_ok(request.headers.get("Authorization", "")):
             return web.Response(status=401)
         await asyncio.sleep(latency)
-        accepted += 1
+        accepted[request.match_info["name"]] += 1
         return web.Response(status=201)
 
     async def main():
@@ -71,7 +74,7 @@ def serve(latency: float, ready):
         checker.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
         ready.send((checker.url, checker.subscribe("key")))
         await asyncio.get_running_loop().run_in_executor(None, ready.recv)  # until told to stop
-        ready.send(accepted)
+        ready.send((sum(accepted.values()), len(accepted)))
         await runner.cleanup()
 
     asyncio.run(main())
@@ -132,12 +135,12 @@ def main():
             for i in ids
         ])
         session.commit()
+        sender = sender_for(app)
 
         started = time.perf_counter()
         alarms.plan_today_for_everyone(session)
         planned = time.perf_counter() - started
         _now[0] = datetime(2026, 11, 23, 10, 0, 5, tzinfo=zone).astimezone(timezone.utc)
-        sender = sender_for(app)
         sent = 0
         send_started = time.perf_counter()
         while True:
@@ -145,20 +148,23 @@ def main():
             if not outcome.claimed:
                 break
             sent += outcome.sent
-        sender.close()
         finished = time.perf_counter()
+        sender.close()
         accepted = session.scalar(select(func.count()).select_from(Reminder).where(Reminder.status == "sent"))
 
     here.send("stop")
-    received = here.recv()
+    received, phones = here.recv()
     fake.join()
     total = finished - started
     print(f"database: {engine.dialect.name}")
     print(f"clients and phones: {n}, push service answers after {args.latency * 1000:.0f} ms")
     print(f"planning: {planned:.2f} s for {n} clients")
-    print(f"sending: {sent} accepted, {received} received by the push service, {accepted} recorded as sent")
+    print(f"sending: {sent} accepted, {received} received by the push service for {phones} phones, {accepted} recorded as sent")
     print(f"pushes per second (sending): {sent / (finished - send_started):.0f}")
     print(f"time until the last push was accepted, planning and recording included: {total:.2f} s")
+    if not sent == received == phones == accepted == n:
+        print("FAILED: every alarm must reach its phone exactly once and be recorded as sent")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -111,8 +111,8 @@ def from_environment(instance_path: Path) -> dict:
         # Web Push: the VAPID private key (PEM); made into instance/ when not given.
         "VAPID_PRIVATE_KEY": os.environ.get("SELKO_VAPID_PRIVATE_KEY") or None,
         "PUSH_SUBJECT": os.environ.get("SELKO_PUSH_SUBJECT", "mailto:selko@localhost"),
-        "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 128),
-        # The alarm worker: alarms claimed at once, and seconds to send them
+        "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 256),
+                # The alarm worker: alarms claimed at once, and seconds to send them
         # (None: the worker's own BATCH and SEND_DEADLINE).
         "ALARM_BATCH": _positive("SELKO_ALARM_BATCH"),
         "ALARM_SEND_SECONDS": _positive("SELKO_ALARM_SEND_SECONDS"),

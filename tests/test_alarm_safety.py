@@ -278,3 +278,92 @@ def test_a_push_service_that_does_not_answer_cannot_hold_the_claim(make, session
     assert send_due(session, sender).retried == 1
     assert time.monotonic() - started < 2
     assert outcomes(session)["Call me"][0] == "planned"
+
+
+def test_each_alarm_of_a_batch_is_recorded_with_its_own_outcome(make, session, now, sender, push_service):
+    """The outcomes are written a few statements a batch, the alike together:
+    each row must still get its own."""
+    coach = make.coach()
+    for name, status, headers in [("ok", 201, {}), ("gone", 410, {}), ("busy", 429, {"Retry-After": "30"}), ("down", 503, {})]:
+        client = make.client(coach=coach, name=name)
+        add_phone(session, client, push_service.subscribe(name))
+        if status != 201:
+            push_service.answer(name, status, **headers)
+        due_now(session, client, name)
+    due_now(session, client, "late", kind="break_start", seconds_ago=10 * 60)
+    session.commit()
+
+    outcome = send_due(session, sender)
+
+    assert (outcome.sent, outcome.failed, outcome.retried, outcome.dropped) == (1, 1, 2, 1)
+    assert outcomes(session) == {
+        "ok": ("sent", "201"), "gone": ("failed", "410"), "busy": ("planned", ""), "down": ("planned", ""), "late": ("dropped", "too late"),
+    }
+    retry_in = {r.text: (r.retry_at - clock.now()).total_seconds() for r in session.scalars(select(Reminder).where(Reminder.retry_at.is_not(None)))}
+    assert retry_in == {"busy": 30, "down": 5}
+
+
+def test_an_encryption_process_that_dies_costs_a_retry_not_the_alarm(make, session, now, sender, push_service):
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    due_now(session, client, "Call me")
+    session.commit()
+    os.kill(sender._encryption.submit(os.getpid).result(), signal.SIGKILL)  # out of memory, say
+
+    first = send_due(session, sender)
+    assert first.sent + first.retried == 1, "sent with a new process, or given back to try again"
+    now.set(now.value + timedelta(seconds=5))
+    send_due(session, sender)
+    assert outcomes(session)["Call me"] == ("sent", "201")
+    assert [d.message["body"] for d in push_service.deliveries] == ["Call me"]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_encryption_process_leaves_stopping_to_the_worker(make, session, now, sender, push_service, stop):
+    """systemd stops a service by signalling each of its processes, ^C reaches
+    the whole process group; the worker then finishes its batch, and needs
+    the encryption process for it."""
+    encrypting = sender._encryption.submit(os.getpid).result()
+    os.kill(encrypting, stop)
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    due_now(session, client, "Call me")
+    session.commit()
+
+    assert send_due(session, sender).sent == 1
+    assert sender._encryption.submit(os.getpid).result() == encrypting, "the same process, alive"
+
+
+def test_the_encryption_process_goes_with_a_worker_killed_outright():
+    """SIGKILL (the out-of-memory killer, a host test) leaves the worker no
+    time to stop its encryption process: that process must not stay behind."""
+    script = "\n".join([
+        "import os, time",
+        "from py_vapid import Vapid02",
+        "from selko.alarms.webpush import Sender",
+        "vapid = Vapid02()",
+        "vapid.generate_keys()",
+        "sender = Sender(vapid, 'mailto:selko@localhost')",
+        "print(sender._encryption.submit(os.getpid).result(), flush=True)",
+        "time.sleep(120)",
+    ])
+    worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        encrypting = int(worker.stdout.readline())
+        assert running(encrypting)
+    finally:
+        worker.kill()
+        worker.wait()
+    for _ in range(100):
+        if not running(encrypting):
+            break
+        time.sleep(0.1)
+    assert not running(encrypting)
+
+
+def running(pid: int) -> bool:
+    """Alive, not a zombie waiting for its parent to notice (Linux's /proc)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

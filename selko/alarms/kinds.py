@@ -78,7 +78,10 @@ FINISHED = (Status.sent, Status.dropped, Status.skipped, Status.failed)
 def alarm_message(reminder, language: str, client_name: str = "") -> dict:
     """What a phone shows for an alarm, in its owner's language and plain words."""
     kind = Kind(reminder.kind)
-    words = _alarm_words(kind, reminder.text, language, client_name)
+    # Only an alert on the coach's phone names the client; leaving the name
+    # out of the others lets 20,000 clients' break alarms share one translation.
+    name = client_name if kind.rings_for == Recipient.coach else ""
+    words = _alarm_words(kind, reminder.text, language, name)
     url = "/coach/" if kind.rings_for == Recipient.coach else "/"
     return {**words, "url": url, "reminder": reminder.id, "kind": kind.value}
 

@@ -1,16 +1,22 @@
 """Web Push behind one call: Sender.send_many(jobs).
 
-pywebpush encrypts each message (RFC 8291); the sending path is ours, so it
-can be fast: asyncio with connections kept open, and the VAPID header signed
-once per push service and reused until it is about to expire.
+pywebpush encrypts each message (RFC 8291) in a process of its own; the
+sending path is ours, so it can be fast: asyncio with connections kept open
+to each push service, and the VAPID header signed once per push service and
+reused until it is about to expire.
 """
 import asyncio
 import base64
 import gc
 import json
+import multiprocessing
+import os
 import re
+import signal
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +30,9 @@ from pywebpush import WebPusher
 from selko.config import private_file
 
 VAPID_LIFETIME = 12 * 3600  # seconds; push services accept at most 24 hours
+# Pushes encrypted in one call to the encryption process: enough that passing
+# them there and back costs little, few enough that the first ones go at once.
+ENCRYPT_CHUNK = 250
 
 
 def load_or_create_vapid(instance_path: Path, pem: str | None) -> Vapid02:
@@ -58,16 +67,66 @@ class Answer:
     problem: str = ""  # why the push could not even be made; trying again will not help
 
 
+def encrypt(messages: list[tuple[str, str, dict]]) -> list[bytes | str]:
+    """Each (p256dh, auth, message) encrypted for its phone with a key pair of
+    its own (RFC 8291), or the reason it could not be. Runs in the encryption
+    process: the new key pair and ECDH for every push are most of the work
+    of sending one."""
+    bodies = []
+    for p256dh, auth, message in messages:
+        try:
+            pusher = WebPusher({"endpoint": "", "keys": {"p256dh": p256dh, "auth": auth}})
+            bodies.append(pusher.encode(json.dumps(message).encode(), "aes128gcm")["body"])
+        except Exception as error:  # noqa: BLE001 - one bad subscription must not stop the batch
+            bodies.append(f"cannot encrypt: {error}")
+    return bodies
+
+
+def _serve_worker(worker: int) -> None:
+    """The encryption process's start."""
+    # systemd stops a service by signalling all its processes, and ^C reaches
+    # the whole process group: the worker decides when to stop, and it first
+    # finishes the batch on its way, which needs this process.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker killed outright (SIGKILL) cannot shut this process down, and
+    # its pipes would keep it waiting forever: it goes when the worker has.
+    threading.Thread(target=_go_with, args=(worker,), daemon=True).start()
+
+
+def _go_with(worker: int) -> None:
+    while True:
+        time.sleep(2)
+        try:
+            os.kill(worker, 0)
+        except OSError:  # gone (or its number already someone else's)
+            os._exit(0)
+
+
+def _encryption_process() -> ProcessPoolExecutor:
+    """One process is enough: encrypting a push costs less than sending it.
+    Started from a fork server that has imported this module once: neither
+    forking a process with threads nor importing Selko in every new process."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(1, mp_context=context, initializer=_serve_worker, initargs=(os.getpid(),))
+
+
 class Sender:
     """Sends many pushes at once on one event loop, keeping connections open
     between batches. The loop runs in a thread of its own, so a caller that
-    has an event loop already (a test driving a browser) can use it too."""
+    has an event loop already (a test driving a browser) can use it too.
+    Encryption runs in another process beside it, on another core; that
+    process imports the main module again, so a script that makes a Sender
+    keeps its work under `if __name__ == "__main__":`."""
 
-    def __init__(self, vapid: Vapid02, subject: str, *, connections: int = 128, timeout: float = 10.0):
+    def __init__(self, vapid: Vapid02, subject: str, *, connections: int = 256, timeout: float = 10.0):
         self.vapid = vapid
         self.subject = subject
         self.connections = connections
         self.timeout = timeout
+        self._encryption = _encryption_process()
+        self._encryption.submit(encrypt, []).result()  # started now, not when the first alarm is due
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="selko-push", daemon=True)
         self._thread.start()
@@ -101,6 +160,15 @@ class Sender:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
+        self._encryption.shutdown(cancel_futures=True)
+
+    def _encrypting(self, messages: list[tuple[str, str, dict]]) -> asyncio.Future:
+        try:
+            return self._loop.run_in_executor(self._encryption, encrypt, messages)
+        except BrokenProcessPool:  # the process died (out of memory, killed): start another
+            self._encryption.shutdown(wait=False)
+            self._encryption = _encryption_process()
+            return self._loop.run_in_executor(self._encryption, encrypt, messages)
 
     async def _send_all(self, jobs, deadline: float | None) -> list[Answer]:
         if self._http is None:
@@ -108,25 +176,33 @@ class Sender:
                 connector=aiohttp.TCPConnector(limit=self.connections, limit_per_host=self.connections),
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             )
-        gate = asyncio.Semaphore(self.connections)
-        pushes = [asyncio.ensure_future(self._send_one(gate, *job)) for job in jobs]
-        if not pushes:
+        if not jobs:
             return []
+        # In chunks, so the first pushes go while the next ones are encrypted.
+        chunks = [
+            self._encrypting([(s.p256dh, s.auth, message) for s, message, _ttl, _urgency in jobs[i:i + ENCRYPT_CHUNK]])
+            for i in range(0, len(jobs), ENCRYPT_CHUNK)
+        ]
+        gate = asyncio.Semaphore(self.connections)
+        pushes = [
+            asyncio.ensure_future(self._send_one(gate, chunks[i // ENCRYPT_CHUNK], i % ENCRYPT_CHUNK, *job))
+            for i, job in enumerate(jobs)
+        ]
         _done, late = await asyncio.wait(pushes, timeout=deadline)
         for push in late:
             push.cancel()
+        for chunk in chunks:
+            chunk.cancel()  # not yet begun: no use for it now
         return [Answer(0) if push in late else push.result() for push in pushes]
 
-    async def _send_one(self, gate, subscription: Subscription, message: dict, ttl: int, urgency: str) -> Answer:
+    async def _send_one(self, gate, chunk, index: int, subscription: Subscription, message: dict, ttl: int, urgency: str) -> Answer:
+        try:
+            body = (await chunk)[index]
+        except BrokenProcessPool:  # the encryption process died: the next pass has a new one
+            return Answer(0)
+        if isinstance(body, str):
+            return Answer(0, problem=body)
         async with gate:
-            # Encrypt only when a connection is free, so the CPU work overlaps
-            # with the other pushes' waiting.
-            try:
-                body = WebPusher(
-                    {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
-                ).encode(json.dumps(message).encode(), "aes128gcm")["body"]
-            except Exception as error:  # noqa: BLE001 - one bad subscription must not stop the batch
-                return Answer(0, problem=f"cannot encrypt: {error}")
             headers = {
                 "Authorization": self.authorization(subscription.endpoint),
                 "TTL": str(ttl),

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import any_, bindparam, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from selko import clock, db, prune
 from selko.alarms import planning
@@ -77,6 +78,15 @@ def claim(db_session, now, limit: int = BATCH, stale_after: timedelta = STALE_CL
     return rows
 
 
+def among(db_session, column, ids):
+    """column IN ids; on PostgreSQL column = ANY(ids), one array parameter:
+    a batch's 5,000 ids as 5,000 parameters cost SQLAlchemy and psycopg
+    more CPU to write out and parse than the queries themselves."""
+    if db_session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(column.type)))
+    return column.in_(ids)
+
+
 def _wanted(reminder, profile: ClientProfile | None) -> bool:
     """The client chose which alarms ring, and may silence them for today."""
     if profile is None or not Kind(reminder.kind).from_schedule:
@@ -102,7 +112,7 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
                 ClientProfile.user_id, ClientProfile.coach_id, ClientProfile.alarm_work_start,
                 ClientProfile.alarm_break_start, ClientProfile.alarm_break_end, ClientProfile.alarm_work_end,
                 ClientProfile.alarms_silenced_on,
-            ).where(ClientProfile.user_id.in_(client_ids))
+            ).where(among(db_session, ClientProfile.user_id, client_ids))
         )
     }
 
@@ -124,11 +134,11 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
     subscriptions: dict[int, list] = {}
     for sub in db_session.execute(
         select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
-        .where(PushSubscription.user_id.in_(people))
+        .where(among(db_session, PushSubscription.user_id, people))
     ):
         subscriptions.setdefault(sub.user_id, []).append(sub)
     names, languages = {}, {}
-    for person in db_session.execute(select(User.id, User.name, User.language).where(User.id.in_(people))):
+    for person in db_session.execute(select(User.id, User.name, User.language).where(among(db_session, User.id, people))):
         names[person.id], languages[person.id] = person.name, person.language
 
     jobs: list[tuple[int, int, tuple]] = []  # reminder id, subscription id, job
@@ -178,24 +188,30 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
         else:
             finished[reminder.id] = (Status.failed, said)
 
-    # Outcomes in a few statements, whatever the batch size.
-    bulk = {"synchronize_session": False}
-    if finished:
+    # Outcomes in a few statements, whatever the batch size: the rows that
+    # ended alike (sent, "201") are one UPDATE, not one each.
+    alike: dict[tuple[str, str], list[int]] = {}
+    for rid, (status, text) in finished.items():
+        alike.setdefault((status, text[:200]), []).append(rid)
+    for (status, text), ids in alike.items():
         db_session.execute(
-            update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": status, "outcome": text[:200], "finished_at": now} for rid, (status, text) in finished.items()],
+            update(Reminder).where(among(db_session, Reminder.id, ids)).values(status=status, outcome=text, finished_at=now)
+            .execution_options(synchronize_session=False)
         )
-    if retries:
+    waits: dict[int, list[int]] = {}
+    for rid, wait in retries.items():
+        waits.setdefault(wait, []).append(rid)
+    for wait, ids in waits.items():
         db_session.execute(
-            update(Reminder).execution_options(**bulk),
-            [{"id": rid, "status": Status.planned, "retry_at": now + timedelta(seconds=wait)} for rid, wait in retries.items()],
+            update(Reminder).where(among(db_session, Reminder.id, ids)).values(status=Status.planned, retry_at=now + timedelta(seconds=wait))
+            .execution_options(synchronize_session=False)
         )
     if accepted_subs:
         db_session.execute(
-            update(PushSubscription).where(PushSubscription.id.in_(accepted_subs)).values(last_accepted_at=now)
+            update(PushSubscription).where(among(db_session, PushSubscription.id, accepted_subs)).values(last_accepted_at=now)
         )
     if outcome.gone:
-        db_session.execute(delete(PushSubscription).where(PushSubscription.id.in_(outcome.gone)))
+        db_session.execute(delete(PushSubscription).where(among(db_session, PushSubscription.id, outcome.gone)))
     db_session.commit()
     for status, _text in finished.values():
         setattr(outcome, status, getattr(outcome, status) + 1)
