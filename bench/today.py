@@ -98,11 +98,12 @@ def statements(app, cookie: str, url: str) -> int:
     return len(sent)
 
 
-def start(app_spec: str, port: int, env: dict) -> subprocess.Popen:
+def start(app_spec: str, port: int, env: dict, log: Path) -> subprocess.Popen:
+    # Its log lines (one a request) go to a file: a pipe nobody reads would fill and stop it.
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:selko.gunicorn_config", "--workers", "2",
          "--bind", f"127.0.0.1:{port}", "--pythonpath", f"{ROOT},{ROOT / 'bench'}", app_spec],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
     )
     for _ in range(200):
         try:
@@ -110,7 +111,7 @@ def start(app_spec: str, port: int, env: dict) -> subprocess.Popen:
             return server
         except OSError:
             if server.poll() is not None:
-                sys.exit(f"gunicorn for {app_spec} did not start:\n{server.stderr.read()}")
+                sys.exit(f"gunicorn for {app_spec} did not start:\n{log.read_text()}")
             time.sleep(0.1)
     sys.exit(f"gunicorn for {app_spec} did not answer in 20 s")
 
@@ -183,8 +184,8 @@ def main():
     Path(env["SELKO_BENCH_FLOOR_BODY"]).write_bytes(today.get_data())
     engine.dispose()
 
-    servers = {"Today": (start("selko:create_app()", selko_port, env), selko_port),
-               "floor": (start("today:floor()", floor_port, env), floor_port)}
+    servers = {"Today": (start("selko:create_app()", selko_port, env, Path(folder, "today.log")), selko_port),
+               "floor": (start("today:floor()", floor_port, env, Path(folder, "floor.log")), floor_port)}
     rates = {"Today": [], "floor": []}
     cpu = {"Today": [], "floor": []}
     try:

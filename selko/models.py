@@ -368,9 +368,10 @@ class ClientAction(Base):
     what: Mapped[str] = mapped_column(String(200), default="")
 
 
-# The board's query says "IS TRUE" (SQLAlchemy's is_(True)); the index says
-# the same words, so PostgreSQL sees that the index answers it.
+# The board's query says is_(True): "IS TRUE" on PostgreSQL, "IS 1" on SQLite.
+# The index says the same words, so each database sees that it answers it.
 OPEN_TALK = "wants_to_talk IS TRUE AND talk_handled_at IS NULL"
+OPEN_TALK_SQLITE = "wants_to_talk IS 1 AND talk_handled_at IS NULL"
 
 
 class SelfAssessment(Base):
@@ -381,7 +382,7 @@ class SelfAssessment(Base):
         UniqueConstraint("client_id", "date"),
         # The board's open "I want to talk": a few rows among a year of answers.
         Index("ix_self_assessments_open_talks", "client_id",
-              postgresql_where=sql_text(OPEN_TALK), sqlite_where=sql_text(OPEN_TALK)),
+              postgresql_where=sql_text(OPEN_TALK), sqlite_where=sql_text(OPEN_TALK_SQLITE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -343,7 +343,7 @@ def test_the_encryption_process_goes_with_a_worker_killed_outright():
         "from selko.alarms.webpush import Sender",
         "vapid = Vapid02()",
         "vapid.generate_keys()",
-        "sender = Sender(vapid, 'mailto:selko@localhost')",
+        "sender = Sender(vapid, 'mailto:selko@localhost', connections=8)",
         "print(sender._encryption.submit(os.getpid).result(), flush=True)",
         "time.sleep(120)",
     ])

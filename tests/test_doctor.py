@@ -70,7 +70,7 @@ def _subscribe(session, make, endpoint):
 
 def _ready_app(database_url, tmp_path, **config):
     return create_app({
-        "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "https://selko.example.fi",
+        "TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "https://selko.example.fi",
         "SECRET_KEY": SECRET, "PUSH_HOSTS": ("localhost",), **config,
     })
 
@@ -101,7 +101,7 @@ def test_it_names_each_problem_and_exits_1(app, database_url, session, make, tmp
     settings.write_text("SELKO_SECRET_KEY=short\n")
     settings.chmod(0o644)
     broken = create_app({
-        "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "http://selko.example.fi",
+        "TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "http://selko.example.fi",
         "SECRET_KEY": "short", "PUSH_HOSTS": ("localhost",),
     })
     (tmp_path / "instance" / "vapid_private.pem").chmod(0o644)
@@ -136,7 +136,7 @@ def test_it_says_when_the_database_is_behind_this_selko(app, database_url, tmp_p
 
 
 def test_it_says_when_the_database_does_not_answer(tmp_path):
-    gone = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path / "i")})
+    gone = create_app({"TESTING": True, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path / "i")})
     with gone.app_context():
         findings = _lines(doctor.examine(gone, 1, tmp_path / "none"))
     assert not findings["database"].ok and "does not answer" in findings["database"].says

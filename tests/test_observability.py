@@ -186,7 +186,7 @@ def test_metrics_with_no_alarms_due_say_zero(app, web):
 def test_metrics_without_the_database_still_count_requests(tmp_path):
     from selko import create_app
 
-    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path),
+    app = create_app({"TESTING": True, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path),
                       "METRICS_TOKEN": TOKEN})
     before = scrape(app.test_client())
     samples = scrape(app.test_client())

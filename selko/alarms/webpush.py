@@ -120,7 +120,7 @@ class Sender:
     process imports the main module again, so a script that makes a Sender
     keeps its work under `if __name__ == "__main__":`."""
 
-    def __init__(self, vapid: Vapid02, subject: str, *, connections: int = 256, timeout: float = 10.0):
+    def __init__(self, vapid: Vapid02, subject: str, *, connections: int, timeout: float = 10.0):
         self.vapid = vapid
         self.subject = subject
         self.connections = connections

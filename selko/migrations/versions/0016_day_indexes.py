@@ -19,6 +19,7 @@ branch_labels = None
 depends_on = None
 
 OPEN_TALK = "wants_to_talk IS TRUE AND talk_handled_at IS NULL"
+OPEN_TALK_SQLITE = "wants_to_talk IS 1 AND talk_handled_at IS NULL"  # SQLAlchemy's is_(True) there
 
 
 def upgrade():
@@ -30,7 +31,7 @@ def upgrade():
         batch_op.drop_index('ix_client_actions_client_id')
     with op.batch_alter_table('self_assessments', schema=None) as batch_op:
         batch_op.create_index('ix_self_assessments_open_talks', ['client_id'], unique=False,
-                              postgresql_where=sa.text(OPEN_TALK), sqlite_where=sa.text(OPEN_TALK))
+                              postgresql_where=sa.text(OPEN_TALK), sqlite_where=sa.text(OPEN_TALK_SQLITE))
         batch_op.drop_index('ix_self_assessments_client_id')
 
 
