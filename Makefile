@@ -69,6 +69,7 @@ lint: $(BIN)/selko $(VOIKKO_FI)
 
 ruff: $(BIN)/selko
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Before a commit: the code's lint and the selko lint (also as .pre-commit-config.yaml).
 check: ruff lint

@@ -12,6 +12,7 @@ every alarm reached its phone exactly once and was recorded as sent.
 
 Uses a fresh SQLite file, or SELKO_BENCH_DATABASE_URL (PostgreSQL).
 """
+
 import argparse
 import multiprocessing
 import os
@@ -117,23 +118,38 @@ def main():
         session.flush()
         n = args.clients
         first = coach.id + 1
-        session.execute(insert(User), [
-            {"id": first + i, "organisation_id": organisation.id, "role": Role.client, "name": f"Client {i}", "created_at": _now[0], "language": "fi"}
-            for i in range(n)
-        ])
+        session.execute(
+            insert(User),
+            [
+                {"id": first + i, "organisation_id": organisation.id, "role": Role.client, "name": f"Client {i}", "created_at": _now[0], "language": "fi"}
+                for i in range(n)
+            ],
+        )
         ids = range(first, first + n)
         session.execute(insert(ClientProfile), [{"user_id": i, "coach_id": coach.id} for i in ids])
         session.execute(insert(WorkDay), [{"client_id": i, "weekday": 0, "starts": wall_time(8), "ends": wall_time(14)} for i in ids])
         session.execute(insert(Break), [{"client_id": i, "weekday": 0, "starts": wall_time(10), "ends": wall_time(10, 15), "name": "Kahvitauko"} for i in ids])
-        session.execute(insert(DeviceSession), [
-            {"id": i, "user_id": i, "token_hash": f"{i:064d}", "created_at": _now[0], "last_used_at": _now[0], "expires_at": _now[0] + timedelta(days=90)}
-            for i in ids
-        ])
-        session.execute(insert(PushSubscription), [
-            {"user_id": i, "device_session_id": i, "endpoint": f"{url}/phone-{i}",
-             "p256dh": key["keys"]["p256dh"], "auth": key["keys"]["auth"], "created_at": _now[0]}
-            for i in ids
-        ])
+        session.execute(
+            insert(DeviceSession),
+            [
+                {"id": i, "user_id": i, "token_hash": f"{i:064d}", "created_at": _now[0], "last_used_at": _now[0], "expires_at": _now[0] + timedelta(days=90)}
+                for i in ids
+            ],
+        )
+        session.execute(
+            insert(PushSubscription),
+            [
+                {
+                    "user_id": i,
+                    "device_session_id": i,
+                    "endpoint": f"{url}/phone-{i}",
+                    "p256dh": key["keys"]["p256dh"],
+                    "auth": key["keys"]["auth"],
+                    "created_at": _now[0],
+                }
+                for i in ids
+            ],
+        )
         session.commit()
         sender = sender_for(app)
 

@@ -21,6 +21,7 @@ as many as the worker's pruning keeps.
 "Now" is Monday 30 November 2026, 9.30 in Helsinki: a work day that has
 started, and the month report of a month that is nearly over.
 """
+
 import argparse
 import os
 import statistics
@@ -215,31 +216,53 @@ def generate(url: str, clients: int) -> None:
             connection.execute(text(statement), values)
 
     created = datetime(2025, 1, 1).isoformat()
-    run("""INSERT INTO organisations (id, name, time_zone, daily_compensation, half_day_counts_half)
+    run(
+        """INSERT INTO organisations (id, name, time_zone, daily_compensation, half_day_counts_half)
            SELECT n, 'Organisaatio ' || n, 'Europe/Helsinki', 9.00, true FROM generate_series(1, :n) AS n""",
-        n=organisations)
+        n=organisations,
+    )
     # Coaches 1…coaches, then the clients; client k (from 0) is coached by coach k / 20 + 1.
-    run("""INSERT INTO users (id, organisation_id, role, name, phone, language, created_at)
+    run(
+        """INSERT INTO users (id, organisation_id, role, name, phone, language, created_at)
            SELECT n, (n - 1) / :per_organisation + 1, 'coach', 'Valmentaja ' || n, '040 123 4567', 'fi', :created
-           FROM generate_series(1, :n) AS n""", n=coaches, per_organisation=coaches_per_organisation, created=created)
-    run("""INSERT INTO users (id, organisation_id, role, name, phone, language, created_at)
+           FROM generate_series(1, :n) AS n""",
+        n=coaches,
+        per_organisation=coaches_per_organisation,
+        created=created,
+    )
+    run(
+        """INSERT INTO users (id, organisation_id, role, name, phone, language, created_at)
            SELECT :coaches + 1 + k, k / :per_organisation + 1, 'client', 'Asiakas ' || lpad(k::text, 6, '0'),
                   '', (ARRAY['fi', 'fi', 'fi', 'sv', 'en'])[k % 5 + 1], :created
            FROM generate_series(0, :n - 1) AS k""",
-        coaches=coaches, n=clients, per_organisation=CLIENTS_PER_ORGANISATION, created=created)
-    run("""INSERT INTO client_profiles (user_id, coach_id, workplace, started_on, alarm_work_start, alarm_break_start,
+        coaches=coaches,
+        n=clients,
+        per_organisation=CLIENTS_PER_ORGANISATION,
+        created=created,
+    )
+    run(
+        """INSERT INTO client_profiles (user_id, coach_id, workplace, started_on, alarm_work_start, alarm_break_start,
                                         alarm_break_end, alarm_work_end, one_step_at_a_time)
            SELECT id, (id - :coaches - 1) / :per_coach + 1, 'Kahvila', CAST(:first_day AS date) - (id % 200),
                   true, true, true, true, id % 7 = 0
            FROM users WHERE role = 'client'""",
-        coaches=coaches, per_coach=CLIENTS_PER_COACH, first_day=FIRST_DAY)
-    run("""INSERT INTO tasks (id, organisation_id, title, emoji)
+        coaches=coaches,
+        per_coach=CLIENTS_PER_COACH,
+        first_day=FIRST_DAY,
+    )
+    run(
+        """INSERT INTO tasks (id, organisation_id, title, emoji)
            SELECT (o - 1) * :per + t, o, 'Tehtävä ' || t, '🍽️'
            FROM generate_series(1, :organisations) AS o CROSS JOIN generate_series(1, :per) AS t""",
-        organisations=organisations, per=TASKS_PER_ORGANISATION)
-    run("""INSERT INTO task_steps (id, task_id, position, text, emoji)
+        organisations=organisations,
+        per=TASKS_PER_ORGANISATION,
+    )
+    run(
+        """INSERT INTO task_steps (id, task_id, position, text, emoji)
            SELECT (t.id - 1) * :steps + p, t.id, p, 'Tee vaihe ' || p || '.', '' FROM tasks t
-           CROSS JOIN generate_series(1, :steps) AS p""", steps=STEPS_PER_TASK)
+           CROSS JOIN generate_series(1, :steps) AS p""",
+        steps=STEPS_PER_TASK,
+    )
     # Monday to Friday, six hours from 7, 8 or 9, a coffee break two hours in,
     # two tasks a day from the organisation's library.
     run("""INSERT INTO work_days (client_id, weekday, starts, ends)
@@ -248,10 +271,13 @@ def generate(url: str, clients: int) -> None:
     run("""INSERT INTO breaks (client_id, weekday, starts, ends, name)
            SELECT client_id, weekday, starts + interval '2 hours', starts + interval '135 minutes', 'Kahvi'
            FROM work_days""")
-    run("""INSERT INTO task_assignments (client_id, task_id, weekday, position)
+    run(
+        """INSERT INTO task_assignments (client_id, task_id, weekday, position)
            SELECT u.id, (u.organisation_id - 1) * :per + (u.id + w + p) % :per + 1, w, p
            FROM users u CROSS JOIN generate_series(0, 4) AS w CROSS JOIN generate_series(1, 2) AS p
-           WHERE u.role = 'client'""", per=TASKS_PER_ORGANISATION)
+           WHERE u.role = 'client'""",
+        per=TASKS_PER_ORGANISATION,
+    )
     for table in ("organisations", "users", "tasks", "task_steps"):
         run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     print(f"  people, schedules and tasks: {time.perf_counter() - started:.0f} s", flush=True)
@@ -260,8 +286,7 @@ def generate(url: str, clients: int) -> None:
         last = min(first + SLICE - 1, last_client)
         for statement in [*HISTORY.values(), *TODAY_SO_FAR]:
             run(statement, first=first, last=last, first_day=FIRST_DAY, today=TODAY)
-        print(f"  history of clients {first - coaches}–{last - coaches}: {time.perf_counter() - started:.0f} s",
-              flush=True)
+        print(f"  history of clients {first - coaches}–{last - coaches}: {time.perf_counter() - started:.0f} s", flush=True)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
     print(f"  generated and analysed in {time.perf_counter() - started:.0f} s", flush=True)
@@ -292,10 +317,10 @@ def people(url: str, requests: int) -> tuple[list[int], list[int]]:
     engine = create_engine(url)
     with engine.connect() as connection:
         at_work = "FROM attendance a JOIN client_profiles p ON p.user_id = a.client_id WHERE a.date = :today"
-        clients = connection.scalars(text(f"SELECT a.client_id {at_work} ORDER BY random() LIMIT :n"),
-                                     {"today": TODAY, "n": requests}).all()
-        coaches = connection.scalars(text(f"SELECT coach_id FROM (SELECT DISTINCT p.coach_id {at_work}) AS c "
-                                          "ORDER BY random() LIMIT :n"), {"today": TODAY, "n": requests}).all()
+        clients = connection.scalars(text(f"SELECT a.client_id {at_work} ORDER BY random() LIMIT :n"), {"today": TODAY, "n": requests}).all()
+        coaches = connection.scalars(
+            text(f"SELECT coach_id FROM (SELECT DISTINCT p.coach_id {at_work}) AS c ORDER BY random() LIMIT :n"), {"today": TODAY, "n": requests}
+        ).all()
     engine.dispose()
     return clients, (coaches * requests)[:requests]  # a small dataset has fewer coaches: some twice
 
@@ -354,6 +379,7 @@ def main():
     for name, user_ids, path in pages:
         browsers = [signed_in(app, user_id) for user_id in user_ids]
         print(f"{name:<20} {measure(app, browsers, path)}", flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ and prints mean, p95 and max per step in milliseconds. The budget is 50 ms
 
     .venv/bin/python bench/selko_check.py [--rounds 50]
 """
+
 import argparse
 import os
 import statistics

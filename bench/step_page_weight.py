@@ -4,6 +4,7 @@ events: encodedDataLength, headers included), on a 360 px phone at density 2.
 
     .venv/bin/python bench/step_page_weight.py
 """
+
 import io
 import sys
 import tempfile
@@ -37,6 +38,7 @@ def photo_bytes() -> bytes:
 
 def arrange(app):
     from selko import clock
+
     with app.test_request_context():
         session = db.session()
         organisation = Organisation(name="Bench", time_zone="Europe/Helsinki")
@@ -77,8 +79,7 @@ def main():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                      base_url=base, service_workers="block")
+        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, base_url=base, service_workers="block")
         page = context.new_page()
         page.goto(f"/signin/{token}")
         page.wait_for_url(lambda u: "/signin/" not in u)

@@ -15,6 +15,7 @@ Needs wrk, the HTTP load generator (Debian: apt-get install wrk).
     .venv/bin/python bench/today.py [--rounds 3] [--seconds 5] [--connections 4]
     SELKO_BENCH_DATABASE_URL=postgresql+psycopg://… .venv/bin/python bench/today.py
 """
+
 import argparse
 import os
 import re
@@ -60,20 +61,19 @@ def arrange(app) -> dict:
     with app.test_request_context():
         session = db.session()
         coach, client = demo.load(session)
-        session.add(Passkey(user_id=coach.id, credential_id=os.urandom(16), public_key=b"bench", name="Bench",
-                            created_at=coach.created_at))
+        session.add(Passkey(user_id=coach.id, credential_id=os.urandom(16), public_key=b"bench", name="Bench", created_at=coach.created_at))
         serializer = app.session_interface.get_signing_serializer(app)
         cookies = {
-            user: serializer.dumps({"device": signin.open_device_session(session, user, length=timedelta(hours=12)),
-                                    "_permanent": True})
+            user: serializer.dumps({"device": signin.open_device_session(session, user, length=timedelta(hours=12)), "_permanent": True})
             for user in (client, coach)
         }
         # The demo's Monday tasks also today, so a weekend's Today has them too.
         today = schedule.local_now(client.organisation).date()
         if not tasks.for_day(session, client.id, today):
-            session.add_all(TaskAssignment(client_id=client.id, task_id=a.task_id, weekday=today.weekday(), position=a.position)
-                            for a in session.scalars(select(TaskAssignment).where(TaskAssignment.client_id == client.id,
-                                                                                TaskAssignment.weekday == 0)))
+            session.add_all(
+                TaskAssignment(client_id=client.id, task_id=a.task_id, weekday=today.weekday(), position=a.position)
+                for a in session.scalars(select(TaskAssignment).where(TaskAssignment.client_id == client.id, TaskAssignment.weekday == 0))
+            )
             session.flush()
         task = tasks.for_day(session, client.id, today)[0].assignment.id
         session.commit()
@@ -101,9 +101,23 @@ def statements(app, cookie: str, url: str) -> int:
 def start(app_spec: str, port: int, env: dict, log: Path) -> subprocess.Popen:
     # Its log lines (one a request) go to a file: a pipe nobody reads would fill and stop it.
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:selko.gunicorn_config", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--pythonpath", f"{ROOT},{ROOT / 'bench'}", app_spec],
-        env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:selko.gunicorn_config",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--pythonpath",
+            f"{ROOT},{ROOT / 'bench'}",
+            app_spec,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     for _ in range(200):
         try:
@@ -132,7 +146,9 @@ def wrk(url: str, cookie: str, seconds: int, connections: int, server: subproces
     cpu = cpu_seconds(server)
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: selko={cookie}", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     cpu = cpu_seconds(server) - cpu
     if "Non-2xx or 3xx responses" in out:
@@ -184,8 +200,10 @@ def main():
     Path(env["SELKO_BENCH_FLOOR_BODY"]).write_bytes(today.get_data())
     engine.dispose()
 
-    servers = {"Today": (start("selko:create_app()", selko_port, env, Path(folder, "today.log")), selko_port),
-               "floor": (start("today:floor()", floor_port, env, Path(folder, "floor.log")), floor_port)}
+    servers = {
+        "Today": (start("selko:create_app()", selko_port, env, Path(folder, "today.log")), selko_port),
+        "floor": (start("today:floor()", floor_port, env, Path(folder, "floor.log")), floor_port),
+    }
     rates = {"Today": [], "floor": []}
     cpu = {"Today": [], "floor": []}
     try:
@@ -204,10 +222,14 @@ def main():
         print(f"SQL statements for {page}: {count}")
     print(f"gunicorn, 2 workers each; wrk, {args.connections} connections, {args.rounds} rounds of {args.seconds} s in turns")
     for name, values in rates.items():
-        print(f"{name:>6}: {statistics.median(values):7.0f} requests/s (rounds: {', '.join(f'{v:.0f}' for v in values)}),"
-              f" {statistics.median(cpu[name]):.2f} ms of the workers' CPU a request")
-    print(f"Today / floor: {statistics.median(rates['Today']) / statistics.median(rates['floor']):.3f} in requests/s,"
-          f" {statistics.median(cpu['floor']) / statistics.median(cpu['Today']):.3f} in CPU a request")
+        print(
+            f"{name:>6}: {statistics.median(values):7.0f} requests/s (rounds: {', '.join(f'{v:.0f}' for v in values)}),"
+            f" {statistics.median(cpu[name]):.2f} ms of the workers' CPU a request"
+        )
+    print(
+        f"Today / floor: {statistics.median(rates['Today']) / statistics.median(rates['floor']):.3f} in requests/s,"
+        f" {statistics.median(cpu['floor']) / statistics.median(cpu['Today']):.3f} in CPU a request"
+    )
 
 
 if __name__ == "__main__":

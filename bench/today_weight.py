@@ -7,6 +7,7 @@ the browser's HTTP cache alone is measured.
 
     .venv/bin/python bench/today_weight.py
 """
+
 import sys
 import tempfile
 import threading
@@ -65,8 +66,7 @@ def main():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                      base_url=base, service_workers="block")
+        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, base_url=base, service_workers="block")
         page = context.new_page()
         page.goto(f"/signin/{token}")
         page.wait_for_url(lambda u: "/signin/" not in u)
@@ -78,8 +78,12 @@ def main():
         def received(event):
             response = event["response"]
             headers = {name.lower(): value for name, value in response["headers"].items()}
-            seen[event["requestId"]] = {"url": response["url"].replace(base, ""), "bytes": 0, "type": event["type"],
-                                        "encoding": headers.get("content-encoding", "")}
+            seen[event["requestId"]] = {
+                "url": response["url"].replace(base, ""),
+                "bytes": 0,
+                "type": event["type"],
+                "encoding": headers.get("content-encoding", ""),
+            }
 
         def finished(event):
             if event["requestId"] in seen:

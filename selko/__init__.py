@@ -1,4 +1,5 @@
 """Selko: a plain-language work-day app for supported employment."""
+
 import os
 from pathlib import Path
 
@@ -14,8 +15,18 @@ ROOT = Path(__file__).parent.parent
 
 
 # Text compresses well; photos, recordings and PNG icons are compressed already.
-COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-                    "application/manifest+json", "image/svg+xml", "text/calendar", "text/csv", "text/plain"]
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+    "text/calendar",
+    "text/csv",
+    "text/plain",
+]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -93,4 +104,3 @@ def create_app(test_config: dict | None = None) -> Flask:
         return jsonify(ok=answers, database=answers), 200 if answers else 503
 
     return app
-

@@ -7,6 +7,7 @@ only through client_for_coach() / client_for_admin(), so "a coach sees only
 their own clients" and "an admin only their own organisation" live here too.
 Strangers get 404, so links tell nothing.
 """
+
 from datetime import timedelta
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -66,11 +67,7 @@ def audience_for(endpoint: str | None) -> str | None:
     if view is None:
         return None
     blueprint = endpoint.rpartition(".")[0]
-    return (
-        _endpoint_audience.get(endpoint)
-        or getattr(view, "audience", None)
-        or _blueprint_audience.get(blueprint)
-    )
+    return _endpoint_audience.get(endpoint) or getattr(view, "audience", None) or _blueprint_audience.get(blueprint)
 
 
 def session_length(user: User) -> timedelta:
@@ -150,12 +147,7 @@ def clients_of(coach: User) -> list[User]:
 def client_for_coach(client_id: int) -> User:
     """The signed-in coach's own client, or 404. The access is audited."""
     client = db.session().get(User, client_id)
-    if (
-        client is None
-        or client.erased_at is not None
-        or client.client_profile is None
-        or client.client_profile.coach_id != g.user.id
-    ):
+    if client is None or client.erased_at is not None or client.client_profile is None or client.client_profile.coach_id != g.user.id:
         abort(404)
     audit.note(client, "read" if request.method == "GET" else "change")
     return client

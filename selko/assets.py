@@ -1,6 +1,7 @@
 """Static files and front-end packages under addresses that change with their
 bytes (`?v=<digest>`), so a browser keeps them for a year and a repeat visit
 downloads none of them; a new deploy's file gets a new address."""
+
 import hashlib
 from functools import cache
 from pathlib import Path

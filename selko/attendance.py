@@ -3,6 +3,7 @@
 The client's presses take the instant the button was pressed (`at`), which is
 earlier than now when the phone sends them after being offline. The coach's
 correction of a day stands against presses made before it."""
+
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,10 +50,7 @@ def left_early(record: Attendance | None, plan: DayPlan, zone: str) -> bool:
 def to_check(record: Attendance | None, plan: DayPlan, zone: str) -> bool:
     """A check-in outside the hours or on a day off: kept, but not an ordinary
     work day until the coach corrects the day."""
-    return (
-        record is not None and record.arrived_at is not None and record.corrected_at is None
-        and outside_hours(plan, _wall(record.arrived_at, zone))
-    )
+    return record is not None and record.arrived_at is not None and record.corrected_at is None and outside_hours(plan, _wall(record.arrived_at, zone))
 
 
 def can_undo_leaving(record: Attendance | None, now: datetime) -> bool:
@@ -103,9 +101,7 @@ def arrive(db: Session, client_id: int, day: date, at: datetime | None = None) -
     return record
 
 
-def report_absence(
-    db: Session, client_id: int, day: date, reason: AbsenceReason, note: str = "", at: datetime | None = None
-) -> Attendance:
+def report_absence(db: Session, client_id: int, day: date, reason: AbsenceReason, note: str = "", at: datetime | None = None) -> Attendance:
     at = at or clock.now()
     _refuse_if_corrected_since(for_day(db, client_id, day), at)
     record = _record(db, client_id, day)
@@ -151,12 +147,22 @@ def correct(
         raise ValueError("leaving needs an arrival before it")
     record = _record(db, client_id, day)
     now = clock.now()
-    db.add(AttendanceCorrection(
-        client_id=client_id, date=day, corrected_by_id=coach.id, corrected_at=now,
-        before_arrived_at=record.arrived_at, before_left_at=record.left_at,
-        before_absence_reason=record.absence_reason, before_present_by_word=bool(record.present_by_word),
-        arrived_at=arrived_at, left_at=left_at, absence_reason=absence_reason, present_by_word=present_by_word,
-    ))
+    db.add(
+        AttendanceCorrection(
+            client_id=client_id,
+            date=day,
+            corrected_by_id=coach.id,
+            corrected_at=now,
+            before_arrived_at=record.arrived_at,
+            before_left_at=record.left_at,
+            before_absence_reason=record.absence_reason,
+            before_present_by_word=bool(record.present_by_word),
+            arrived_at=arrived_at,
+            left_at=left_at,
+            absence_reason=absence_reason,
+            present_by_word=present_by_word,
+        )
+    )
     if absence_reason is None:
         record.absence_reason = None
         record.absence_note = ""

@@ -4,6 +4,7 @@ Views do not write audit rows themselves: the access helpers note which
 client a request touched, and one hook records it after the answer. A
 stranger is refused before any note is made, so leaves no false trace.
 """
+
 from flask import Flask, current_app, g, request
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -50,14 +51,16 @@ def _write_notes(response):
         if (client_id, action) in seen:
             continue
         seen.add((client_id, action))
-        rows.append({
-            "organisation_id": g.user.organisation_id,
-            "actor_id": g.user.id,
-            "client_id": client_id,
-            "action": action,
-            "what": request.endpoint or "",
-            "at": clock.now(),
-        })
+        rows.append(
+            {
+                "organisation_id": g.user.organisation_id,
+                "actor_id": g.user.id,
+                "client_id": client_id,
+                "action": action,
+                "what": request.endpoint or "",
+                "at": clock.now(),
+            }
+        )
     # One statement for all of them: the board notes every client of the coach.
     with Session(current_app.extensions["selko.engine"]) as db_session:
         db_session.execute(insert(AuditEvent), rows)

@@ -5,6 +5,7 @@ runs is consistent; PostgreSQL with pg_dump's custom format and pg_restore.
 Photos and recordings are files (instance/media/ or the S3 bucket): they are
 named by their content and never change, so they are copied on their own,
 e.g. with rsync (README, "Operations")."""
+
 import os
 import shutil
 import sqlite3
@@ -35,8 +36,7 @@ def _pg_tool(name: str) -> str:
 def _pg_environment(url: URL) -> dict:
     """libpq's own variables: the password never shows in the process list."""
     env = dict(os.environ)
-    settings = {"PGHOST": url.host or url.query.get("host"), "PGPORT": url.port, "PGUSER": url.username,
-                "PGPASSWORD": url.password, "PGDATABASE": url.database}
+    settings = {"PGHOST": url.host or url.query.get("host"), "PGPORT": url.port, "PGUSER": url.username, "PGPASSWORD": url.password, "PGDATABASE": url.database}
     env.update({name: str(value) for name, value in settings.items() if value})
     return env
 
@@ -88,8 +88,10 @@ def restore(database_url: str, source: Path) -> None:
             live.close()
             backup_db.close()
     elif url.get_backend_name() == "postgresql":
-        _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "--dbname", url.database or "", str(source)], _pg_environment(url))
+        _run(
+            [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", url.database or "", str(source)],
+            _pg_environment(url),
+        )
     else:
         raise BackupError(f"no restore for {url.get_backend_name()} databases")
 

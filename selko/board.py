@@ -1,4 +1,5 @@
 """The coach's today board: every client's day at a glance."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,18 +58,19 @@ def rows(db: Session, clients: list[User], day: date, now: datetime) -> list[Boa
     ids = [c.id for c in clients]
     plans = schedule.day_plans(db, ids, day)
     attended = {a.client_id: a for a in db.scalars(select(Attendance).where(Attendance.client_id.in_(ids), Attendance.date == day))}
-    answers = {
-        s.client_id: s
-        for s in db.scalars(select(SelfAssessment).where(SelfAssessment.client_id.in_(ids), SelfAssessment.date == day))
-    }
+    answers = {s.client_id: s for s in db.scalars(select(SelfAssessment).where(SelfAssessment.client_id.in_(ids), SelfAssessment.date == day))}
     requests = help_request.open_requests(db, ids)
     # now is the organisation's wall clock, so its zone is the organisation's.
     cancelled = help_request.cancelled_on(db, ids, day, str(now.tzinfo))
     ringing = set(db.scalars(select(PushSubscription.user_id).where(PushSubscription.user_id.in_(ids))))
-    presses = db.scalars(select(ClientAction).where(
-        ClientAction.client_id.in_(ids), ClientAction.day == day,
-        ClientAction.kind.in_(client_action.ATTENDANCE_KINDS), ClientAction.outcome == ActionOutcome.done,
-    )).all()
+    presses = db.scalars(
+        select(ClientAction).where(
+            ClientAction.client_id.in_(ids),
+            ClientAction.day == day,
+            ClientAction.kind.in_(client_action.ATTENDANCE_KINDS),
+            ClientAction.outcome == ActionOutcome.done,
+        )
+    ).all()
     talks = contacts.open_talks(db, ids)
     last_contacts = contacts.last_contacts(db, ids, day)
     result = [
@@ -101,10 +103,7 @@ def _sent_late(record: Attendance | None, presses: list[ClientAction]) -> dict[A
         ActionKind.leave: record.left_at,
         ActionKind.absent: record.absence_reported_at,
     }
-    return {
-        p.kind: p for p in presses
-        if shown[p.kind] == p.pressed_at and client_action.sent_late(p)
-    }
+    return {p.kind: p for p in presses if shown[p.kind] == p.pressed_at and client_action.sent_late(p)}
 
 
 def is_late(row: BoardRow, now: datetime) -> bool:

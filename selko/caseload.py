@@ -1,4 +1,5 @@
 """A coach's caseload: creating clients, and the task library's steps and order."""
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -83,7 +84,7 @@ def set_steps(db: Session, task: Task, texts: list[str]) -> None:
             existing[position - 1].text = text
         else:
             task.steps.append(TaskStep(position=position, text=text))
-    for step in existing[len(texts):]:
+    for step in existing[len(texts) :]:
         db.execute(delete(StepTick).where(StepTick.step_id == step.id))
         task.steps.remove(step)
         for stem in (step.photo, step.voice):
@@ -114,11 +115,7 @@ def copy_task(db: Session, task: Task, title: str) -> Task:
 
 def assign_task(db: Session, client: User, task: Task, weekday: int) -> TaskAssignment:
     """The task last on the client's weekday."""
-    last = db.scalar(
-        select(func.max(TaskAssignment.position)).where(
-            TaskAssignment.client_id == client.id, TaskAssignment.weekday == weekday
-        )
-    )
+    last = db.scalar(select(func.max(TaskAssignment.position)).where(TaskAssignment.client_id == client.id, TaskAssignment.weekday == weekday))
     assignment = TaskAssignment(client_id=client.id, task_id=task.id, weekday=weekday, position=(last or 0) + 1)
     db.add(assignment)
     return assignment

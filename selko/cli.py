@@ -1,4 +1,5 @@
 """The `selko` command: organisations, coaches, demo data, translations, the selko lint."""
+
 import os
 import subprocess
 import sys
@@ -17,9 +18,7 @@ LOCALES = Path(__file__).parent.parent / "locales"
 
 
 def sign_in_link(user: User, created_by: User | None = None) -> str:
-    token = signin.create_link_token(
-        db.session(), user, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=created_by
-    )
+    token = signin.create_link_token(db.session(), user, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=created_by)
     return public_url("auth.sign_in_link", token=token)
 
 
@@ -156,8 +155,19 @@ def serve_command(bind: str | None, workers: int | None):
 
 
 def init_app(app: Flask) -> None:
-    commands = (serve_command, doctor.doctor_command, backup.backup_command, backup.restore_command, create_organisation, invite_coach,
-                sign_in_link_command, demo_command, prune_command, translate, lint_command)
+    commands = (
+        serve_command,
+        doctor.doctor_command,
+        backup.backup_command,
+        backup.restore_command,
+        create_organisation,
+        invite_coach,
+        sign_in_link_command,
+        demo_command,
+        prune_command,
+        translate,
+        lint_command,
+    )
     for command in commands:
         app.cli.add_command(command)
 

@@ -9,6 +9,7 @@ changes nothing. A late press also carries the header `Selko-Action-Age`:
 how many milliseconds ago it was pressed, measured by the phone's own clock,
 so a phone whose clock is wrong still gives the right time.
 """
+
 import re
 import uuid
 from collections.abc import Callable
@@ -127,8 +128,15 @@ def _press(kind: ActionKind, dated: bool) -> Press:
 
 def _receipt(press: Press, status: int, outcome: ActionOutcome, day: date, pressed_at: datetime) -> ClientAction:
     return ClientAction(
-        client_id=g.user.id, key=press.key, kind=press.kind, day=day, pressed_at=pressed_at,
-        received_at=press.received_at, status=status, outcome=outcome, what=press.what[:200],
+        client_id=g.user.id,
+        key=press.key,
+        kind=press.kind,
+        day=day,
+        pressed_at=pressed_at,
+        received_at=press.received_at,
+        status=status,
+        outcome=outcome,
+        what=press.what[:200],
     )
 
 
@@ -196,9 +204,7 @@ def recorded(bp: Blueprint, kind: ActionKind, answer: Callable, dated: bool = Tr
                 return _repeat(press.key, answer, values)
             if response.status_code >= 400:
                 return response if _refusal_stored(press, response.status_code) else _repeat(press.key, answer, values)
-            receipt.status, receipt.day, receipt.pressed_at, receipt.what = (
-                response.status_code, press.day, press.at, press.what[:200]
-            )
+            receipt.status, receipt.day, receipt.pressed_at, receipt.what = (response.status_code, press.day, press.at, press.what[:200])
             session.commit()
             return response
 
@@ -214,21 +220,24 @@ def sent_late(action: ClientAction) -> bool:
 def for_day(db: Session, client_id: int, day: date, zone: str) -> list[ClientAction]:
     """The client's presses for the day or received that day, in the order pressed."""
     start = _start_of(day, ZoneInfo(zone))
-    return list(db.scalars(
-        select(ClientAction)
-        .where(
-            ClientAction.client_id == client_id,
-            or_(ClientAction.day == day, ClientAction.received_at.between(start, start + timedelta(days=1))),
+    return list(
+        db.scalars(
+            select(ClientAction)
+            .where(
+                ClientAction.client_id == client_id,
+                or_(ClientAction.day == day, ClientAction.received_at.between(start, start + timedelta(days=1))),
+            )
+            .order_by(ClientAction.pressed_at, ClientAction.id)
         )
-        .order_by(ClientAction.pressed_at, ClientAction.id)
-    ))
+    )
 
 
 def superseded_on(client_id, day) -> Exists:
     """Whether the client pressed something for the day that did not count,
     because the coach corrected the day after the press (a column for Today's query)."""
     return exists().where(
-        ClientAction.client_id == client_id, ClientAction.day == day,
+        ClientAction.client_id == client_id,
+        ClientAction.day == day,
         ClientAction.outcome == ActionOutcome.superseded,
     )
 

@@ -7,6 +7,7 @@ not client data, with the reason. tests/test_client_data.py fails when a
 table or column is missing, as the route matrix does for routes, so a new
 table cannot quietly escape export and erasure.
 """
+
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -53,31 +54,55 @@ TABLES = {
     ),
     "client_profiles": ClientRows(
         "user_id",
-        exported=("coach_id", "workplace", "alarm_work_start", "alarm_break_start", "alarm_break_end",
-                  "alarm_work_end", "alarms_silenced_on", "started_on", "one_step_at_a_time"),
+        exported=(
+            "coach_id",
+            "workplace",
+            "alarm_work_start",
+            "alarm_break_start",
+            "alarm_break_end",
+            "alarm_work_end",
+            "alarms_silenced_on",
+            "started_on",
+            "one_step_at_a_time",
+        ),
         internal=("user_id",),
     ),
     "work_days": ClientRows("client_id", exported=("weekday", "starts", "ends"), internal=("id", "client_id")),
     "breaks": ClientRows("client_id", exported=("weekday", "starts", "ends", "name"), internal=("id", "client_id")),
-    "schedule_exceptions": ClientRows(
-        "client_id", exported=("date", "day_off", "starts", "ends", "note"), internal=("id", "client_id")
-    ),
-    "task_assignments": ClientRows(
-        "client_id", exported=("task_id", "weekday", "position"), internal=("id", "client_id")
-    ),
+    "schedule_exceptions": ClientRows("client_id", exported=("date", "day_off", "starts", "ends", "note"), internal=("id", "client_id")),
+    "task_assignments": ClientRows("client_id", exported=("task_id", "weekday", "position"), internal=("id", "client_id")),
     "step_ticks": ClientRows("client_id", exported=("step_id", "date", "ticked_at"), internal=("id", "client_id")),
     "attendance": ClientRows(
         "client_id",
-        exported=("date", "arrived_at", "left_at", "absence_reason", "absence_note", "absence_reported_at",
-                  "present_by_word", "corrected_by_id", "corrected_at"),
+        exported=(
+            "date",
+            "arrived_at",
+            "left_at",
+            "absence_reason",
+            "absence_note",
+            "absence_reported_at",
+            "present_by_word",
+            "corrected_by_id",
+            "corrected_at",
+        ),
         internal=("id", "client_id"),
     ),
     # Each change a coach made to a day of the register, with the day before it.
     "attendance_corrections": ClientRows(
         "client_id",
-        exported=("date", "corrected_by_id", "corrected_at", "before_arrived_at", "before_left_at",
-                  "before_absence_reason", "before_present_by_word", "arrived_at", "left_at", "absence_reason",
-                  "present_by_word"),
+        exported=(
+            "date",
+            "corrected_by_id",
+            "corrected_at",
+            "before_arrived_at",
+            "before_left_at",
+            "before_absence_reason",
+            "before_present_by_word",
+            "arrived_at",
+            "left_at",
+            "absence_reason",
+            "present_by_word",
+        ),
         internal=("id", "client_id"),
     ),
     # The coach's work diary about the client.
@@ -94,14 +119,11 @@ TABLES = {
     ),
     "self_assessments": ClientRows(
         "client_id",
-        exported=("date", "energy", "mind", "skills", "everyday", "work", "wants_to_talk", "answered_at",
-                  "talk_handled_at", "talk_handled_by_id"),
+        exported=("date", "energy", "mind", "skills", "everyday", "work", "wants_to_talk", "answered_at", "talk_handled_at", "talk_handled_by_id"),
         internal=("id", "client_id"),
     ),
     # The coach's contact log: the note is about the client.
-    "contacts": ClientRows(
-        "client_id", exported=("kind", "date", "note", "logged_by_id", "logged_at"), internal=("id", "client_id")
-    ),
+    "contacts": ClientRows("client_id", exported=("kind", "date", "note", "logged_by_id", "logged_at"), internal=("id", "client_id")),
     "help_requests": ClientRows(
         "client_id",
         exported=("created_at", "task_id", "step_position", "handled_at", "handled_by_id", "cancelled_at"),
@@ -122,9 +144,7 @@ TABLES = {
         exported=("name", "created_at", "last_used_at"),
         internal=("id", "user_id", "credential_id", "public_key", "sign_count"),
     ),
-    "passkey_challenges": ClientRows(
-        "user_id", exported=(), internal=("id", "challenge", "purpose", "user_id", "expires_at", "used_at")
-    ),
+    "passkey_challenges": ClientRows("user_id", exported=(), internal=("id", "challenge", "purpose", "user_id", "expires_at", "used_at")),
     "push_subscriptions": ClientRows(
         "user_id",
         exported=("created_at", "last_accepted_at", "last_shown_at", "last_test_at", "test_heard"),
@@ -142,9 +162,7 @@ TABLES = {
         exported=("name", "show_tasks", "ends_on", "created_at", "created_by_id", "client_agreed", "stopped_at"),
         internal=("id", "client_id", "token_hash"),
     ),
-    "organisations": NotClientData(
-        "the organisation's own settings", ("id", "name", "time_zone", "daily_compensation", "half_day_counts_half")
-    ),
+    "organisations": NotClientData("the organisation's own settings", ("id", "name", "time_zone", "daily_compensation", "half_day_counts_half")),
     "tasks": NotClientData(
         "the organisation's task library; a client's tasks are in task_assignments",
         ("id", "organisation_id", "title", "emoji", "photo"),
@@ -186,9 +204,7 @@ def _readable_names(db: Session, table, exported: tuple[str, ...], rows) -> dict
 
 
 def _export_rows(db: Session, table, kind: ClientRows, client_id: int) -> list[dict]:
-    rows = db.execute(
-        select(*(table.c[name] for name in kind.exported)).where(table.c[kind.owner] == client_id)
-    ).mappings().all()
+    rows = db.execute(select(*(table.c[name] for name in kind.exported)).where(table.c[kind.owner] == client_id)).mappings().all()
     names = _readable_names(db, table, kind.exported, rows)
     result = []
     for row in rows:

@@ -3,6 +3,7 @@ read in one query: the check-in, "how did today go", the coach's note, the
 newest help request, whether the coach changed the day, and whether this
 phone rings by push. Clients open Today all day long, so each of these is a
 join here rather than a query of its own."""
+
 from dataclasses import dataclass
 from datetime import date, time
 

@@ -2,6 +2,7 @@
 
 Kept apart from labels.py (the coach's words) because these must stay
 selkokieli: the catalogue lint holds every message of this module to it."""
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

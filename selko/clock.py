@@ -1,4 +1,5 @@
 """The one place Selko reads the time, so tests can set it."""
+
 from datetime import datetime, timezone
 
 

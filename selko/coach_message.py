@@ -1,6 +1,7 @@
 """The coach's messages to a client ("Send a reminder now"). Each rings on the
 phone where it can, and waits on the client's Today until the client presses
 "Selvä", so a phone that cannot ring still gets it. The coach sees which."""
+
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select

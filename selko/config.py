@@ -3,6 +3,7 @@
 Every setting has one place where it is read, and a bad value stops the app
 at start-up with a message that says which variable is wrong.
 """
+
 import multiprocessing
 import os
 import secrets
@@ -112,7 +113,7 @@ def from_environment(instance_path: Path) -> dict:
         "VAPID_PRIVATE_KEY": os.environ.get("SELKO_VAPID_PRIVATE_KEY") or None,
         "PUSH_SUBJECT": os.environ.get("SELKO_PUSH_SUBJECT", "mailto:selko@localhost"),
         "PUSH_CONNECTIONS": _int("SELKO_PUSH_CONNECTIONS", 256),
-                # The alarm worker: alarms claimed at once, and seconds to send them
+        # The alarm worker: alarms claimed at once, and seconds to send them
         # (None: the worker's own BATCH and SEND_DEADLINE).
         "ALARM_BATCH": _positive("SELKO_ALARM_BATCH"),
         "ALARM_SEND_SECONDS": _positive("SELKO_ALARM_SEND_SECONDS"),

@@ -4,6 +4,7 @@ contact at least once a month, and at most 20 clients a coach.
 The contact log per client, each client's last contact (one grouped query
 for a whole caseload), what the client has asked for that the coach has not
 handled yet, and handling it with the contact logged at the same time."""
+
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -111,24 +112,14 @@ def log(db: Session, client_id: int, coach: User, kind: ContactKind, on: date, n
 
 def for_client(db: Session, client_id: int, today: date) -> ContactLog:
     contacts = list(
-        db.scalars(
-            select(Contact)
-            .where(Contact.client_id == client_id)
-            .order_by(Contact.date.desc(), Contact.logged_at.desc(), Contact.id.desc())
-        )
+        db.scalars(select(Contact).where(Contact.client_id == client_id).order_by(Contact.date.desc(), Contact.logged_at.desc(), Contact.id.desc()))
     )
     return ContactLog(contacts, LastContact(contacts[0].date if contacts else None, today), today)
 
 
 def last_contacts(db: Session, client_ids: list[int], today: date) -> dict[int, LastContact]:
     """Each client's last contact, in one query however many clients."""
-    last = dict(
-        db.execute(
-            select(Contact.client_id, func.max(Contact.date))
-            .where(Contact.client_id.in_(client_ids))
-            .group_by(Contact.client_id)
-        ).all()
-    )
+    last = dict(db.execute(select(Contact.client_id, func.max(Contact.date)).where(Contact.client_id.in_(client_ids)).group_by(Contact.client_id)).all())
     return {client_id: LastContact(last.get(client_id), today) for client_id in client_ids}
 
 

@@ -1,4 +1,5 @@
 """The database: one engine per app, one session per request, Alembic migrations."""
+
 from pathlib import Path
 
 import click
@@ -89,7 +90,7 @@ def next_revision(versions: Path) -> str:
 
 
 @db_group.command("revision")
-@click.option("-m", "--message", required=True, help="What the migration changes, e.g. \"index on ticks\".")
+@click.option("-m", "--message", required=True, help='What the migration changes, e.g. "index on ticks".')
 @click.option("--empty", is_flag=True, help="An empty migration to fill in, not one compared from the models.")
 @with_appcontext
 def revision_command(message: str, empty: bool):

@@ -1,4 +1,5 @@
 """Demo data: one organisation, one coach, three clients with different days."""
+
 import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -29,100 +30,143 @@ from selko.models import (
 ORGANISATION = "Selko demo"
 
 TASKS = {
-    "dishes": ("Tiskaa astiat", "🍽️", [
-        "Laita esiliina päälle.",
-        "Kerää likaiset astiat.",
-        "Huuhtele astiat.",
-        "Laita astiat koneeseen.",
-        "Paina vihreää nappia.",
-    ]),
-    "tables": ("Pyyhi pöydät", "🧽", [
-        "Ota liina ja suihkepullo.",
-        "Suihkuta pöydälle.",
-        "Pyyhi pöytä kuivaksi.",
-        "Nosta tuolit paikalleen.",
-    ]),
-    "coffee": ("Keitä kahvia", "☕", [
-        "Laita suodatinpussi paikalleen.",
-        "Mittaa kuusi mittaa kahvia.",
-        "Kaada vesi keittimeen.",
-        "Paina virtanappia.",
-    ]),
-    "parcels": ("Lajittele paketit", "📦", [
-        "Ota paketti hyllystä.",
-        "Katso postinumero.",
-        "Laita paketti oikeaan laatikkoon.",
-    ]),
-    "floor": ("Lakaise lattia", "🧹", [
-        "Ota harja ja rikkalapio.",
-        "Lakaise lattia ovelta alkaen.",
-        "Vie roskat roskikseen.",
-    ]),
-    "prices": ("Hinnoittele vaatteet", "🏷️", [
-        "Ota vaate korista.",
-        "Katso hintalistasta hinta.",
-        "Kiinnitä hintalappu hihaan.",
-        "Ripusta vaate rekkiin.",
-    ]),
+    "dishes": (
+        "Tiskaa astiat",
+        "🍽️",
+        [
+            "Laita esiliina päälle.",
+            "Kerää likaiset astiat.",
+            "Huuhtele astiat.",
+            "Laita astiat koneeseen.",
+            "Paina vihreää nappia.",
+        ],
+    ),
+    "tables": (
+        "Pyyhi pöydät",
+        "🧽",
+        [
+            "Ota liina ja suihkepullo.",
+            "Suihkuta pöydälle.",
+            "Pyyhi pöytä kuivaksi.",
+            "Nosta tuolit paikalleen.",
+        ],
+    ),
+    "coffee": (
+        "Keitä kahvia",
+        "☕",
+        [
+            "Laita suodatinpussi paikalleen.",
+            "Mittaa kuusi mittaa kahvia.",
+            "Kaada vesi keittimeen.",
+            "Paina virtanappia.",
+        ],
+    ),
+    "parcels": (
+        "Lajittele paketit",
+        "📦",
+        [
+            "Ota paketti hyllystä.",
+            "Katso postinumero.",
+            "Laita paketti oikeaan laatikkoon.",
+        ],
+    ),
+    "floor": (
+        "Lakaise lattia",
+        "🧹",
+        [
+            "Ota harja ja rikkalapio.",
+            "Lakaise lattia ovelta alkaen.",
+            "Vie roskat roskikseen.",
+        ],
+    ),
+    "prices": (
+        "Hinnoittele vaatteet",
+        "🏷️",
+        [
+            "Ota vaate korista.",
+            "Katso hintalistasta hinta.",
+            "Kiinnitä hintalappu hihaan.",
+            "Ripusta vaate rekkiin.",
+        ],
+    ),
 }
 
 # Ready-made tasks in the library for every coach to give or copy: each step
 # with its picture, for a client who sees one step at a time.
 EXAMPLE_TASKS = {
-    "shelf": ("Täytä hylly", "🛒", [
-        ("📦", "Hae tuotteet varastosta."),
-        ("🏷️", "Katso hyllyn hintalappu."),
-        ("👉", "Siirrä vanhat tuotteet eteen."),
-        ("🛒", "Laita uudet tuotteet taakse."),
-        ("♻️", "Vie tyhjä laatikko pois."),
-    ]),
-    "rubbish": ("Vie roskat", "🗑️", [
-        ("🧤", "Laita hanskat käteen."),
-        ("🗑️", "Sido pussi kiinni."),
-        ("🚪", "Vie pussi ulos roskikseen."),
-        ("🛍️", "Laita uusi pussi astiaan."),
-        ("🧼", "Pese kädet."),
-    ]),
-    "order": ("Pakkaa paketti", "📦", [
-        ("📄", "Lue lappu."),
-        ("🔎", "Hae tavarat hyllystä."),
-        ("📦", "Laita tavarat laatikkoon."),
-        ("🩹", "Sulje laatikko teipillä."),
-        ("🏷️", "Liimaa osoite laatikon päälle."),
-        ("🚪", "Vie laatikko oven viereen."),
-    ]),
-    "toilet": ("Siivoa vessa", "🚽", [
-        ("🧤", "Laita hanskat käteen."),
-        ("🚰", "Pese allas."),
-        ("🚽", "Pese pönttö harjalla."),
-        ("🧻", "Laita uusi paperi paikalleen."),
-        ("🧹", "Pyyhi lattia."),
-    ]),
+    "shelf": (
+        "Täytä hylly",
+        "🛒",
+        [
+            ("📦", "Hae tuotteet varastosta."),
+            ("🏷️", "Katso hyllyn hintalappu."),
+            ("👉", "Siirrä vanhat tuotteet eteen."),
+            ("🛒", "Laita uudet tuotteet taakse."),
+            ("♻️", "Vie tyhjä laatikko pois."),
+        ],
+    ),
+    "rubbish": (
+        "Vie roskat",
+        "🗑️",
+        [
+            ("🧤", "Laita hanskat käteen."),
+            ("🗑️", "Sido pussi kiinni."),
+            ("🚪", "Vie pussi ulos roskikseen."),
+            ("🛍️", "Laita uusi pussi astiaan."),
+            ("🧼", "Pese kädet."),
+        ],
+    ),
+    "order": (
+        "Pakkaa paketti",
+        "📦",
+        [
+            ("📄", "Lue lappu."),
+            ("🔎", "Hae tavarat hyllystä."),
+            ("📦", "Laita tavarat laatikkoon."),
+            ("🩹", "Sulje laatikko teipillä."),
+            ("🏷️", "Liimaa osoite laatikon päälle."),
+            ("🚪", "Vie laatikko oven viereen."),
+        ],
+    ),
+    "toilet": (
+        "Siivoa vessa",
+        "🚽",
+        [
+            ("🧤", "Laita hanskat käteen."),
+            ("🚰", "Pese allas."),
+            ("🚽", "Pese pönttö harjalla."),
+            ("🧻", "Laita uusi paperi paikalleen."),
+            ("🧹", "Pyyhi lattia."),
+        ],
+    ),
 }
 
 # A task in the library still to be made plain: one step in the passive, so
 # the demo's task page shows the selko check's suggestion under the steps.
-TASK_TO_IMPROVE = ("Puhdista kahvinkeitin", "☕", [
-    "Kaada vettä ja etikkaa keittimeen.",
-    "Keitin käynnistetään.",
-    "Kaada vesi pois.",
-    "Huuhtele kannu vedellä.",
-])
+TASK_TO_IMPROVE = (
+    "Puhdista kahvinkeitin",
+    "☕",
+    [
+        "Kaada vettä ja etikkaa keittimeen.",
+        "Keitin käynnistetään.",
+        "Kaada vesi pois.",
+        "Huuhtele kannu vedellä.",
+    ],
+)
 
 # name, phone, workplace, language, work hours by weekday, breaks, tasks by weekday
 CLIENTS = [
-    ("Aino Mäkinen", "040 111 2222", "Kahvila Kulma", "fi",
-     {d: (time(8), time(14)) for d in range(5)},
-     [(time(10), time(10, 15), "Kahvitauko"), (time(11, 30), time(12), "Ruokatauko")],
-     ["dishes", "tables", "coffee"]),
-    ("Mikko Laine", "040 333 4444", "Varasto Oy", "fi",
-     {d: (time(9), time(13)) for d in (0, 2, 4)},
-     [(time(11), time(11, 20), "Tauko")],
-     ["parcels", "floor"]),
-    ("Leila Ahmed", "", "Kirpputori Aarre", "en",
-     {d: (time(10), time(15)) for d in (1, 3)},
-     [(time(12), time(12, 30), "Lunch")],
-     ["prices"]),
+    (
+        "Aino Mäkinen",
+        "040 111 2222",
+        "Kahvila Kulma",
+        "fi",
+        {d: (time(8), time(14)) for d in range(5)},
+        [(time(10), time(10, 15), "Kahvitauko"), (time(11, 30), time(12), "Ruokatauko")],
+        ["dishes", "tables", "coffee"],
+    ),
+    ("Mikko Laine", "040 333 4444", "Varasto Oy", "fi", {d: (time(9), time(13)) for d in (0, 2, 4)}, [(time(11), time(11, 20), "Tauko")], ["parcels", "floor"]),
+    ("Leila Ahmed", "", "Kirpputori Aarre", "en", {d: (time(10), time(15)) for d in (1, 3)}, [(time(12), time(12, 30), "Lunch")], ["prices"]),
 ]
 
 
@@ -139,9 +183,7 @@ def load(db: Session) -> tuple[User, User]:
     if organisation is None:
         organisation = _create(db)
     coach = db.scalar(select(User).where(User.organisation_id == organisation.id, User.role == Role.coach))
-    clients = db.scalars(
-        select(User).where(User.organisation_id == organisation.id, User.role == Role.client).order_by(User.id)
-    ).all()
+    clients = db.scalars(select(User).where(User.organisation_id == organisation.id, User.role == Role.client).order_by(User.id)).all()
     _make_today_a_work_day(db, organisation, clients[0])
     _check_in_from_a_basement(db, organisation, clients[1])
     _help_today(db, organisation, coach, clients)
@@ -213,11 +255,12 @@ def _a_task_to_improve(db: Session, organisation: Organisation) -> None:
 # Days ago, kind and note of Sanna's contacts with Aino and Mikko; Leila has
 # none, so the board shows "No contact logged yet" for her.
 CONTACTS = [
-    [(3, ContactKind.call, "Kysyin, miten uudet vuorot sujuvat. Hyvin."),
-     (12, ContactKind.visit, "Kävin kahvilassa. Esihenkilö kehui tiskausta."),
-     (26, ContactKind.meeting, "")],
-    [(9, ContactKind.message, "Muistutin perjantain lääkäriajasta."),
-     (23, ContactKind.visit, "Varastolla uusi lajitteluhylly.")],
+    [
+        (3, ContactKind.call, "Kysyin, miten uudet vuorot sujuvat. Hyvin."),
+        (12, ContactKind.visit, "Kävin kahvilassa. Esihenkilö kehui tiskausta."),
+        (26, ContactKind.meeting, ""),
+    ],
+    [(9, ContactKind.message, "Muistutin perjantain lääkäriajasta."), (23, ContactKind.visit, "Varastolla uusi lajitteluhylly.")],
 ]
 
 
@@ -226,9 +269,7 @@ def _contacts_in_recent_weeks(db: Session, organisation: Organisation, coach: Us
     had none for 30 days, so the log grows as it would."""
     today = schedule.local_now(organisation).date()
     for client, made in zip(clients, CONTACTS):
-        recent = db.scalar(select(Contact.id).where(
-            Contact.client_id == client.id, Contact.date >= today - timedelta(days=contacts.CONTACT_DAYS)
-        ).limit(1))
+        recent = db.scalar(select(Contact.id).where(Contact.client_id == client.id, Contact.date >= today - timedelta(days=contacts.CONTACT_DAYS)).limit(1))
         if recent is not None:
             continue
         for days_ago, kind, note in made:
@@ -250,10 +291,14 @@ def _left_early_today(db: Session, organisation: Organisation, client: User) -> 
     local = arrived.astimezone(ZoneInfo(organisation.time_zone))
     later = now.astimezone(ZoneInfo(organisation.time_zone)) + timedelta(hours=3)
     # Her hours today sit around now, whatever the hour the demo starts.
-    db.add(ScheduleException(
-        client_id=client.id, date=today, starts=time(local.hour, local.minute // 15 * 15),
-        ends=later.time().replace(second=0, microsecond=0) if later.date() == today else time(23, 45),
-    ))
+    db.add(
+        ScheduleException(
+            client_id=client.id,
+            date=today,
+            starts=time(local.hour, local.minute // 15 * 15),
+            ends=later.time().replace(second=0, microsecond=0) if later.date() == today else time(23, 45),
+        )
+    )
     attendance.arrive(db, client.id, today, at=arrived)
     attendance.leave(db, client.id, today, at=left)
 
@@ -300,11 +345,16 @@ def _help_today(db: Session, organisation: Organisation, coach: User, clients: l
             continue
         task = db.scalar(select(Task).where(Task.organisation_id == organisation.id, Task.title == title))
         asked = max(now - ago, midnight)  # today's, also just after midnight
-        db.add(HelpRequest(
-            client_id=client.id, created_at=asked, task_id=task.id if task else None, step_position=step,
-            handled_at=max(now - handled_ago, asked) if handled_ago else None,
-            handled_by_id=coach.id if handled_ago else None,
-        ))
+        db.add(
+            HelpRequest(
+                client_id=client.id,
+                created_at=asked,
+                task_id=task.id if task else None,
+                step_position=step,
+                handled_at=max(now - handled_ago, asked) if handled_ago else None,
+                handled_by_id=coach.id if handled_ago else None,
+            )
+        )
     db.flush()
 
 
@@ -314,8 +364,11 @@ def _create(db: Session) -> Organisation:
     db.add(organisation)
     db.flush()
     coach = User(
-        organisation_id=organisation.id, role=Role.coach, name="Sanna Virtanen",
-        phone="040 123 4567", created_at=now,
+        organisation_id=organisation.id,
+        role=Role.coach,
+        name="Sanna Virtanen",
+        phone="040 123 4567",
+        created_at=now,
     )
     db.add(coach)
     db.flush()
@@ -385,7 +438,7 @@ ANSWER_WEEKS = {
 
 
 def _answers_over_weeks(db: Session, organisation: Organisation, name: str) -> None:
-    """"How did today go?" on most of Aino's work days of the last 12 weeks,
+    """ "How did today go?" on most of Aino's work days of the last 12 weeks,
     for the coach's chart and her own "mostly 🙂". Days she was away and
     today (hers to answer) are left alone; the few days _history answered
     take this trend, and keep whether she wanted to talk."""
@@ -440,12 +493,22 @@ def _check_in_from_a_basement(db: Session, organisation: Organisation, client: U
     local = pressed.astimezone(zone)
     later = now.astimezone(zone) + timedelta(hours=4)
     _make_today_a_work_day(
-        db, organisation, client,
+        db,
+        organisation,
+        client,
         starts=time(local.hour, local.minute // 15 * 15),
         ends=later.time().replace(second=0, microsecond=0) if later.date() == today else time(23, 45),
     )
     attendance.arrive(db, client.id, today, at=pressed)
-    db.add(ClientAction(
-        client_id=client.id, key=str(uuid.uuid4()), kind=ActionKind.arrive, day=today, pressed_at=pressed,
-        received_at=min(pressed + timedelta(minutes=38), now), status=200, outcome=ActionOutcome.done,
-    ))
+    db.add(
+        ClientAction(
+            client_id=client.id,
+            key=str(uuid.uuid4()),
+            kind=ActionKind.arrive,
+            day=today,
+            pressed_at=pressed,
+            received_at=min(pressed + timedelta(minutes=38), now),
+            status=200,
+            outcome=ActionOutcome.done,
+        )
+    )

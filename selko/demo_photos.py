@@ -2,6 +2,7 @@
 and the things of the step in their own shapes and colours (a sink, a cloth,
 a cart). Nothing is downloaded. Each goes through photos.attach like a
 coach's upload, so the demo shows the real files and sizes."""
+
 import io
 
 from PIL import Image, ImageDraw
@@ -115,8 +116,12 @@ def bin_(d):
 
 
 def shirt(d):
-    d.polygon([(330, 220), (420, 190), (540, 190), (630, 220), (700, 330), (620, 360), (600, 320), (600, 600),
-               (360, 600), (360, 320), (340, 360), (260, 330)], fill="#e76f51", outline="#9d0208", width=5)
+    d.polygon(
+        [(330, 220), (420, 190), (540, 190), (630, 220), (700, 330), (620, 360), (600, 320), (600, 600), (360, 600), (360, 320), (340, 360), (260, 330)],
+        fill="#e76f51",
+        outline="#9d0208",
+        width=5,
+    )
 
 
 def price_list(d):
@@ -210,23 +215,48 @@ def mop(d):
 
 # Each demo step's things, by its words (demo.TASKS and demo.EXAMPLE_TASKS).
 SCENES = {
-    "Laita esiliina päälle.": [apron], "Kerää likaiset astiat.": [plates], "Huuhtele astiat.": [sink, plates],
-    "Laita astiat koneeseen.": [machine], "Paina vihreää nappia.": [green_button],
-    "Ota liina ja suihkepullo.": [cloth_and_spray], "Suihkuta pöydälle.": [table, cloth_and_spray],
-    "Pyyhi pöytä kuivaksi.": [table], "Nosta tuolit paikalleen.": [table, chair],
-    "Laita suodatinpussi paikalleen.": [filter_and_scoop], "Mittaa kuusi mittaa kahvia.": [filter_and_scoop],
-    "Kaada vesi keittimeen.": [water], "Paina virtanappia.": [coffee_maker],
-    "Ota paketti hyllystä.": [shelf], "Katso postinumero.": [parcel], "Laita paketti oikeaan laatikkoon.": [crates],
-    "Ota harja ja rikkalapio.": [broom_and_pan], "Lakaise lattia ovelta alkaen.": [door, broom_and_pan],
-    "Vie roskat roskikseen.": [bin_], "Ota vaate korista.": [shirt], "Katso hintalistasta hinta.": [price_list],
-    "Kiinnitä hintalappu hihaan.": [shirt, price_tag], "Ripusta vaate rekkiin.": [rack],
-    "Hae tuotteet varastosta.": [cart], "Katso hyllyn hintalappu.": [shelf, price_tag],
-    "Siirrä vanhat tuotteet eteen.": [shelf], "Laita uudet tuotteet taakse.": [shelf, cart],
-    "Vie tyhjä laatikko pois.": [parcel], "Laita hanskat käteen.": [gloves], "Sido pussi kiinni.": [bag],
-    "Vie pussi ulos roskikseen.": [door, bin_], "Laita uusi pussi astiaan.": [bin_, bag], "Pese kädet.": [soap_hands],
-    "Lue lappu.": [note], "Hae tavarat hyllystä.": [shelf, magnifier], "Laita tavarat laatikkoon.": [parcel],
-    "Sulje laatikko teipillä.": [tape], "Liimaa osoite laatikon päälle.": [parcel], "Vie laatikko oven viereen.": [door, parcel],
-    "Pese allas.": [sink], "Pese pönttö harjalla.": [toilet], "Laita uusi paperi paikalleen.": [paper_roll],
+    "Laita esiliina päälle.": [apron],
+    "Kerää likaiset astiat.": [plates],
+    "Huuhtele astiat.": [sink, plates],
+    "Laita astiat koneeseen.": [machine],
+    "Paina vihreää nappia.": [green_button],
+    "Ota liina ja suihkepullo.": [cloth_and_spray],
+    "Suihkuta pöydälle.": [table, cloth_and_spray],
+    "Pyyhi pöytä kuivaksi.": [table],
+    "Nosta tuolit paikalleen.": [table, chair],
+    "Laita suodatinpussi paikalleen.": [filter_and_scoop],
+    "Mittaa kuusi mittaa kahvia.": [filter_and_scoop],
+    "Kaada vesi keittimeen.": [water],
+    "Paina virtanappia.": [coffee_maker],
+    "Ota paketti hyllystä.": [shelf],
+    "Katso postinumero.": [parcel],
+    "Laita paketti oikeaan laatikkoon.": [crates],
+    "Ota harja ja rikkalapio.": [broom_and_pan],
+    "Lakaise lattia ovelta alkaen.": [door, broom_and_pan],
+    "Vie roskat roskikseen.": [bin_],
+    "Ota vaate korista.": [shirt],
+    "Katso hintalistasta hinta.": [price_list],
+    "Kiinnitä hintalappu hihaan.": [shirt, price_tag],
+    "Ripusta vaate rekkiin.": [rack],
+    "Hae tuotteet varastosta.": [cart],
+    "Katso hyllyn hintalappu.": [shelf, price_tag],
+    "Siirrä vanhat tuotteet eteen.": [shelf],
+    "Laita uudet tuotteet taakse.": [shelf, cart],
+    "Vie tyhjä laatikko pois.": [parcel],
+    "Laita hanskat käteen.": [gloves],
+    "Sido pussi kiinni.": [bag],
+    "Vie pussi ulos roskikseen.": [door, bin_],
+    "Laita uusi pussi astiaan.": [bin_, bag],
+    "Pese kädet.": [soap_hands],
+    "Lue lappu.": [note],
+    "Hae tavarat hyllystä.": [shelf, magnifier],
+    "Laita tavarat laatikkoon.": [parcel],
+    "Sulje laatikko teipillä.": [tape],
+    "Liimaa osoite laatikon päälle.": [parcel],
+    "Vie laatikko oven viereen.": [door, parcel],
+    "Pese allas.": [sink],
+    "Pese pönttö harjalla.": [toilet],
+    "Laita uusi paperi paikalleen.": [paper_roll],
     "Pyyhi lattia.": [mop],
 }
 

@@ -4,6 +4,7 @@ Each check looks at one thing an IT person gets wrong when putting Selko in
 production, and says in one line what it found and what to do. Any problem
 makes the command exit 1, so it can run after a deploy or from monitoring.
 """
+
 import os
 import socket
 import ssl
@@ -61,8 +62,9 @@ def _owner_only(path: Path, what: str) -> Finding:
 def origin(app: Flask) -> Finding:
     address = app.config["ORIGIN"]
     if urlsplit(address).scheme != "https":
-        return Finding("origin", False, f"{address} is not https: set SELKO_ORIGIN to the public https address; "
-                                        "phones allow passkeys and alarms only over https")
+        return Finding(
+            "origin", False, f"{address} is not https: set SELKO_ORIGIN to the public https address; phones allow passkeys and alarms only over https"
+        )
     return Finding("origin", True, address)
 
 
@@ -71,8 +73,11 @@ def secret_key(app: Flask) -> Finding:
     if kept.exists() and kept.read_text().strip() == app.config["SECRET_KEY"]:
         return _owner_only(kept, "secret key")
     if len(app.config["SECRET_KEY"]) < MIN_SECRET_LENGTH:
-        return Finding("secret key", False, f"SELKO_SECRET_KEY is {len(app.config['SECRET_KEY'])} characters; make one of 64 "
-                                            "with python3 -c \"import secrets; print(secrets.token_hex(32))\"")
+        return Finding(
+            "secret key",
+            False,
+            f'SELKO_SECRET_KEY is {len(app.config["SECRET_KEY"])} characters; make one of 64 with python3 -c "import secrets; print(secrets.token_hex(32))"',
+        )
     return Finding("secret key", True, "from SELKO_SECRET_KEY")
 
 
@@ -109,8 +114,13 @@ def database() -> list[Finding]:
     findings = [Finding("database", True, f"answers ({engine.dialect.name})")]
     heads = set(ScriptDirectory.from_config(db.alembic_config(current_app.config["DATABASE_URL"])).get_heads())
     if current != heads:
-        findings.append(Finding("migrations", False, f"the database is at {', '.join(sorted(current)) or 'nothing'}, "
-                                                     f"this Selko at {', '.join(sorted(heads))}: run `selko migrate`"))
+        findings.append(
+            Finding(
+                "migrations",
+                False,
+                f"the database is at {', '.join(sorted(current)) or 'nothing'}, this Selko at {', '.join(sorted(heads))}: run `selko migrate`",
+            )
+        )
     else:
         findings.append(Finding("migrations", True, f"current ({', '.join(sorted(heads))})"))
     findings.append(clock(server_now))
@@ -125,8 +135,7 @@ def clock(server_now) -> Finding:
         # PostgreSQL's own clock: on another host when the database is.
         drift = abs(now - server_now)
         if drift > CLOCK_DRIFT:
-            return Finding("clock", False, f"this host and the database are {drift.total_seconds():.0f} s apart; "
-                                           "alarms and sign-ins need both on NTP")
+            return Finding("clock", False, f"this host and the database are {drift.total_seconds():.0f} s apart; alarms and sign-ins need both on NTP")
     try:
         zones = {ZoneInfo(name) for name in db.session().scalars(select(Organisation.time_zone).distinct())}
     except Exception as error:  # noqa: BLE001 - a zone missing from tzdata
@@ -140,11 +149,15 @@ def push_hosts(app: Flask) -> list[tuple[str, int]]:
     subscribed at, or the service's well-known host."""
     hosts = []
     for suffix in app.config["PUSH_HOSTS"]:
-        endpoint = db.session().scalars(
-            select(PushSubscription.endpoint)
-            .where(or_(PushSubscription.endpoint.like(f"https://%{suffix}/%"), PushSubscription.endpoint.like(f"https://%{suffix}:%")))
-            .limit(1)
-        ).first()
+        endpoint = (
+            db.session()
+            .scalars(
+                select(PushSubscription.endpoint)
+                .where(or_(PushSubscription.endpoint.like(f"https://%{suffix}/%"), PushSubscription.endpoint.like(f"https://%{suffix}:%")))
+                .limit(1)
+            )
+            .first()
+        )
         if endpoint:
             hosts.append((urlsplit(endpoint).hostname, urlsplit(endpoint).port or 443))
         elif suffix in KNOWN_PUSH_HOSTS:
@@ -167,8 +180,12 @@ def rate_limit_store(app: Flask, web_processes: int) -> Finding:
     uri = app.config["RATE_LIMIT_STORAGE"]
     if uri.startswith("memory://"):
         if web_processes > 1:
-            return Finding("rate limits", False, f"counted in each of the {web_processes} web processes' memory, so the "
-                                                 "sign-in limit is that many times higher: set SELKO_RATE_LIMIT_STORAGE=redis://…")
+            return Finding(
+                "rate limits",
+                False,
+                f"counted in each of the {web_processes} web processes' memory, so the "
+                "sign-in limit is that many times higher: set SELKO_RATE_LIMIT_STORAGE=redis://…",
+            )
         return Finding("rate limits", True, "in memory (one web process)")
     from limits.storage import storage_from_string
 
@@ -208,8 +225,13 @@ def examine(app: Flask, web_processes: int, settings_file: Path) -> list[Finding
 
 
 @click.command("doctor")
-@click.option("--settings-file", type=click.Path(path_type=Path), default=Path("/etc/selko/selko.env"), show_default=True,
-              help="The systemd units' EnvironmentFile (checked when it exists).")
+@click.option(
+    "--settings-file",
+    type=click.Path(path_type=Path),
+    default=Path("/etc/selko/selko.env"),
+    show_default=True,
+    help="The systemd units' EnvironmentFile (checked when it exists).",
+)
 @with_appcontext
 def doctor_command(settings_file: Path):
     """Check that this installation is ready for real use; exit 1 on any problem."""

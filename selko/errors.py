@@ -4,6 +4,7 @@ Each page says what happened and what to do next, with a way back to the
 start. A view may say in its own words what went wrong (abort(400,
 description=...)); Werkzeug's own texts are not plain, so they are never shown.
 """
+
 from flask import Flask, current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _

@@ -2,6 +2,7 @@
 `gunicorn -c python:selko.gunicorn_config "selko:create_app()"`).
 
 Each setting can be changed by the environment variable beside it."""
+
 import os
 import shutil
 import sys

@@ -1,4 +1,5 @@
 """'I need help': the client flags the coach, saying where they are."""
+
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
@@ -13,9 +14,7 @@ from selko.tasks import TaskToday
 KNOWN_SHOWN = timedelta(hours=1)
 
 
-def ask(
-    db: Session, client_id: int, task: TaskToday | None = None, step: TaskStep | None = None, at: datetime | None = None
-) -> HelpRequest:
+def ask(db: Session, client_id: int, task: TaskToday | None = None, step: TaskStep | None = None, at: datetime | None = None) -> HelpRequest:
     """The step the client chose ("I am stuck here"), else the task's current step."""
     step = step or (task.current_step if task else None)
     request = HelpRequest(

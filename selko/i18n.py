@@ -3,6 +3,7 @@
 Message ids are English; each language is a catalogue in locales/, so a
 translator adds a language by adding a catalogue and a line in LANGUAGES.
 """
+
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -53,12 +54,12 @@ def day_in_words(day: date | datetime) -> str:
 
 
 def month_in_words(first: date) -> str:
-    """"marraskuu 2026", "november 2026", "November 2026"."""
+    """ "marraskuu 2026", "november 2026", "November 2026"."""
     return format_date(first, "LLLL yyyy")
 
 
 def short_date(day: date) -> str:
-    """"9.11.2026": how a register and a spreadsheet write a date in Finland."""
+    """ "9.11.2026": how a register and a spreadsheet write a date in Finland."""
     return f"{day.day}.{day.month}.{day.year}"
 
 

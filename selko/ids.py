@@ -3,6 +3,7 @@
 A number too big for an integer column would make the database fail; such
 an id simply names nothing, so it is refused before any query.
 """
+
 from werkzeug.routing import BaseConverter
 
 from selko.input_text import is_plain_number

@@ -3,6 +3,7 @@
 PostgreSQL refuses NUL in text, and control characters break the calendar
 feed and the pages, so every request is checked once, here, before any view.
 """
+
 import re
 import unicodedata
 

@@ -1,5 +1,6 @@
 """The words for Selko's domain values as coaches read them, in every language;
 the client's own words are in client_words.py."""
+
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -95,6 +96,8 @@ AREA_NAMES = {
     "everyday": _l("Everyday life"),
     "work": _l("Work and work community"),
 }
+
+
 def absence_words(record, language: str) -> str:
     """The absence as the coach reads it in an alert."""
     with force_locale(language):

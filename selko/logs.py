@@ -8,6 +8,7 @@ rule, status and duration. No personal data: the route rule, never the path
 (sign-in and family links carry their token in the path), no query string,
 no address, no user agent, no names.
 """
+
 import logging
 import re
 import secrets
@@ -51,9 +52,7 @@ class _NoDevelopmentServerLines(logging.Filter):
 
 def formatter(log_format: str) -> logging.Formatter:
     if log_format == "text":
-        return logging.Formatter(
-            "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s", defaults={"request_id": "-"}
-        )
+        return logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s", defaults={"request_id": "-"})
     return JsonFormatter(
         "{levelname}{name}{message}",
         style="{",
@@ -110,7 +109,11 @@ def _access_line(response):
     response.headers[REQUEST_ID_HEADER] = request_id()
     duration_ms = round(elapsed() * 1000, 1)
     log.info(
-        "%s %s %s %.1f ms", request.method, route(), response.status_code, duration_ms,
+        "%s %s %s %.1f ms",
+        request.method,
+        route(),
+        response.status_code,
+        duration_ms,
         extra={"method": request.method, "route": route(), "status": response.status_code, "duration_ms": duration_ms},
     )
     return response

@@ -6,6 +6,7 @@ A stored file is named by its content, so it never changes and the phone may
 keep it for a year. A task or step refers to its media by that digest; the
 MediaFile rows say which organisation owns them, and only its people get them.
 """
+
 import hashlib
 import re
 from pathlib import Path
@@ -79,8 +80,7 @@ def store(session, organisation_id: int, name: str, data: bytes, content_type: s
     if found is not None:
         return found
     storage().put(name, data, content_type)
-    media = MediaFile(organisation_id=organisation_id, name=name, content_type=content_type, size=len(data),
-                      created_at=clock.now())
+    media = MediaFile(organisation_id=organisation_id, name=name, content_type=content_type, size=len(data), created_at=clock.now())
     session.add(media)
     return media
 
@@ -92,11 +92,10 @@ def files(session, stem: str) -> list[MediaFile]:
 
 def in_use(session, stem: str) -> bool:
     """A copied task shares its media with the original."""
-    return session.scalar(
-        select(Task.id).where(Task.photo == stem).limit(1)
-    ) is not None or session.scalar(
-        select(TaskStep.id).where(or_(TaskStep.photo == stem, TaskStep.voice == stem)).limit(1)
-    ) is not None
+    return (
+        session.scalar(select(Task.id).where(Task.photo == stem).limit(1)) is not None
+        or session.scalar(select(TaskStep.id).where(or_(TaskStep.photo == stem, TaskStep.voice == stem)).limit(1)) is not None
+    )
 
 
 def release(session, stem: str | None) -> None:
@@ -165,9 +164,7 @@ def file(media_name: str):
 def init_app(app: Flask) -> None:
     bucket = app.config.get("MEDIA_S3_BUCKET")
     if bucket:
-        app.extensions["selko.media"] = ObjectStorage(
-            bucket, app.config.get("MEDIA_S3_PREFIX", ""), app.config.get("MEDIA_S3_ENDPOINT")
-        )
+        app.extensions["selko.media"] = ObjectStorage(bucket, app.config.get("MEDIA_S3_PREFIX", ""), app.config.get("MEDIA_S3_ENDPOINT"))
     else:
         app.extensions["selko.media"] = FolderStorage(Path(app.instance_path) / "media")
     app.register_blueprint(bp)

@@ -11,6 +11,7 @@ this module is imported by create_app(), never at the top of the `selko`
 package: gunicorn's master loads that package before its config sets the
 directory.
 """
+
 import hmac
 import logging
 import os
@@ -82,18 +83,16 @@ class Reminders:
             log.exception("the reminders could not be read for /metrics")
 
     def _read(self):
-        recent = dict(self.db_session.execute(
-            select(Reminder.status, func.count())
-            .where(Reminder.due_at > self.now - RECENT, Reminder.due_at <= self.now)
-            .group_by(Reminder.status)
-        ).all())
+        recent = dict(
+            self.db_session.execute(
+                select(Reminder.status, func.count()).where(Reminder.due_at > self.now - RECENT, Reminder.due_at <= self.now).group_by(Reminder.status)
+            ).all()
+        )
         # Not only the last day's: with the worker stopped, every unsent alarm counts.
         due, oldest = self.db_session.execute(
             select(func.count(), func.min(Reminder.due_at)).where(Reminder.status == Status.planned, Reminder.due_at <= self.now)
         ).one()
-        last_day = GaugeMetricFamily(
-            "selko_reminders_last_24h", "Alarms due in the last 24 hours, by status.", labels=["status"]
-        )
+        last_day = GaugeMetricFamily("selko_reminders_last_24h", "Alarms due in the last 24 hours, by status.", labels=["status"])
         for status in Status:
             last_day.add_metric([status.value], recent.get(status.value, 0))
         yield last_day

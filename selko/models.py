@@ -4,6 +4,7 @@ Instants are stored in UTC; schedules are local wall-clock times in the
 organisation's time zone, so that "work starts at 8.00" stays 8.00 across
 daylight saving time changes.
 """
+
 from __future__ import annotations
 
 import enum
@@ -135,9 +136,7 @@ class User(Base):
         return self.erased_at is not None or self.deactivated_at is not None
 
     organisation: Mapped[Organisation] = relationship()
-    client_profile: Mapped[ClientProfile | None] = relationship(
-        foreign_keys="ClientProfile.user_id", back_populates="user"
-    )
+    client_profile: Mapped[ClientProfile | None] = relationship(foreign_keys="ClientProfile.user_id", back_populates="user")
 
 
 class ClientProfile(Base):
@@ -211,9 +210,7 @@ class Task(Base):
     emoji: Mapped[str] = mapped_column(String(16), default="")
     photo: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
-    steps: Mapped[list[TaskStep]] = relationship(
-        order_by="TaskStep.position", cascade="all, delete-orphan", back_populates="task"
-    )
+    steps: Mapped[list[TaskStep]] = relationship(order_by="TaskStep.position", cascade="all, delete-orphan", back_populates="task")
 
 
 class TaskStep(Base):
@@ -287,9 +284,7 @@ class Attendance(Base):
     date: Mapped[date] = mapped_column(Date)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    absence_reason: Mapped[AbsenceReason | None] = mapped_column(
-        Enum(AbsenceReason, native_enum=False, length=16), nullable=True
-    )
+    absence_reason: Mapped[AbsenceReason | None] = mapped_column(Enum(AbsenceReason, native_enum=False, length=16), nullable=True)
     absence_note: Mapped[str] = mapped_column(String(500), default="")
     absence_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Present without times on the coach's word ("was at the workplace visit").
@@ -381,8 +376,7 @@ class SelfAssessment(Base):
     __table_args__ = (
         UniqueConstraint("client_id", "date"),
         # The board's open "I want to talk": a few rows among a year of answers.
-        Index("ix_self_assessments_open_talks", "client_id",
-              postgresql_where=sql_text(OPEN_TALK), sqlite_where=sql_text(OPEN_TALK_SQLITE)),
+        Index("ix_self_assessments_open_talks", "client_id", postgresql_where=sql_text(OPEN_TALK), sqlite_where=sql_text(OPEN_TALK_SQLITE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

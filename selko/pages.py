@@ -1,4 +1,5 @@
 """Rendering a page, or only its partial when htmx asks for it."""
+
 from contextlib import nullcontext
 
 from flask import current_app, has_request_context, redirect, render_template, url_for

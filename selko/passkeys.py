@@ -4,6 +4,7 @@ Challenges live in the database, not in the cookie, so each one can be used
 once only, and only for a few minutes. Origin and relying-party id come from
 SELKO_ORIGIN, never from the request.
 """
+
 import json
 import secrets
 from datetime import timedelta
@@ -70,11 +71,7 @@ def _use_challenge(db: Session, credential: dict, purpose: str, user: User | Non
     row = db.scalar(select(PasskeyChallenge).where(PasskeyChallenge.challenge == client_data.challenge))
     if row is None or row.purpose != purpose or (user is not None and row.user_id != user.id):
         raise PasskeyError("unknown challenge")
-    claimed = db.execute(
-        update(PasskeyChallenge)
-        .where(PasskeyChallenge.id == row.id, PasskeyChallenge.used_at.is_(None))
-        .values(used_at=clock.now())
-    )
+    claimed = db.execute(update(PasskeyChallenge).where(PasskeyChallenge.id == row.id, PasskeyChallenge.used_at.is_(None)).values(used_at=clock.now()))
     if claimed.rowcount != 1:
         raise PasskeyError("challenge already used")
     if row.expires_at <= clock.now():
@@ -106,11 +103,7 @@ def registration_options(db: Session, user: User, origin: str) -> str:
         challenge=_new_challenge(db, "register", user),
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.REQUIRED,
-            user_verification=(
-                UserVerificationRequirement.REQUIRED
-                if _verification_required(user)
-                else UserVerificationRequirement.PREFERRED
-            ),
+            user_verification=(UserVerificationRequirement.REQUIRED if _verification_required(user) else UserVerificationRequirement.PREFERRED),
         ),
         exclude_credentials=[PublicKeyCredentialDescriptor(id=c) for c in existing],
     )

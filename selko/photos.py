@@ -7,6 +7,7 @@ is) and kept as new files: WebP with a JPEG fallback, at most 1600 px and
 480 px for lists. Nothing of the uploaded file itself is kept. A task or
 step holds the stem; the files are `{stem}-1600.webp` and so on (media.py).
 """
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,7 @@ Image.MAX_IMAGE_PIXELS = 2 * MAX_PIXELS
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 BIG, SMALL = 1600, 480
 # Each size in both formats: WebP for the phones that read it, JPEG for the rest.
-ENCODINGS = (("webp", "WEBP", "image/webp", {"quality": 80}),
-             ("jpg", "JPEG", "image/jpeg", {"quality": 82, "optimize": True, "progressive": True}))
+ENCODINGS = (("webp", "WEBP", "image/webp", {"quality": 80}), ("jpg", "JPEG", "image/jpeg", {"quality": 82, "optimize": True, "progressive": True}))
 SRGB = ImageCms.createProfile("sRGB")
 
 
@@ -86,8 +86,9 @@ def _plain(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     """Only the pixels, in sRGB, on white where the photo was transparent."""
     if icc_profile and image.mode in ("RGB", "RGBA", "CMYK"):
         try:  # a phone's wide-gamut colours, as they look, before the profile goes
-            image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)), SRGB,
-                                              outputMode="RGBA" if image.mode == "RGBA" else "RGB")
+            image = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)), SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB"
+            )
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
@@ -133,6 +134,7 @@ def remove(session, owner: Task | TaskStep) -> None:
 @dataclass(frozen=True)
 class Shown:
     """What a page needs to show one photo: its files' addresses and sizes."""
+
     stem: str
     width: int
     height: int
@@ -155,11 +157,7 @@ def shown(session, stems) -> dict[str, Shown]:
     for row in session.scalars(select(MediaFile).where(MediaFile.name.in_(names))):
         stem, size = names[row.name]
         sizes.setdefault(stem, {})[size] = row
-    return {
-        stem: Shown(stem, found[BIG].width, found[BIG].height, found[SMALL].width)
-        for stem, found in sizes.items()
-        if len(found) == 2 and found[BIG].width
-    }
+    return {stem: Shown(stem, found[BIG].width, found[BIG].height, found[SMALL].width) for stem, found in sizes.items() if len(found) == 2 and found[BIG].width}
 
 
 def photo_of(owner: Task | TaskStep) -> Shown | None:

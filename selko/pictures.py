@@ -11,6 +11,7 @@ useful at work (npm `emojibase-data`, which also gives the keywords in fi,
 sv and en the coach searches by), and every emoji Selko's own data uses. Only
 these are served, and only these can be picked for a task.
 """
+
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -126,7 +127,8 @@ def _load(node_modules: str) -> Catalogue:
             names.setdefault(k, {})[lang] = entry["label"]
             words.setdefault(k, {})[lang] = tuple(w.lower() for w in [entry["label"], *entry.get("tags", [])])
     useful = [
-        key(e["emoji"]) for e in data["en"]
+        key(e["emoji"])
+        for e in data["en"]
         if meta["groups"].get(str(e.get("group"))) in GROUPS and meta["subgroups"].get(str(e.get("subgroup"))) not in LEFT_OUT
     ]
     emoji_of = {key(e): e for e in _in_use()} | {key(e["emoji"]): e["emoji"] for e in data["en"]}

@@ -18,6 +18,7 @@ about a millisecond. One Voikko object must not be used by two threads at
 once (libvoikko says so), and the web server answers in threads: a lock
 keeps its use one at a time.
 """
+
 import re
 import threading
 from dataclasses import dataclass

@@ -1,6 +1,7 @@
 """Pruning: rows that nobody needs any more are deleted, so the tables that
 grow every day (alarms, sign-in links, passkey challenges) stay small.
 `selko prune` runs it; the worker runs it once a day."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,24 +27,15 @@ class Pruned:
     passkey_challenges: int
 
     def __str__(self) -> str:
-        return (
-            f"deleted {self.alarms} alarms, {self.sign_in_links} sign-in links, "
-            f"{self.passkey_challenges} passkey challenges"
-        )
+        return f"deleted {self.alarms} alarms, {self.sign_in_links} sign-in links, {self.passkey_challenges} passkey challenges"
 
 
 def prune(db_session: Session, now: datetime) -> Pruned:
-    alarms = db_session.execute(
-        delete(Reminder).where(Reminder.status.in_(FINISHED), Reminder.due_at < now - KEEP_ALARMS)
-    )
+    alarms = db_session.execute(delete(Reminder).where(Reminder.status.in_(FINISHED), Reminder.due_at < now - KEEP_ALARMS))
     links = db_session.execute(
-        delete(SignInToken).where(
-            or_(SignInToken.used_at < now - KEEP_SIGN_IN_LINKS, SignInToken.expires_at < now - KEEP_SIGN_IN_LINKS)
-        )
+        delete(SignInToken).where(or_(SignInToken.used_at < now - KEEP_SIGN_IN_LINKS, SignInToken.expires_at < now - KEEP_SIGN_IN_LINKS))
     )
-    challenges = db_session.execute(
-        delete(PasskeyChallenge).where(or_(PasskeyChallenge.used_at.is_not(None), PasskeyChallenge.expires_at < now))
-    )
+    challenges = db_session.execute(delete(PasskeyChallenge).where(or_(PasskeyChallenge.used_at.is_not(None), PasskeyChallenge.expires_at < now)))
     db_session.commit()
     return Pruned(alarms.rowcount, links.rowcount, challenges.rowcount)
 

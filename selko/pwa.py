@@ -1,4 +1,5 @@
 """The installable app: manifest, service worker at the root scope, front-end packages."""
+
 import hashlib
 import json
 import re
@@ -25,14 +26,17 @@ VENDOR = {
     # A kept recording answers an <audio>'s Range request offline with 206.
     "workbox-range-requests.prod.js": "workbox-range-requests/build/workbox-range-requests.prod.js",
 }
+
+
 @cache
 def version() -> str:
     """This deploy's version: a digest of the code, pages and translations.
     A page older than the server reloads itself; the worker updates."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.html"), *STATIC.rglob("*.js"),
-                        *STATIC.rglob("*.css"), *(package.parent / "locales").rglob("*.po")]):
+    for path in sorted(
+        [*package.rglob("*.py"), *package.rglob("*.html"), *STATIC.rglob("*.js"), *STATIC.rglob("*.css"), *(package.parent / "locales").rglob("*.po")]
+    ):
         digest.update(path.relative_to(package.parent).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -87,12 +91,20 @@ def service_worker():
         for rule in current_app.url_map.iter_rules()
         if rule.endpoint in client_action.ENDPOINTS
     ]
-    config = {"version": version(), "actions": actions, "signedOut": url_for("auth.welcome"),
-              "pictures": f"/pictures/{pictures.catalogue().version}/",
-              # By their content's addresses (assets.py), as the pages name them.
-              "shell": [url_for("static", filename="selko.css"), url_for("static", filename="selko.js"),
-                        url_for("pwa.vendor", name="htmx.min.js"), url_for("static", filename="icons/icon-192.png")],
-              "imports": [url_for("pwa.vendor", name=name) for name in VENDOR if name.startswith("workbox-")]}
+    config = {
+        "version": version(),
+        "actions": actions,
+        "signedOut": url_for("auth.welcome"),
+        "pictures": f"/pictures/{pictures.catalogue().version}/",
+        # By their content's addresses (assets.py), as the pages name them.
+        "shell": [
+            url_for("static", filename="selko.css"),
+            url_for("static", filename="selko.js"),
+            url_for("pwa.vendor", name="htmx.min.js"),
+            url_for("static", filename="icons/icon-192.png"),
+        ],
+        "imports": [url_for("pwa.vendor", name=name) for name in VENDOR if name.startswith("workbox-")],
+    }
     body = f"self.SELKO = {json.dumps(config)};\n" + (STATIC / "sw.js").read_text()
     return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
@@ -138,8 +150,7 @@ LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md")
 def _package(npm_name: str) -> dict:
     folder = Path(current_app.config["NODE_MODULES"]) / npm_name
     meta = json.loads((folder / "package.json").read_text())
-    return {"version": meta["version"], "licence": meta.get("license", ""),
-            "has_text": any((folder / name).is_file() for name in LICENCE_FILES)}
+    return {"version": meta["version"], "licence": meta.get("license", ""), "has_text": any((folder / name).is_file() for name in LICENCE_FILES)}
 
 
 @bp.get("/about")

@@ -14,6 +14,7 @@ How a day counts:
 Hours are the recorded times, so a day on a daylight saving change counts
 the hours that really passed. Amounts are Decimal, never float.
 """
+
 from __future__ import annotations
 
 import csv
@@ -148,8 +149,7 @@ def months(db: Session, organisation: Organisation, clients: list[User], first: 
     last = next_month(first)
     plans = schedule.plans_for(db, ids, first, last)
     records = {
-        (a.client_id, a.date): a
-        for a in db.scalars(select(Attendance).where(Attendance.client_id.in_(ids), Attendance.date >= first, Attendance.date < last))
+        (a.client_id, a.date): a for a in db.scalars(select(Attendance).where(Attendance.client_id.in_(ids), Attendance.date >= first, Attendance.date < last))
     }
     corrections: dict[tuple[int, date], list[AttendanceCorrection]] = {}
     for c in db.scalars(
@@ -164,10 +164,7 @@ def months(db: Session, organisation: Organisation, clients: list[User], first: 
     result = []
     for client in clients:
         started = profiles.get(client.id) or client.created_at.astimezone(ZoneInfo(zone)).date()
-        days = [
-            _day(plan, records.get((client.id, plan.day)), corrections.get((client.id, plan.day), []), started, today, zone)
-            for plan in plans[client.id]
-        ]
+        days = [_day(plan, records.get((client.id, plan.day)), corrections.get((client.id, plan.day), []), started, today, zone) for plan in plans[client.id]]
         result.append(Month(client, first, today, days, organisation.daily_compensation or Decimal(0), organisation.half_day_counts_half))
     return result
 
@@ -197,6 +194,7 @@ def _day(plan, record, corrections, started: date, today: date, zone: str) -> Re
 
 # ---- The report as CSV for Finnish Excel: UTF-8 with BOM, semicolons,
 # decimal comma, dates d.m.yyyy; text that looks like a formula stays text.
+
 
 def _number(value: Decimal | int) -> str:
     return str(value).replace(".", ",")
@@ -233,11 +231,15 @@ def client_csv(month: Month, kind_label, reason_label, clock) -> str:
     rows = [[_("Date"), _("Day"), _("Arrived"), _("Left"), _("Hours"), _("Absence reason"), _("Corrected by")]]
     for d in month.days:
         r = d.record
-        rows.append([
-            short_date(d.day), kind_label(d.kind),
-            clock(r.arrived_at) if r and r.arrived_at else "", clock(r.left_at) if r and r.left_at else "",
-            _number(d.hours) if d.minutes else "",
-            reason_label(r.absence_reason) if d.kind == DayKind.absent else "",
-            _text(d.corrections[-1].corrected_by.name) if d.corrections else "",
-        ])
+        rows.append(
+            [
+                short_date(d.day),
+                kind_label(d.kind),
+                clock(r.arrived_at) if r and r.arrived_at else "",
+                clock(r.left_at) if r and r.left_at else "",
+                _number(d.hours) if d.minutes else "",
+                reason_label(r.absence_reason) if d.kind == DayKind.absent else "",
+                _text(d.corrections[-1].corrected_by.name) if d.corrections else "",
+            ]
+        )
     return _csv(rows)

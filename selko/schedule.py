@@ -3,6 +3,7 @@
 Schedules are wall-clock times in the organisation's time zone. "Now" is
 turned into that zone once, here, so the rest of Selko compares plain times.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -110,19 +111,12 @@ def plans_between(db: Session, client_id: int, first: date, last: date) -> list[
 def plans_for(db: Session, client_ids: list[int], first: date, last: date) -> dict[int, list[DayPlan]]:
     """Many clients' plans from first to last (not included), in two queries
     however many clients: the month's register of a whole caseload."""
-    exceptions = {
-        (e.client_id, e.date): e
-        for e in db.scalars(_EXCEPTIONS_BETWEEN, {"client_ids": client_ids, "first": first, "last": last})
-    }
+    exceptions = {(e.client_id, e.date): e for e in db.scalars(_EXCEPTIONS_BETWEEN, {"client_ids": client_ids, "first": first, "last": last})}
     work_days, breaks = _weekly(db.execute(_WEEKS, {"client_ids": client_ids}))
     days = [first + timedelta(days=n) for n in range((last - first).days)]
     language = _holiday_language()
     return {
-        c: [
-            _plan(d, exceptions.get((c, d)), work_days.get((c, d.weekday())), breaks.get((c, d.weekday()), []), language)
-            for d in days
-        ]
-        for c in client_ids
+        c: [_plan(d, exceptions.get((c, d)), work_days.get((c, d.weekday())), breaks.get((c, d.weekday()), []), language) for d in days] for c in client_ids
     }
 
 
@@ -154,7 +148,8 @@ _WEEKS = (
 _WEEKDAY = _WEEKS.where(WorkDay.weekday == bindparam("weekday"))
 _EXCEPTIONS_BETWEEN = select(ScheduleException).where(
     ScheduleException.client_id.in_(_clients),
-    ScheduleException.date >= bindparam("first"), ScheduleException.date < bindparam("last"),
+    ScheduleException.date >= bindparam("first"),
+    ScheduleException.date < bindparam("last"),
 )
 _EXCEPTIONS_ON = select(ScheduleException).where(ScheduleException.client_id.in_(_clients), ScheduleException.date == bindparam("day"))
 
@@ -176,13 +171,11 @@ def _plans(db: Session, client_ids: list[int], weekday: int, day: date | None) -
         exceptions = {e.client_id: e for e in db.scalars(_EXCEPTIONS_ON, {"client_ids": client_ids, "day": day})}
     work_days, breaks = _weekly(db.execute(_WEEKDAY, {"client_ids": client_ids, "weekday": weekday}))
     return {
-        client_id: _plan(day, exceptions.get(client_id), work_days.get((client_id, weekday)), breaks.get((client_id, weekday), []))
-        for client_id in client_ids
+        client_id: _plan(day, exceptions.get(client_id), work_days.get((client_id, weekday)), breaks.get((client_id, weekday), [])) for client_id in client_ids
     }
 
 
-def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break],
-          language: str | None = None) -> DayPlan:
+def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkDay | None, breaks: list[Break], language: str | None = None) -> DayPlan:
     if exception is not None and exception.day_off:
         return DayPlan(day, note=exception.note)
     # A holiday is a day off, unless the coach made it a work day (an exception with hours).

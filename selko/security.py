@@ -3,6 +3,7 @@
 Links carry one-time tokens and pages carry client data: no referrer leaves
 Selko, no page can be framed, and only Selko's own scripts and styles run.
 """
+
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request

@@ -1,5 +1,6 @@
 """How did today go: a few areas answered with three faces, and how the
 answers change over the weeks."""
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,14 +17,10 @@ FACES = (1, 2, 3)  # sad, so-so, happy
 
 
 def for_day(db: Session, client_id: int, day: date) -> SelfAssessment | None:
-    return db.scalar(
-        select(SelfAssessment).where(SelfAssessment.client_id == client_id, SelfAssessment.date == day)
-    )
+    return db.scalar(select(SelfAssessment).where(SelfAssessment.client_id == client_id, SelfAssessment.date == day))
 
 
-def save(
-    db: Session, client_id: int, day: date, answers: dict[str, int], wants_to_talk: bool, at: datetime | None = None
-) -> SelfAssessment:
+def save(db: Session, client_id: int, day: date, answers: dict[str, int], wants_to_talk: bool, at: datetime | None = None) -> SelfAssessment:
     """Answering again the same day replaces the day's answers."""
     if set(answers) != set(AREAS) or any(v not in FACES for v in answers.values()):
         raise ValueError("every area needs one face")

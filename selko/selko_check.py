@@ -7,6 +7,7 @@ coach's language. A suggestion never stops a save. Without Voikko there are
 no suggestions at all: the rules that need no grammar alone would say too
 little to be fair to the text.
 """
+
 from dataclasses import dataclass
 
 from flask import Flask

@@ -7,6 +7,7 @@ per msgid, with its reason. Every catalogue is checked for what a
 translator can get wrong: a missing, fuzzy or untranslated message, a
 placeholder or plural form that does not match, a catalogue behind the code.
 """
+
 import os
 import re
 import tomllib
@@ -279,4 +280,3 @@ def render(report: Report, show_warnings: bool = True) -> str:
     counted = Counter(p.level for p in report.problems)
     lines += ["", f"{counted[FAIL]} failures, {counted[WARN]} warnings."]
     return "\n".join(lines)
-

@@ -1,6 +1,7 @@
 """Sharing the schedule with a family member: the link, the weeks it shows,
 and the calendar feed. A share shows work days, hours, breaks and days off —
 never absences, answers, notes or phone numbers."""
+
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
@@ -28,14 +29,18 @@ def name_problem(name: str) -> str | None:
     return input_text.name_problem(name)
 
 
-def create(db: Session, client: User, *, name: str, created_by: User, ends_on: date | None = None,
-           show_tasks: bool = False) -> str:
+def create(db: Session, client: User, *, name: str, created_by: User, ends_on: date | None = None, show_tasks: bool = False) -> str:
     """A new share; returns its token (256 random bits), shown once."""
     token = secrets.token_urlsafe(32)
     db.add(
         Share(
-            client_id=client.id, name=name.strip()[:100], token_hash=_hash(token), show_tasks=show_tasks,
-            ends_on=ends_on, created_at=clock.now(), created_by_id=created_by.id,
+            client_id=client.id,
+            name=name.strip()[:100],
+            token_hash=_hash(token),
+            show_tasks=show_tasks,
+            ends_on=ends_on,
+            created_at=clock.now(),
+            created_by_id=created_by.id,
             client_agreed=True,
         )
     )
@@ -55,11 +60,7 @@ def find(db: Session, token: str) -> Share | None:
 
 
 def active(db: Session, client_id: int) -> list[Share]:
-    return list(
-        db.scalars(
-            select(Share).where(Share.client_id == client_id, Share.stopped_at.is_(None)).order_by(Share.created_at)
-        )
-    )
+    return list(db.scalars(select(Share).where(Share.client_id == client_id, Share.stopped_at.is_(None)).order_by(Share.created_at)))
 
 
 def stop(share: Share) -> None:
@@ -88,7 +89,7 @@ def weeks_of(db: Session, client: User, count: int = 2, *, show_tasks: bool, sho
     for plan in schedule.plans_between(db, client.id, monday, monday + timedelta(weeks=count)):
         titles = [t.task.title for t in tasks.for_day(db, client.id, plan.day)] if show_tasks and plan.works else []
         days.append((plan if show_notes else schedule.DayPlan(plan.day, plan.starts, plan.ends, plan.breaks), titles))
-    return [days[week * 7:(week + 1) * 7] for week in range(count)]
+    return [days[week * 7 : (week + 1) * 7] for week in range(count)]
 
 
 def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
@@ -111,12 +112,25 @@ def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
     for plan in schedule.plans_between(db, share.client_id, monday, last):
         day = plan.day
         if plan.works:
-            feed.add_component(_event(f"selko-{share.id}-{day.isoformat()}-work", f"{name}: {work}",
-                                      datetime.combine(day, plan.starts, zone), datetime.combine(day, plan.ends, zone), stamp))
+            feed.add_component(
+                _event(
+                    f"selko-{share.id}-{day.isoformat()}-work",
+                    f"{name}: {work}",
+                    datetime.combine(day, plan.starts, zone),
+                    datetime.combine(day, plan.ends, zone),
+                    stamp,
+                )
+            )
             for number, b in enumerate(plan.breaks, start=1):
-                feed.add_component(_event(f"selko-{share.id}-{day.isoformat()}-break-{number}",
-                                          f"{name}: {input_text.one_line(b.name) or brk}",
-                                          datetime.combine(day, b.starts, zone), datetime.combine(day, b.ends, zone), stamp))
+                feed.add_component(
+                    _event(
+                        f"selko-{share.id}-{day.isoformat()}-break-{number}",
+                        f"{name}: {input_text.one_line(b.name) or brk}",
+                        datetime.combine(day, b.starts, zone),
+                        datetime.combine(day, b.ends, zone),
+                        stamp,
+                    )
+                )
     return feed.to_ical()
 
 

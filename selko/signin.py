@@ -3,6 +3,7 @@
 Tokens are random, shown once, and stored only as SHA-256 hashes, so a copy
 of the database cannot be used to sign in.
 """
+
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -62,9 +63,7 @@ def find_link(db: Session, token: str) -> SignInToken:
     return row
 
 
-def open_device_session(
-    db: Session, user: User, *, length: timedelta, user_agent: str = "", recovery: bool = False
-) -> str:
+def open_device_session(db: Session, user: User, *, length: timedelta, user_agent: str = "", recovery: bool = False) -> str:
     """A new signed-in device; returns the token for its cookie."""
     now = clock.now()
     device_token = secrets.token_urlsafe(32)
@@ -98,17 +97,11 @@ def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta],
     row = find_link(db, token)
     now = clock.now()
     # Mark used with a guarded UPDATE so two simultaneous redemptions cannot both win.
-    claimed = db.execute(
-        update(SignInToken)
-        .where(SignInToken.id == row.id, SignInToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    claimed = db.execute(update(SignInToken).where(SignInToken.id == row.id, SignInToken.used_at.is_(None)).values(used_at=now))
     if claimed.rowcount != 1:
         raise LinkProblem("used")
     recovery = needs_passkey_to_read(db, row.user)
-    return row.user, open_device_session(
-        db, row.user, length=length(row.user), user_agent=user_agent, recovery=recovery
-    )
+    return row.user, open_device_session(db, row.user, length=length(row.user), user_agent=user_agent, recovery=recovery)
 
 
 # Every request asks it. Every page needs the person, their organisation (its
@@ -155,11 +148,7 @@ def end(db: Session, row: DeviceSession) -> None:
 
 def end_all_device_sessions(db: Session, user_id: int) -> None:
     """Sign out everywhere: every phone and browser of this person."""
-    db.execute(
-        update(DeviceSession)
-        .where(DeviceSession.user_id == user_id, DeviceSession.revoked_at.is_(None))
-        .values(revoked_at=clock.now())
-    )
+    db.execute(update(DeviceSession).where(DeviceSession.user_id == user_id, DeviceSession.revoked_at.is_(None)).values(revoked_at=clock.now()))
     db.execute(delete(PushSubscription).where(PushSubscription.user_id == user_id))
 
 

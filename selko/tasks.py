@@ -1,4 +1,5 @@
 """Today's tasks for a client, their steps, and the ticks that mark steps done."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,8 +54,7 @@ _FOR_DAY = (
     select(TaskAssignment, StepTick.step_id)
     .join(TaskAssignment.task)
     .outerjoin(Task.steps)
-    .outerjoin(StepTick, and_(StepTick.step_id == TaskStep.id, StepTick.client_id == bindparam("client_id"),
-                              StepTick.date == bindparam("day")))
+    .outerjoin(StepTick, and_(StepTick.step_id == TaskStep.id, StepTick.client_id == bindparam("client_id"), StepTick.date == bindparam("day")))
     .where(TaskAssignment.client_id == bindparam("client_id"), TaskAssignment.weekday == bindparam("weekday"))
     .order_by(TaskAssignment.position, TaskAssignment.id, TaskStep.position)
     .options(contains_eager(TaskAssignment.task).contains_eager(Task.steps))
@@ -76,11 +76,7 @@ def one_for_day(db: Session, client_id: int, day: date, assignment_id: int) -> T
 
 def set_tick(db: Session, client_id: int, day: date, step: TaskStep, done: bool, at: datetime | None = None) -> None:
     """Tick a step done, or take the tick away; `at` is when the client pressed."""
-    existing = db.scalar(
-        select(StepTick).where(
-            StepTick.client_id == client_id, StepTick.step_id == step.id, StepTick.date == day
-        )
-    )
+    existing = db.scalar(select(StepTick).where(StepTick.client_id == client_id, StepTick.step_id == step.id, StepTick.date == day))
     if done and existing is None:
         db.add(StepTick(client_id=client_id, step_id=step.id, date=day, ticked_at=at or clock.now()))
     elif not done and existing is not None:

@@ -7,6 +7,7 @@ only with the demuxers of the allowed containers, finds the audio stream and
 decodes it to the last sample, because MediaRecorder's WebM has no duration
 in its header. What passes is stored by its content (selko/media.py).
 """
+
 from __future__ import annotations
 
 import io
@@ -144,9 +145,7 @@ def urls(session, stems: set[str]) -> dict[str, str]:
     if not stems:
         return {}
     found: dict[str, str] = {}
-    rows = session.scalars(
-        select(MediaFile).where(or_(*(MediaFile.name.startswith(f"{stem}.") for stem in stems))).order_by(MediaFile.name)
-    )
+    rows = session.scalars(select(MediaFile).where(or_(*(MediaFile.name.startswith(f"{stem}.") for stem in stems))).order_by(MediaFile.name))
     for row in rows:
         found.setdefault(row.name.partition(".")[0], media.url(row.name))
     return found

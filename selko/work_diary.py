@@ -1,5 +1,6 @@
 """The coach's work diary: a note a client a day, the coach's own unless the
 coach shows it to the client, who then reads it on Today."""
+
 from datetime import date
 
 from flask_babel import gettext as _
@@ -38,6 +39,4 @@ def for_day(db: Session, client_id: int, day: date) -> WorkNote | None:
 
 
 def recent(db: Session, client_id: int, limit: int = 60) -> list[WorkNote]:
-    return list(db.scalars(
-        select(WorkNote).where(WorkNote.client_id == client_id).order_by(WorkNote.date.desc()).limit(limit)
-    ))
+    return list(db.scalars(select(WorkNote).where(WorkNote.client_id == client_id).order_by(WorkNote.date.desc()).limit(limit)))

@@ -3,6 +3,7 @@
 It builds the same JSON a browser's credential.toJSON() gives, so tests can
 bend one thing at a time: the origin, the rp id, the signature, the counter.
 """
+
 import hashlib
 import json
 import os
@@ -60,8 +61,7 @@ class SoftAuthenticator:
             }
         )
 
-    def get(self, options: dict, *, origin: str, rp_id: str | None = None, count_up: bool = True, sign_with=None,
-            verified: bool = True) -> str:
+    def get(self, options: dict, *, origin: str, rp_id: str | None = None, count_up: bool = True, sign_with=None, verified: bool = True) -> str:
         """Answer navigator.credentials.get() for these options."""
         rp_id = rp_id or options["rpId"]
         if count_up:

@@ -1,5 +1,6 @@
 """Fixtures: a migrated database (SQLite, or PostgreSQL from SELKO_TEST_DATABASE_URL),
 a frozen clock, persona factories and a test client that fills in CSRF tokens."""
+
 import os
 import re
 from datetime import datetime, time, timedelta
@@ -103,9 +104,7 @@ class CheckedClient(FlaskClient):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "http://localhost"}
-    )
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "http://localhost"})
     app.test_client_class = CheckedClient
     yield app
     engine = app.extensions["selko.engine"]
@@ -219,21 +218,18 @@ class Make:
 
     def coach(self, *, organisation=None, name="Sanna Valmentaja", phone="040 123 4567") -> User:
         organisation = organisation or self.organisation()
-        coach = User(
-            organisation_id=organisation.id, role=Role.coach, name=name, phone=phone, created_at=clock.now()
-        )
+        coach = User(organisation_id=organisation.id, role=Role.coach, name=name, phone=phone, created_at=clock.now())
         self.session.add(coach)
         self.session.commit()
         return coach
 
-    def client(self, *, coach=None, name="Aino Asiakas", language="fi", works=range(5), hours=(time(8), time(14)),
-               breaks=((time(10), time(10, 15), "Kahvi"),)) -> User:
+    def client(
+        self, *, coach=None, name="Aino Asiakas", language="fi", works=range(5), hours=(time(8), time(14)), breaks=((time(10), time(10, 15), "Kahvi"),)
+    ) -> User:
         coach = coach or self.coach()
         client = caseload.create_client(self.session, coach=coach, name=name, language=language)
         for weekday in works:
-            schedule.set_weekday(
-                self.session, client.id, weekday, hours, [schedule.BreakTime(*b) for b in breaks]
-            )
+            schedule.set_weekday(self.session, client.id, weekday, hours, [schedule.BreakTime(*b) for b in breaks])
         self.session.commit()
         return client
 
@@ -253,9 +249,7 @@ class Make:
     def passkey(self, user) -> Passkey:
         """A stored passkey row, for tests that need a coach past the passkey step.
         Real ceremonies are tested in test_passkeys.py and in the browser."""
-        passkey = Passkey(
-            user_id=user.id, credential_id=os.urandom(16), public_key=b"test", name="Testiavain", created_at=clock.now()
-        )
+        passkey = Passkey(user_id=user.id, credential_id=os.urandom(16), public_key=b"test", name="Testiavain", created_at=clock.now())
         self.session.add(passkey)
         self.session.commit()
         return passkey

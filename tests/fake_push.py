@@ -5,6 +5,7 @@ message with the subscription's keys (RFC 8291), and answers as told:
 201 by default, or 404/410/429/5xx for chosen subscriptions. A test can
 hold every answer (`answering.clear()`) to catch senders mid-batch.
 """
+
 import base64
 import json
 import os

@@ -7,6 +7,7 @@ pages and htmx partials alike: no id twice, every form has an action and a
 post form a CSRF token, nothing loaded from another host, on client pages every text block can be read
 aloud, and no English left on a Finnish page.
 """
+
 import re
 from dataclasses import dataclass, field
 from functools import cache

@@ -3,6 +3,7 @@
 A route that is not in ROUTES fails test_every_route_is_classified, so a new
 route cannot ship before somebody decides who may use it.
 """
+
 from datetime import date
 
 import pytest
@@ -164,11 +165,7 @@ ROUTES = {
 
 
 def all_routes(app) -> set:
-    return {
-        (rule.rule, method)
-        for rule in app.url_map.iter_rules()
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
+    return {(rule.rule, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
 
 
 def test_every_route_is_classified(app):
@@ -209,15 +206,31 @@ def build_world(app, make, session, client_factory, sign_in):
         browsers[name] = sign_in(client_factory(), person)
     device = session.scalar(select(DeviceSession).where(DeviceSession.user_id == client_a.id))
     values = {
-        "client_id": client_a.id, "assignment_id": assignment.id, "step_id": task.steps[0].id,
-        "task_id": task.id, "request_id": request.id, "answer_id": answer.id, "message_id": message.id, "exception_id": exception.id,
-        "device_id": device.id, "passkey_id": passkey.id, "weekday": 0, "user_id": coach_a.id, "other_coach_id": coach_b.id,
-        "name": "htmx.min.js", "filename": "selko.css", "version": "17.0.0", "hexcode": "2615", "package": "openmoji",
+        "client_id": client_a.id,
+        "assignment_id": assignment.id,
+        "step_id": task.steps[0].id,
+        "task_id": task.id,
+        "request_id": request.id,
+        "answer_id": answer.id,
+        "message_id": message.id,
+        "exception_id": exception.id,
+        "device_id": device.id,
+        "passkey_id": passkey.id,
+        "weekday": 0,
+        "user_id": coach_a.id,
+        "other_coach_id": coach_b.id,
+        "name": "htmx.min.js",
+        "filename": "selko.css",
+        "version": "17.0.0",
+        "hexcode": "2615",
+        "package": "openmoji",
         "token": signin.create_link_token(session, client_a, minutes=15),
         "share_id": share_id,
         "share_token": share_token,
         "media_name": photo.name,
-        "year": "2026", "month": "11", "day": "2026-11-23",
+        "year": "2026",
+        "month": "11",
+        "day": "2026-11-23",
     }
     session.commit()
     return browsers, values
@@ -294,10 +307,22 @@ def mixed_world(make, session, client_factory, sign_in):
     phones = {"client_a": sign_in(client_factory(), client_a), "client_b": sign_in(client_factory(), client_b)}
     desks = {"coach_a": sign_in(client_factory(), coach_a), "admin_a": sign_in(client_factory(), admin_a)}
     ids = {
-        "a": client_a.id, "own_assignment": own.id, "device_b": session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client_b.id)),
-        "passkey_b": passkey.id, "share_b": session.scalar(select(Share.id).where(Share.client_id == client_b.id)),
-        "assignment_b": theirs.id, "step_b": task_b.steps[0].id, "task_b": task_b.id, "b": client_b.id, "exception_b": exception.id, "coach_a": coach_a.id,
-        "stranger": stranger.id, "coach_b": coach_b.id, "answer_b": answer_b.id, "help_b": help_b.id, "task_a": task_a.id,
+        "a": client_a.id,
+        "own_assignment": own.id,
+        "device_b": session.scalar(select(DeviceSession.id).where(DeviceSession.user_id == client_b.id)),
+        "passkey_b": passkey.id,
+        "share_b": session.scalar(select(Share.id).where(Share.client_id == client_b.id)),
+        "assignment_b": theirs.id,
+        "step_b": task_b.steps[0].id,
+        "task_b": task_b.id,
+        "b": client_b.id,
+        "exception_b": exception.id,
+        "coach_a": coach_a.id,
+        "stranger": stranger.id,
+        "coach_b": coach_b.id,
+        "answer_b": answer_b.id,
+        "help_b": help_b.id,
+        "task_a": task_a.id,
     }
     return {**phones, **desks}, ids
 

@@ -1,4 +1,5 @@
 """The admin: a coach who leaves is deactivated, and their clients move to another coach."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -31,9 +32,7 @@ def test_a_deactivated_coach_is_signed_out_everywhere_at_once(organisation, make
     assert desk.post(f"/admin/coaches/{leaving.id}/link").status_code == 400, "no new link either"
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Passkey).where(Passkey.user_id == leaving.id)) == 0
-    assert session.scalar(
-        select(func.count()).select_from(DeviceSession).where(DeviceSession.user_id == leaving.id, DeviceSession.revoked_at.is_(None))
-    ) == 0
+    assert session.scalar(select(func.count()).select_from(DeviceSession).where(DeviceSession.user_id == leaving.id, DeviceSession.revoked_at.is_(None))) == 0
     page = desk.get(f"/admin/coaches/{leaving.id}").get_data(as_text=True)
     assert "Deactivated on" in page and "Aino" in page and "Mikko" in page, "the clients are listed for moving"
     assert "coach deactivated, move the client" in desk.get("/admin/").get_data(as_text=True)
@@ -49,11 +48,14 @@ def test_the_admin_moves_a_coachs_clients_to_another_coach(organisation, session
     assert session.get(ClientProfile, mikko.id).coach_id == leaving.id
 
 
-@pytest.mark.parametrize("form", [
-    {"to": "", "client": []},
-    {"to": "999999", "client": []},
-    {"client": []},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"to": "", "client": []},
+        {"to": "999999", "client": []},
+        {"client": []},
+    ],
+)
 def test_moving_without_a_coach_to_take_them_changes_nothing(organisation, session, form):
     _admin, leaving, _staying, (aino, _mikko), desk = organisation
     form = {**form, "client": [str(aino.id)]}

@@ -1,6 +1,7 @@
 """What a security review asked of the alarms: only real push services, only
 well-formed subscriptions, a worker that one bad row cannot stop, and a
 worker that stops and restarts without losing alarms."""
+
 import base64
 import os
 import signal
@@ -144,21 +145,36 @@ def test_a_subscription_whose_keys_are_not_keys_is_refused(app, make, web, sign_
 def add_phone(session, client, subscription: dict) -> None:
     """A subscription written straight into the database, past every check."""
     device = DeviceSession(
-        user_id=client.id, token_hash=os.urandom(32).hex(), created_at=clock.now(), last_used_at=clock.now(),
+        user_id=client.id,
+        token_hash=os.urandom(32).hex(),
+        created_at=clock.now(),
+        last_used_at=clock.now(),
         expires_at=clock.now() + timedelta(days=1),
     )
     session.add(device)
     session.flush()
-    session.add(PushSubscription(
-        user_id=client.id, device_session_id=device.id, endpoint=subscription["endpoint"],
-        p256dh=subscription["keys"]["p256dh"], auth=subscription["keys"]["auth"], created_at=clock.now(),
-    ))
+    session.add(
+        PushSubscription(
+            user_id=client.id,
+            device_session_id=device.id,
+            endpoint=subscription["endpoint"],
+            p256dh=subscription["keys"]["p256dh"],
+            auth=subscription["keys"]["auth"],
+            created_at=clock.now(),
+        )
+    )
 
 
 def due_now(session, client, text: str, kind: str = "coach", seconds_ago: int = 0) -> None:
-    session.add(Reminder(
-        client_id=client.id, day=date(2026, 11, 23), kind=kind, due_at=clock.now() - timedelta(seconds=seconds_ago), text=text,
-    ))
+    session.add(
+        Reminder(
+            client_id=client.id,
+            day=date(2026, 11, 23),
+            kind=kind,
+            due_at=clock.now() - timedelta(seconds=seconds_ago),
+            text=text,
+        )
+    )
 
 
 def outcomes(session) -> dict[str, tuple[str, str]]:
@@ -201,11 +217,18 @@ def test_alarms_claimed_by_a_killed_worker_are_sent_by_the_next_one_in_time(make
     now.set(datetime(2026, 11, 23, 10, 1, 35, tzinfo=HELSINKI))
     client = make.client(language="en")
     add_phone(session, client, push_service.subscribe("phone"))
-    session.add(Reminder(
-        client_id=client.id, day=date(2026, 11, 23), kind="break_start", text="Kahvitauko",
-        due_at=datetime(2026, 11, 23, 10, 0, tzinfo=HELSINKI), status="sending", attempts=1,
-        claimed_at=clock.now() - timedelta(seconds=90),  # the worker was killed while sending
-    ))
+    session.add(
+        Reminder(
+            client_id=client.id,
+            day=date(2026, 11, 23),
+            kind="break_start",
+            text="Kahvitauko",
+            due_at=datetime(2026, 11, 23, 10, 0, tzinfo=HELSINKI),
+            status="sending",
+            attempts=1,
+            claimed_at=clock.now() - timedelta(seconds=90),  # the worker was killed while sending
+        )
+    )
     session.commit()
 
     assert send_due(session, sender).sent == 1
@@ -218,10 +241,18 @@ def test_a_shorter_send_time_gives_a_killed_workers_alarms_back_sooner(make, ses
     client = make.client()
     add_phone(session, client, push_service.subscribe("phone"))
     for text, age in (("claimed 19 s ago", 19), ("claimed 21 s ago", 21)):
-        session.add(Reminder(
-            client_id=client.id, day=date(2026, 11, 23), kind="coach", text=text, due_at=clock.now() - timedelta(seconds=age + 10),
-            status="sending", attempts=1, claimed_at=clock.now() - timedelta(seconds=age),
-        ))
+        session.add(
+            Reminder(
+                client_id=client.id,
+                day=date(2026, 11, 23),
+                kind="coach",
+                text=text,
+                due_at=clock.now() - timedelta(seconds=age + 10),
+                status="sending",
+                attempts=1,
+                claimed_at=clock.now() - timedelta(seconds=age),
+            )
+        )
     session.commit()
 
     assert send_due(session, sender, deadline=5).sent == 1
@@ -297,7 +328,11 @@ def test_each_alarm_of_a_batch_is_recorded_with_its_own_outcome(make, session, n
 
     assert (outcome.sent, outcome.failed, outcome.retried, outcome.dropped) == (1, 1, 2, 1)
     assert outcomes(session) == {
-        "ok": ("sent", "201"), "gone": ("failed", "410"), "busy": ("planned", ""), "down": ("planned", ""), "late": ("dropped", "too late"),
+        "ok": ("sent", "201"),
+        "gone": ("failed", "410"),
+        "busy": ("planned", ""),
+        "down": ("planned", ""),
+        "late": ("dropped", "too late"),
     }
     retry_in = {r.text: (r.retry_at - clock.now()).total_seconds() for r in session.scalars(select(Reminder).where(Reminder.retry_at.is_not(None)))}
     assert retry_in == {"busy": 30, "down": 5}
@@ -337,16 +372,18 @@ def test_the_encryption_process_leaves_stopping_to_the_worker(make, session, now
 def test_the_encryption_process_goes_with_a_worker_killed_outright():
     """SIGKILL (the out-of-memory killer, a host test) leaves the worker no
     time to stop its encryption process: that process must not stay behind."""
-    script = "\n".join([
-        "import os, time",
-        "from py_vapid import Vapid02",
-        "from selko.alarms.webpush import Sender",
-        "vapid = Vapid02()",
-        "vapid.generate_keys()",
-        "sender = Sender(vapid, 'mailto:selko@localhost', connections=8)",
-        "print(sender._encryption.submit(os.getpid).result(), flush=True)",
-        "time.sleep(120)",
-    ])
+    script = "\n".join(
+        [
+            "import os, time",
+            "from py_vapid import Vapid02",
+            "from selko.alarms.webpush import Sender",
+            "vapid = Vapid02()",
+            "vapid.generate_keys()",
+            "sender = Sender(vapid, 'mailto:selko@localhost', connections=8)",
+            "print(sender._encryption.submit(os.getpid).result(), flush=True)",
+            "time.sleep(120)",
+        ]
+    )
     worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         encrypting = int(worker.stdout.readline())

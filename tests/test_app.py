@@ -1,4 +1,5 @@
 """The app as a whole: health, PWA files, CLI, migrations, catalogues."""
+
 import re
 from pathlib import Path
 
@@ -131,8 +132,15 @@ def test_the_migrations_match_the_models(app):
 
 def test_the_cli_invites_a_coach_on_a_real_public_address(database_url, tmp_path):
     # Production's origin is not localhost: the link is built without any request.
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "ORIGIN": "https://selko.example.fi",
-                      "TRUSTED_HOSTS": ["selko.example.fi"]})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path),
+            "ORIGIN": "https://selko.example.fi",
+            "TRUSTED_HOSTS": ["selko.example.fi"],
+        }
+    )
     runner = app.test_cli_runner()
     organisation_id = re.search(r"organisation: (\d+)", runner.invoke(args=["create-organisation", "Oy"]).output).group(1)
     result = runner.invoke(args=["invite-coach", "--organisation", organisation_id, "Sanna"])

@@ -1,5 +1,6 @@
 """Backups: `selko backup` while Selko runs, the database destroyed, `selko
 restore` puts every row back (SQLite and PostgreSQL); `selko db revision`."""
+
 import shutil
 
 from sqlalchemy import MetaData, select, text

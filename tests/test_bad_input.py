@@ -1,6 +1,7 @@
 """Bad input gets a plain 4xx and changes nothing: digits of other scripts,
 numbers too big for the database, times and dates nobody can mean, control
 characters in names, NUL bytes."""
+
 import json
 
 import pytest
@@ -92,9 +93,7 @@ def test_a_huge_time_in_the_schedule_is_refused_and_changes_nothing(coach_web, s
 
 def test_a_huge_time_in_a_date_that_differs_is_refused(coach_web, session):
     web, coach, client = coach_web
-    response = web.post(
-        f"/coach/clients/{client.id}/exceptions", {"date": "2026-12-01", "kind": "hours", "starts": "9.00", "ends": "99999999999999999999"}
-    )
+    response = web.post(f"/coach/clients/{client.id}/exceptions", {"date": "2026-12-01", "kind": "hours", "starts": "9.00", "ends": "99999999999999999999"})
     assert response.status_code == 400
 
 

@@ -1,5 +1,6 @@
 """Break reminders: planning from the schedule (also across DST), and sending
 through a real Web Push path to a fake push service that decrypts every message."""
+
 import asyncio
 import html
 import json
@@ -39,8 +40,12 @@ def test_planning_follows_the_schedule_and_is_idempotent(make, session, now):
     session.commit()
     first = planned(session, client)
     assert first == [
-        ("work_start", at(monday, 8)), ("break_start", at(monday, 10)), ("break_end", at(monday, 10, 15)),
-        ("break_start", at(monday, 12)), ("break_end", at(monday, 12, 30)), ("work_end", at(monday, 14)),
+        ("work_start", at(monday, 8)),
+        ("break_start", at(monday, 10)),
+        ("break_end", at(monday, 10, 15)),
+        ("break_start", at(monday, 12)),
+        ("break_end", at(monday, 12, 30)),
+        ("work_end", at(monday, 14)),
     ]
     alarms.plan_day(session, client, monday)
     session.commit()
@@ -59,7 +64,9 @@ def test_a_schedule_change_replans_the_rest_of_the_day(make, web, sign_in, sessi
         {"works": "1", "starts": "8", "ends": "15", "break0_name": "Kahvi", "break0_starts": "10.30", "break0_ends": "10.45"},
     )
     assert planned(session, client) == [
-        ("break_start", at(monday, 10, 30)), ("break_end", at(monday, 10, 45)), ("work_end", at(monday, 15)),
+        ("break_start", at(monday, 10, 30)),
+        ("break_end", at(monday, 10, 45)),
+        ("work_end", at(monday, 15)),
     ], "8.00 has passed; the rest follows the new schedule"
 
 
@@ -89,9 +96,7 @@ def ringing_phone(make, web, sign_in, app, push_service, session):
     client = make.client(language="en", breaks=BREAKS)
     sign_in(web, client)
     subscription = push_service.subscribe("phone")
-    response = web.http.post(
-        "/alarms/subscription", json=subscription, headers={"X-CSRFToken": web.csrf_token()}
-    )
+    response = web.http.post("/alarms/subscription", json=subscription, headers={"X-CSRFToken": web.csrf_token()})
     assert response.status_code == 201
     return client
 
@@ -207,17 +212,21 @@ def test_two_workers_send_each_reminder_exactly_once(app, make, session, now, pu
         pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite one worker runs at a time (README)")
     client = make.client()
     subscription = push_service.subscribe("phone")
-    session.add(PushSubscription(
-        user_id=client.id, device_session_id=_device(make, session, client), endpoint=subscription["endpoint"],
-        p256dh=subscription["keys"]["p256dh"], auth=subscription["keys"]["auth"], created_at=now.value,
-    ))
+    session.add(
+        PushSubscription(
+            user_id=client.id,
+            device_session_id=_device(make, session, client),
+            endpoint=subscription["endpoint"],
+            p256dh=subscription["keys"]["p256dh"],
+            auth=subscription["keys"]["auth"],
+            created_at=now.value,
+        )
+    )
     due = now.value.astimezone(UTC)
-    session.add_all([
-        Reminder(client_id=client.id, day=date(2026, 11, 23), kind="coach", due_at=due - timedelta(seconds=n), text=str(n))
-        for n in range(2000)
-    ])
+    session.add_all([Reminder(client_id=client.id, day=date(2026, 11, 23), kind="coach", due_at=due - timedelta(seconds=n), text=str(n)) for n in range(2000)])
     session.commit()
     push_service.decrypt = False
+
     def work():
         sender = sender_for(app)  # one per worker, as in production
         with Session(app.extensions["selko.engine"]) as own:
@@ -252,8 +261,11 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"own": "x" * 301}).status_code == 400
     assert send_due(session, sender).sent == 1
     assert push_service.deliveries[0].message == {
-        "title": "Message from your coach", "body": "Remember your break.", "url": "/",
-        "reminder": push_service.deliveries[0].message["reminder"], "kind": "ready_message",
+        "title": "Message from your coach",
+        "body": "Remember your break.",
+        "url": "/",
+        "reminder": push_service.deliveries[0].message["reminder"],
+        "kind": "ready_message",
     }
     assert "Last alarm sent:" in desk.get(f"/coach/clients/{ringing_phone.id}/phones").get_data(as_text=True)
 
@@ -297,7 +309,11 @@ def test_today_carries_the_in_page_alarms_only_where_push_cannot_ring(make, web,
     page = web.get("/").get_data(as_text=True)
     alarms = json.loads(html.unescape(re.search(r"data-alarms='([^']*)'", page).group(1)))
     assert [a["body"] for a in alarms] == [
-        "Kahvitauko starts now.", "Go back to work now.", "Ruokatauko starts now.", "Go back to work now.", "You can go home now.",
+        "Kahvitauko starts now.",
+        "Go back to work now.",
+        "Ruokatauko starts now.",
+        "Go back to work now.",
+        "You can go home now.",
     ], "8.00 has passed"
     assert alarms[0]["at"] == int(datetime(2026, 11, 23, 10, tzinfo=HELSINKI).timestamp() * 1000)
     web.http.post("/alarms/subscription", json=push_service.subscribe("phone"), headers={"X-CSRFToken": web.csrf_token()})

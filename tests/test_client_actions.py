@@ -6,6 +6,7 @@ nothing. The header Selko-Action-Age says how long ago the button was
 pressed, so a check-in pressed at 8.02 that reaches Selko at 8.40 counts
 from 8.02. The coach's correction of the day stands against a press made
 before it."""
+
 import json
 import re
 import threading
@@ -377,16 +378,19 @@ def test_the_coach_corrects_today(desk, aino, coach, session, now):
     assert audited == ["change"]
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"arrived": "25.00"}, "Write times like 8.00 or 14.30."),
-    ({"arrived": "8", "left": "soon"}, "Write times like 8.00 or 14.30."),
-    ({"arrived": "9.00", "left": "8.30"}, "The client cannot leave before arriving."),
-    ({"arrived": "10.00"}, "A time cannot be later than now."),
-    ({"left": "9.00"}, "Give the time the client arrived, or choose a reason for the absence."),
-    ({}, "Give the time the client arrived, or choose a reason for the absence."),
-    ({"reason": "bored"}, "Choose a reason for the absence."),
-    ({"reason": "ill", "arrived": "8.00"}, "An absent day has no arrival or leaving time. Leave the times empty."),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"arrived": "25.00"}, "Write times like 8.00 or 14.30."),
+        ({"arrived": "8", "left": "soon"}, "Write times like 8.00 or 14.30."),
+        ({"arrived": "9.00", "left": "8.30"}, "The client cannot leave before arriving."),
+        ({"arrived": "10.00"}, "A time cannot be later than now."),
+        ({"left": "9.00"}, "Give the time the client arrived, or choose a reason for the absence."),
+        ({}, "Give the time the client arrived, or choose a reason for the absence."),
+        ({"reason": "bored"}, "Choose a reason for the absence."),
+        ({"reason": "ill", "arrived": "8.00"}, "An absent day has no arrival or leaving time. Leave the times empty."),
+    ],
+)
 def test_a_wrong_correction_says_what_is_wrong_and_changes_nothing(form, message, desk, aino, session):
     response = desk.post(f"/coach/clients/{aino.id}/attendance", form)
     assert response.status_code == 400
@@ -403,4 +407,3 @@ def test_the_day_history_is_in_finnish_for_a_finnish_coach(make, client_factory,
     assert "Läsnäolo tänään" in page
     assert re.search(r"<td>Saapui</td>\s*<td>8.02</td>\s*<td>8.40</td>", page)
     assert "Saapui klo 8.02 (tieto Selkoon klo 8.40)" in text(sign_in(client_factory(), coach).get("/coach/"))
-

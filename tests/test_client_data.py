@@ -1,4 +1,5 @@
 """A client's data as a whole: every table classified, exported, and erased without a trace."""
+
 import json
 from datetime import date, time
 
@@ -68,8 +69,11 @@ def a_client_with_everything(make, session, client_factory, sign_in):
     sign_in(phone, client)
     device = session.scalar(select(DeviceSession).where(DeviceSession.user_id == client.id))
     # Alarms on: the phone's subscription points at its device session.
-    session.add(PushSubscription(user_id=client.id, device_session_id=device.id, endpoint="https://fcm.googleapis.com/fcm/send/x",
-                                 p256dh="p", auth="a", created_at=device.created_at))
+    session.add(
+        PushSubscription(
+            user_id=client.id, device_session_id=device.id, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="p", auth="a", created_at=device.created_at
+        )
+    )
     session.commit()
     session.scalar(select(Passkey).where(Passkey.user_id == client.id)).name = SECRETS["passkey name"]
     session.commit()
@@ -133,7 +137,8 @@ def test_the_export_holds_every_kind_of_client_data(make, session, client_factor
     assert all(a["outcome"] == "done" and a["pressed_at"] for a in export["client_actions"])
     assert export["breaks"][0]["name"] == SECRETS["break name"]
     assert export["schedule_exceptions"][0]["note"] == SECRETS["date note"]
-    assert export["contacts"] == [{"kind": "visit", "date": "2026-11-23", "note": SECRETS["contact note"],
-                                   "logged_by": "Valmentaja", "logged_at": "2026-11-23T07:30:00+00:00"}]
+    assert export["contacts"] == [
+        {"kind": "visit", "date": "2026-11-23", "note": SECRETS["contact note"], "logged_by": "Valmentaja", "logged_at": "2026-11-23T07:30:00+00:00"}
+    ]
     text = json.dumps(export)
     assert "fcm.googleapis.com" not in text and "token_hash" not in text, "no keys to the phone or the links"

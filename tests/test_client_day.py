@@ -1,4 +1,5 @@
 """The client's day on the phone: today, check-in, tasks, help, how today went."""
+
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -49,7 +50,7 @@ def attendance(session, client) -> Attendance | None:
 
 def test_today_says_the_day_hours_and_what_comes_next(phone):
     page = text(phone.get("/"))
-    assert "<h1 id=\"today-heading\">Today is Monday 23 November</h1>" in page
+    assert '<h1 id="today-heading">Today is Monday 23 November</h1>' in page
     assert "Work starts at 8:00." in page
     assert "Work ends at 14:00." in page
     assert "Next:</strong> Coffee break starts at 10:00." in page
@@ -174,9 +175,7 @@ def test_ticking_every_step_finishes_the_task(phone, make, aino, session):
     page = visible_text(phone.get(f"/tasks/{assignment.id}"))
     assert "Steps done: 2" in page and "All steps: 3." in page
     assert "Well done!" not in page
-    response = phone.post(
-        f"/tasks/{assignment.id}/steps/{steps[2].id}", {"day": DAY, "done": "1"}, headers={"HX-Request": "true"}
-    )
+    response = phone.post(f"/tasks/{assignment.id}/steps/{steps[2].id}", {"day": DAY, "done": "1"}, headers={"HX-Request": "true"})
     assert "<html" not in text(response)
     assert "Steps done: 3" in visible_text(response) and "All steps: 3." in visible_text(response)
     assert "Well done! The task is ready." in visible_text(response)
@@ -287,11 +286,17 @@ def a_busy_month(make, session, aino, now):
     messages), four weeks of exceptions ahead, and twenty more clients with
     their own days in the organisation."""
     today = now.value.date()
-    schedule.set_weekday(session, aino.id, 0, (time(8), time(16)), [
-        schedule.BreakTime(time(10), time(10, 15), "Coffee break"),
-        schedule.BreakTime(time(11, 30), time(12), "Lunch"),
-        schedule.BreakTime(time(14), time(14, 15), "Coffee break"),
-    ])
+    schedule.set_weekday(
+        session,
+        aino.id,
+        0,
+        (time(8), time(16)),
+        [
+            schedule.BreakTime(time(10), time(10, 15), "Coffee break"),
+            schedule.BreakTime(time(11, 30), time(12), "Lunch"),
+            schedule.BreakTime(time(14), time(14, 15), "Coffee break"),
+        ],
+    )
     for n in range(2, 13):
         task = make.task(organisation_id=aino.organisation_id, title=f"Task {n}", steps=[f"Step {s}." for s in range(1, 9)])
         make.assignment(client=aino, task=task, position=n)
@@ -314,9 +319,7 @@ def a_busy_month(make, session, aino, now):
     session.commit()
 
 
-def test_today_sends_at_most_six_statements_and_as_many_for_twelve_tasks_and_a_month_as_for_one(
-    app, make, session, phone, aino, now
-):
+def test_today_sends_at_most_six_statements_and_as_many_for_twelve_tasks_and_a_month_as_for_one(app, make, session, phone, aino, now):
     task = make.task(organisation_id=aino.organisation_id, title="Task 1")
     make.assignment(client=aino, task=task, position=1)
     few, page = statements_for_today(app, phone)

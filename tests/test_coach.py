@@ -1,4 +1,5 @@
 """The coach: today board, clients, schedules, the task library."""
+
 import re
 from datetime import datetime, time
 
@@ -70,7 +71,7 @@ def test_a_handled_help_request_leaves_the_top(make, coach, desk, client_factory
     client = make.client(coach=coach, name="Zoe")
     sign_in(client_factory(), client).post("/help")
     board = text(desk.get("/coach/"))
-    request_id = re.search(r'/coach/help/(\d+)/handled', board).group(1)
+    request_id = re.search(r"/coach/help/(\d+)/handled", board).group(1)
     assert desk.post(f"/coach/help/{request_id}/handled").status_code == 303
     assert "Asks for help" not in text(desk.get("/coach/"))
 
@@ -117,8 +118,16 @@ def test_editing_a_weekday_with_breaks(make, coach, desk, session):
     client = make.client(coach=coach, works=[])
     response = desk.post(
         f"/coach/clients/{client.id}/schedule/2",
-        {"works": "1", "starts": "8.30", "ends": "15:00", "break0_name": "Coffee", "break0_starts": "10", "break0_ends": "10.15",
-         "break1_starts": "12.00", "break1_ends": "12.30"},
+        {
+            "works": "1",
+            "starts": "8.30",
+            "ends": "15:00",
+            "break0_name": "Coffee",
+            "break0_starts": "10",
+            "break0_ends": "10.15",
+            "break1_starts": "12.00",
+            "break1_ends": "12.30",
+        },
     )
     assert response.status_code == 303
     session.expire_all()

@@ -1,4 +1,5 @@
 """A coach's message reaches the client in Selko too, and the coach sees what came of it."""
+
 from sqlalchemy import select
 
 from selko.models import Reminder

@@ -1,5 +1,6 @@
 """Contact follow-up: the contact log, "no contact in 30 days" on the board,
 the caseload against 20, and "Handled" with the contact logged at once."""
+
 import re
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -54,7 +55,7 @@ def wants_to_talk(session, client, day=MONDAY) -> SelfAssessment:
 
 def contacts_section(response) -> str:
     html = response.get_data(as_text=True)
-    return visible_text_of(html[html.index('<section id="contacts"'):])
+    return visible_text_of(html[html.index('<section id="contacts"') :])
 
 
 def visible_text_of(html: str) -> str:
@@ -85,14 +86,17 @@ def test_the_form_offers_today_and_no_later_date(coach, desk, aino):
     assert "No contact logged yet" in contacts_section(desk.get(f"/coach/clients/{aino.id}/contacts"))
 
 
-@pytest.mark.parametrize("form, error", [
-    ({"kind": "call", "date": "2026-11-24", "note": "Tomorrow"}, "The date cannot be later than today."),
-    ({"kind": "letter", "date": "2026-11-20", "note": "A letter"}, "Choose the kind of contact."),
-    ({"kind": "", "date": "2026-11-20", "note": "No kind"}, "Choose the kind of contact."),
-    ({"kind": "call", "date": "2026-11-20", "note": "x" * 501}, "The note can have at most 500 characters."),
-    ({"kind": "call", "date": "20.11.2026", "note": "Finnish date"}, "Give the date of the contact."),
-    ({"kind": "call", "date": "", "note": "No date"}, "Give the date of the contact."),
-])
+@pytest.mark.parametrize(
+    "form, error",
+    [
+        ({"kind": "call", "date": "2026-11-24", "note": "Tomorrow"}, "The date cannot be later than today."),
+        ({"kind": "letter", "date": "2026-11-20", "note": "A letter"}, "Choose the kind of contact."),
+        ({"kind": "", "date": "2026-11-20", "note": "No kind"}, "Choose the kind of contact."),
+        ({"kind": "call", "date": "2026-11-20", "note": "x" * 501}, "The note can have at most 500 characters."),
+        ({"kind": "call", "date": "20.11.2026", "note": "Finnish date"}, "Give the date of the contact."),
+        ({"kind": "call", "date": "", "note": "No date"}, "Give the date of the contact."),
+    ],
+)
 def test_a_bad_contact_is_refused_with_the_typed_values_kept(form, error, coach, desk, aino, session):
     response = desk.post(f"/coach/clients/{aino.id}/contacts", form)
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """`selko doctor`: a ready installation passes; each thing an IT person can
 get wrong is named in its own line, and any of them makes the exit 1."""
+
 import datetime
 import socket
 import ssl
@@ -24,8 +25,12 @@ def _certificate(folder):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = datetime.datetime.now(datetime.timezone.utc)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -69,10 +74,17 @@ def _subscribe(session, make, endpoint):
 
 
 def _ready_app(database_url, tmp_path, **config):
-    return create_app({
-        "TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "https://selko.example.fi",
-        "SECRET_KEY": SECRET, "PUSH_HOSTS": ("localhost",), **config,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "ORIGIN": "https://selko.example.fi",
+            "SECRET_KEY": SECRET,
+            "PUSH_HOSTS": ("localhost",),
+            **config,
+        }
+    )
 
 
 def _lines(findings):
@@ -100,10 +112,16 @@ def test_it_names_each_problem_and_exits_1(app, database_url, session, make, tmp
     settings = tmp_path / "selko.env"
     settings.write_text("SELKO_SECRET_KEY=short\n")
     settings.chmod(0o644)
-    broken = create_app({
-        "TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"), "ORIGIN": "http://selko.example.fi",
-        "SECRET_KEY": "short", "PUSH_HOSTS": ("localhost",),
-    })
+    broken = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "ORIGIN": "http://selko.example.fi",
+            "SECRET_KEY": "short",
+            "PUSH_HOSTS": ("localhost",),
+        }
+    )
     (tmp_path / "instance" / "vapid_private.pem").chmod(0o644)
     with broken.app_context():
         findings = _lines(doctor.examine(broken, 3, settings))

@@ -1,5 +1,6 @@
 """Selko's own error pages: plain words in the person's language, the status
 kept, and a way back to the start — for every status, a failing view too."""
+
 import pytest
 from flask import abort
 from sqlalchemy import text

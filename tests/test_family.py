@@ -1,4 +1,5 @@
 """Family members read the schedule through a share link and a calendar feed — and nothing else."""
+
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -78,10 +79,7 @@ def test_task_titles_only_when_the_share_says_so(aino, make, session, client_fac
 
 def events(feed: bytes) -> dict[str, tuple[datetime, datetime, str]]:
     calendar = Calendar.from_ical(feed)
-    return {
-        str(e["uid"]): (e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"]))
-        for e in calendar.walk("VEVENT")
-    }
+    return {str(e["uid"]): (e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"])) for e in calendar.walk("VEVENT")}
 
 
 def test_the_feed_has_the_work_days_and_breaks_across_the_dst_change(make, session, client_factory, now):

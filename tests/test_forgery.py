@@ -1,4 +1,5 @@
 """Forged or stale input is refused with a 4xx and changes nothing."""
+
 import pytest
 from sqlalchemy import func, select
 

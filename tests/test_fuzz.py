@@ -8,6 +8,7 @@ The figures are printed at the end of the run:
 
     .venv/bin/pytest tests/test_fuzz.py -q -s
 """
+
 import io
 import json
 from datetime import timedelta
@@ -23,10 +24,26 @@ from tests.test_access_matrix import OK, ROUTES, build_world
 
 TODAY = "2026-11-23"  # the frozen Monday in tests/conftest.py
 HOSTILE = [
-    "", "²", "١٢", "𝟙", "x" * 100_000, "a\x00b", "a\r\nb", "a\x1bb", "\u2028",
-    "99999999999999999999", "-1", "1e309", "0",
-    "2026-02-30", "99999-01-01", "0000-00-00",
-    "25.00", "8.99", "٨.٣٠", "99999999999999999999.00",
+    "",
+    "²",
+    "١٢",
+    "𝟙",
+    "x" * 100_000,
+    "a\x00b",
+    "a\r\nb",
+    "a\x1bb",
+    "\u2028",
+    "99999999999999999999",
+    "-1",
+    "1e309",
+    "0",
+    "2026-02-30",
+    "99999-01-01",
+    "0000-00-00",
+    "25.00",
+    "8.99",
+    "٨.٣٠",
+    "99999999999999999999.00",
 ]
 # Changes a refused request may make: the audit trail, and a passkey
 # challenge used up by a refused answer (it must not be tried twice).
@@ -74,8 +91,12 @@ FORMS = {
     "/coach/clients/<id:client_id>/contacts": {"kind": "meeting", "date": TODAY, "note": "Tapasimme kahvilassa ohjaajan kanssa."},
     "/coach/clients/<id:client_id>/connect": {},
     "/coach/clients/<id:client_id>/schedule/<int:weekday>": {
-        "works": "1", "starts": "8.00", "ends": "14.00",
-        "break0_starts": "10.00", "break0_ends": "10.15", "break0_name": "Coffee",
+        "works": "1",
+        "starts": "8.00",
+        "ends": "14.00",
+        "break0_starts": "10.00",
+        "break0_ends": "10.15",
+        "break0_name": "Coffee",
     },
     "/coach/clients/<id:client_id>/exceptions": {"date": "2026-12-01", "kind": "hours", "starts": "9.00", "ends": "12.00", "note": "Dentist"},
     "/coach/clients/<id:client_id>/exceptions/<id:exception_id>/delete": {},
@@ -110,13 +131,26 @@ FORMS = {
 # JSON bodies, each with broken versions of a valid shape.
 SUBSCRIPTION = {"endpoint": "https://push.example.com/abc", "keys": {"p256dh": "BNc", "auth": "tBH"}}
 JSON_BODIES = [
-    None, [], "x", 1e308, {"endpoint": None}, {"endpoint": 5, "keys": []},
+    None,
+    [],
+    "x",
+    1e308,
+    {"endpoint": None},
+    {"endpoint": 5, "keys": []},
     {**SUBSCRIPTION, "endpoint": "https://push.example.com/a\x00b"},
     {**SUBSCRIPTION, "keys": {"p256dh": "a\x00", "auth": "\x1b"}},
     {**SUBSCRIPTION, "endpoint": "https://" + "x" * 100_000},
 ]
 CREDENTIALS = [
-    "", "null", "[]", "{", '"x"', "1e309", '{"rawId": 5}', '{"rawId": "!!!"}', '{"rawId": "AAAA", "response": []}',
+    "",
+    "null",
+    "[]",
+    "{",
+    '"x"',
+    "1e309",
+    '{"rawId": 5}',
+    '{"rawId": "!!!"}',
+    '{"rawId": "AAAA", "response": []}',
     '{"rawId": "AAAA", "response": {"clientDataJSON": 5}}',
     '{"rawId": "AAAA", "response": {"clientDataJSON": "not base64!", "userHandle": "%%%"}}',
     '{"rawId": "AAAA", "response": {"userHandle": 12}}',
@@ -125,14 +159,17 @@ CREDENTIALS = [
 ]
 # GET routes that read query arguments.
 QUERIES = {
-    "/admin/audit": "client", "/admin/audit.csv": "client", "/s/<token>": "lang", "/s/<token>.ics": "lang",
+    "/admin/audit": "client",
+    "/admin/audit.csv": "client",
+    "/s/<token>": "lang",
+    "/s/<token>.ics": "lang",
     # The task form's picture search, as htmx asks for it and as a link.
-    "/coach/tasks/new": "q", "/coach/tasks/<id:task_id>": "q",
+    "/coach/tasks/new": "q",
+    "/coach/tasks/<id:task_id>": "q",
 }
 
 PHOTO = bytes.fromhex(  # a 1 x 1 PNG
-    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
-    "0000000c4944415478da63f8cfc000000301010018dd8db40000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc000000301010018dd8db40000000049454e44ae426082"
 )
 
 tried = {"forms": 0, "values": 0, "answers": 0, "5xx": 0}
@@ -294,8 +331,10 @@ def test_hostile_path_and_query_values(world, session, app):
 
 
 def pytest_terminal_summary_line() -> str:
-    return (f"fuzz: {tried['forms']} forms and addresses, {tried['values']} hostile requests "
-            f"({tried['answers']} of them form and JSON posts, each refusal checked for changes), {tried['5xx']} answers 5xx")
+    return (
+        f"fuzz: {tried['forms']} forms and addresses, {tried['values']} hostile requests "
+        f"({tried['answers']} of them form and JSON posts, each refusal checked for changes), {tried['5xx']} answers 5xx"
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -1,5 +1,6 @@
 """Help at a step, the client's help status, cancelling, and a sign-in link
 opened where someone else is signed in (issue 10, items 3 and 7)."""
+
 from datetime import timedelta
 
 import pytest

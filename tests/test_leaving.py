@@ -1,5 +1,6 @@
 """Attendance that comes out right: going home early asks, can be undone,
 a check-in outside the hours is marked for the coach, and the goodbye fits the hour."""
+
 from datetime import datetime, time
 
 import pytest
@@ -70,10 +71,12 @@ def test_a_check_in_outside_the_hours_is_marked_for_the_coach(pair, session, now
     assert ("Checked in outside work hours (8:00–14:00)." in board) is marked
 
 
-@pytest.mark.parametrize("hour, words", [(8, "Have a good day!"), (13, "Have a good afternoon!"), (19, "Have a good evening!"),
-                                         (23, "Good night!"), (3, "Good night!")])
+@pytest.mark.parametrize(
+    "hour, words", [(8, "Have a good day!"), (13, "Have a good afternoon!"), (19, "Have a good evening!"), (23, "Good night!"), (3, "Good night!")]
+)
 def test_the_goodbye_fits_the_time_of_day(app, hour, words):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         from flask import g
+
         g.page_language = "en"
         assert goodbye(time(hour)) == words

@@ -1,5 +1,6 @@
 """Media storage: files under instance/media/ or in an S3 bucket, reached only
 by the organisation that owns them, kept by the phone for a year."""
+
 import boto3
 import pytest
 from moto import mock_aws

@@ -1,5 +1,6 @@
 """What an operator sees: JSON log lines with the request's id and no personal
 data, and /metrics behind its token, counted right across gunicorn's processes."""
+
 import io
 import json
 import logging
@@ -111,16 +112,19 @@ def test_the_request_hooks_ask_the_database_nothing(app, web):
     assert statements == []
 
 
-@pytest.mark.parametrize("configured, header", [
-    ("", f"Bearer {TOKEN}"),  # no token configured: there is no /metrics
-    ("", "Bearer "),
-    (TOKEN, None),
-    (TOKEN, "Bearer wrong"),
-    (TOKEN, f"Bearer {TOKEN}x"),
-    (TOKEN, f"Basic {TOKEN}"),
-    (TOKEN, TOKEN),
-    (TOKEN, "Bearer äö"),
-])
+@pytest.mark.parametrize(
+    "configured, header",
+    [
+        ("", f"Bearer {TOKEN}"),  # no token configured: there is no /metrics
+        ("", "Bearer "),
+        (TOKEN, None),
+        (TOKEN, "Bearer wrong"),
+        (TOKEN, f"Bearer {TOKEN}x"),
+        (TOKEN, f"Basic {TOKEN}"),
+        (TOKEN, TOKEN),
+        (TOKEN, "Bearer äö"),
+    ],
+)
 def test_metrics_without_the_token_are_not_found(configured, header, app, web):
     app.config["METRICS_TOKEN"] = configured
     answer = web.get("/metrics", headers={"Authorization": header} if header else {})
@@ -153,15 +157,26 @@ def test_metrics_count_requests_and_read_the_reminders(app, web, make, session, 
         ("planned", due - timedelta(minutes=1)),  # waiting for a retry: still due
         ("planned", due + timedelta(minutes=10)),
         ("sending", due - timedelta(seconds=2)),
-        ("sent", due - timedelta(minutes=30)), ("sent", due - timedelta(minutes=31)), ("sent", due - timedelta(minutes=32)),
-        ("failed", due - timedelta(minutes=33)), ("failed", due - timedelta(minutes=34)),
+        ("sent", due - timedelta(minutes=30)),
+        ("sent", due - timedelta(minutes=31)),
+        ("sent", due - timedelta(minutes=32)),
+        ("failed", due - timedelta(minutes=33)),
+        ("failed", due - timedelta(minutes=34)),
         ("dropped", due - timedelta(minutes=35)),
         ("sent", due - timedelta(hours=25)),  # yesterday's: not in the last 24 hours
         ("planned", due - timedelta(hours=30)),  # unsent since yesterday (a stopped worker): still due
     ]
     for status, due_at in rows:
-        session.add(Reminder(client_id=client.id, day=date(2026, 11, 23), kind="coach", due_at=due_at, status=status,
-                             retry_at=due + timedelta(seconds=20) if due_at == due - timedelta(minutes=1) else None))
+        session.add(
+            Reminder(
+                client_id=client.id,
+                day=date(2026, 11, 23),
+                kind="coach",
+                due_at=due_at,
+                status=status,
+                retry_at=due + timedelta(seconds=20) if due_at == due - timedelta(minutes=1) else None,
+            )
+        )
     session.commit()
     before = scrape(web)
 
@@ -186,8 +201,7 @@ def test_metrics_with_no_alarms_due_say_zero(app, web):
 def test_metrics_without_the_database_still_count_requests(tmp_path):
     from selko import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path),
-                      "METRICS_TOKEN": TOKEN})
+    app = create_app({"TESTING": True, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "INSTANCE_PATH": str(tmp_path), "METRICS_TOKEN": TOKEN})
     before = scrape(app.test_client())
     samples = scrape(app.test_client())
     assert requests_counted(samples, "/metrics") == requests_counted(before, "/metrics") + 1
@@ -231,8 +245,9 @@ def test_gunicorn_workers_count_into_one_metrics_page(tmp_path):
     env.update(SELKO_METRICS_TOKEN=TOKEN, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
     subprocess.run([SELKO, "migrate"], env=env, check=True, capture_output=True)
     port = _free_port()
-    server = subprocess.Popen([SELKO, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [SELKO, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     base = f"http://127.0.0.1:{port}"
 
     def get(path: str, headers: dict | None = None) -> str:
@@ -260,9 +275,7 @@ def test_gunicorn_workers_count_into_one_metrics_page(tmp_path):
         assert not (metrics_dir / "counter_1.db").exists()
 
         page = get("/metrics", SCRAPER)
-        samples = {
-            (s.name, tuple(sorted(s.labels.items()))): s.value for f in text_string_to_metric_families(page) for s in f.samples
-        }
+        samples = {(s.name, tuple(sorted(s.labels.items()))): s.value for f in text_string_to_metric_families(page) for s in f.samples}
         assert requests_counted(samples, "/welcome") == sent
         assert samples[("selko_reminders_due", ())] == 0
         with pytest.raises(urllib.error.HTTPError) as refused:

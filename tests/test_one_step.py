@@ -1,4 +1,5 @@
 """A task one step at a time: the coach's choice per client, and the client's step pages."""
+
 import pytest
 from sqlalchemy import select
 

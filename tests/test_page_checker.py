@@ -1,14 +1,12 @@
 """The page checker finds each kind of problem on a small page, and nothing on a good one."""
+
 import pytest
 
 from tests import page_checker
 
 
 def page(main: str, *, title="Tänään – Selko", lang="fi", body_class="client", head="") -> str:
-    return (
-        f'<!doctype html><html lang="{lang}"><head><title>{title}</title>{head}</head>'
-        f'<body class="{body_class}"><main>{main}</main></body></html>'
-    )
+    return f'<!doctype html><html lang="{lang}"><head><title>{title}</title>{head}</head><body class="{body_class}"><main>{main}</main></body></html>'
 
 
 GOOD = page('<h1>Tänään</h1><section data-read><p>Työ alkaa klo 8.00.</p><button type="button" data-read-aloud hidden>Lue ääneen</button></section>')
@@ -22,10 +20,13 @@ def test_a_good_page_has_no_problems():
     assert problems(GOOD) == ""
 
 
-@pytest.mark.parametrize("main, found", [
-    ("<p>Ei otsikkoa.</p>", "0 <h1> elements"),
-    ("<h1>Tänään</h1><h1>Huomenna</h1>", "2 <h1> elements"),
-])
+@pytest.mark.parametrize(
+    "main, found",
+    [
+        ("<p>Ei otsikkoa.</p>", "0 <h1> elements"),
+        ("<h1>Tänään</h1><h1>Huomenna</h1>", "2 <h1> elements"),
+    ],
+)
 def test_a_page_has_one_h1(main, found):
     assert found in problems(page(main))
 
@@ -61,11 +62,14 @@ def test_nothing_is_loaded_from_another_host():
 READ = '<button type="button" data-read-aloud hidden>Lue ääneen</button>'
 
 
-@pytest.mark.parametrize("main", [
-    "<h1>Tänään</h1><p>Työ alkaa klo 8.00.</p>",  # no button at all
-    f'<h1>Tänään</h1><section data-read><h2>Tauot</h2>{READ}</section><p>Työ alkaa klo 8.00.</p>',  # outside the part read
-    f'<h1>Tänään</h1><section data-read><form action="/x"><p>Painoitko vahingossa?</p></form>{READ}</section>',  # read aloud leaves forms out
-])
+@pytest.mark.parametrize(
+    "main",
+    [
+        "<h1>Tänään</h1><p>Työ alkaa klo 8.00.</p>",  # no button at all
+        f"<h1>Tänään</h1><section data-read><h2>Tauot</h2>{READ}</section><p>Työ alkaa klo 8.00.</p>",  # outside the part read
+        f'<h1>Tänään</h1><section data-read><form action="/x"><p>Painoitko vahingossa?</p></form>{READ}</section>',  # read aloud leaves forms out
+    ],
+)
 def test_every_text_block_on_a_client_page_is_read_aloud(main):
     assert "text that no read-aloud button reads" in problems(page(main))
 
@@ -81,21 +85,21 @@ def test_coach_pages_need_no_read_aloud():
 
 
 def test_no_english_from_the_catalogue_on_a_finnish_page():
-    found = problems(page('<h1>Tänään</h1><p>Your coach knows.</p>', body_class="coach"))
+    found = problems(page("<h1>Tänään</h1><p>Your coach knows.</p>", body_class="coach"))
     assert "English words ['Your', 'coach', 'knows']" in found
     assert "English words ['Remove']" in problems(page('<h1>Tänään</h1><p><a href="/" aria-label="Remove">X</a></p>', body_class="coach"))
     # The same words on an English page, words marked as another language or
     # written by the coach, and words no message has are fine.
-    assert problems(page('<h1>Tänään</h1><p>Your coach knows.</p>', lang="en", title="Tänään", body_class="coach")) == ""
+    assert problems(page("<h1>Tänään</h1><p>Your coach knows.</p>", lang="en", title="Tänään", body_class="coach")) == ""
     marked = '<h1>Tänään</h1><p><span lang="fi">Coach</span> <span lang="en">English</span> <code>read: coach.board</code> Zyxwv</p>'
     assert problems(page(marked, body_class="coach")) == ""
 
 
 def test_a_partial_is_checked_for_what_a_part_of_a_page_has():
     # No h1, title or lang for a partial; the template says whose page it is part of.
-    assert problems('<p>Työ alkaa.</p>', htmx=True, template="coach/_board.html", language="fi") == ""
-    assert "text that no read-aloud button reads" in problems('<p>Työ alkaa.</p>', htmx=True, template="client/_check_in.html", language="fi")
-    assert "English words ['Coach', 'knows']" in problems('<p>Coach knows.</p>', htmx=True, template="coach/_board.html", language="fi")
+    assert problems("<p>Työ alkaa.</p>", htmx=True, template="coach/_board.html", language="fi") == ""
+    assert "text that no read-aloud button reads" in problems("<p>Työ alkaa.</p>", htmx=True, template="client/_check_in.html", language="fi")
+    assert "English words ['Coach', 'knows']" in problems("<p>Coach knows.</p>", htmx=True, template="coach/_board.html", language="fi")
     assert "the id 'a' is used twice" in problems('<p id="a">1</p><p id="a">2</p>', htmx=True, template="coach/_board.html", language="fi")
     # A fragment that is not an htmx answer is a broken page.
-    assert "0 <h1> elements" in problems('<p>Työ alkaa.</p>')
+    assert "0 <h1> elements" in problems("<p>Työ alkaa.</p>")

@@ -1,5 +1,6 @@
 """Every page, in every language, renders and is plain language. The test
 client checks each page on the way (tests/page_checker.py)."""
+
 import re
 from html.parser import HTMLParser
 
@@ -59,8 +60,21 @@ def test_client_pages(make, client_factory, sign_in, language):
     task = make.task(organisation_id=client.organisation_id)
     assignment = make.assignment(client=client, task=task)
     web = sign_in(client_factory(), client)
-    for url in ["/", "/tasks", f"/tasks/{assignment.id}", "/absent", "/today-went", "/today-went/thanks", "/help", "/home-screen",
-                "/language", "/alarms", "/share", "/account", "/passkeys/new"]:
+    for url in [
+        "/",
+        "/tasks",
+        f"/tasks/{assignment.id}",
+        "/absent",
+        "/today-went",
+        "/today-went/thanks",
+        "/help",
+        "/home-screen",
+        "/language",
+        "/alarms",
+        "/share",
+        "/account",
+        "/passkeys/new",
+    ]:
         response = web.get(url)
         assert response.status_code == 200, url
         check_plain_language(response.get_data(as_text=True), url, language)
@@ -76,8 +90,16 @@ def test_coach_pages(make, client_factory, sign_in, session, language):
     task = make.task(organisation_id=coach.organisation_id)
     make.assignment(client=client, task=task)
     web = sign_in(client_factory(), coach)
-    for url in ["/coach/", "/coach/caseload", "/coach/clients/new", f"/coach/clients/{client.id}", f"/coach/clients/{client.id}/schedule/0",
-                "/coach/tasks", "/coach/tasks/new", f"/coach/tasks/{task.id}"]:
+    for url in [
+        "/coach/",
+        "/coach/caseload",
+        "/coach/clients/new",
+        f"/coach/clients/{client.id}",
+        f"/coach/clients/{client.id}/schedule/0",
+        "/coach/tasks",
+        "/coach/tasks/new",
+        f"/coach/tasks/{task.id}",
+    ]:
         response = web.get(url)
         assert response.status_code == 200, url
     assert web.post(f"/coach/clients/{client.id}/connect").status_code == 200

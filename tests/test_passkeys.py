@@ -1,4 +1,5 @@
 """Passkeys, server side: registration, discoverable sign-in, and every way to cheat refused."""
+
 import json
 import re
 from datetime import timedelta

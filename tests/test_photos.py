@@ -1,6 +1,7 @@
 """Photos of tasks and steps: only real photos are kept, upright, without
 metadata, in two sizes and two formats; anything else is refused in plain
 words and stores nothing."""
+
 import io
 import struct
 import zlib
@@ -36,8 +37,10 @@ def png(size=(64, 48), mode="RGBA") -> bytes:
 
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header says it is huge: a decompression bomb."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b"")
 
@@ -122,14 +125,17 @@ def test_it_takes_a_heic_photo(app, session, library):
     assert session.query(MediaFile).count() == 4
 
 
-@pytest.mark.parametrize("data, name, words", [
-    (b"%PDF-1.4 this is a document, not a photo" * 10, "photo.jpg", "This file is not a photo"),
-    (b"GIF89a" + b"\0" * 100, "photo.gif", "This file is not a photo"),
-    (jpeg_with_gps()[:300], "broken.jpg", "This file is not a photo"),
-    (png_claiming(100_000, 100_000), "bomb.png", "too many pixels"),
-    (png_claiming(8000, 8000), "64mp.png", "too many pixels"),
-    (b"", "empty.jpg", "Choose a photo first"),
-])
+@pytest.mark.parametrize(
+    "data, name, words",
+    [
+        (b"%PDF-1.4 this is a document, not a photo" * 10, "photo.jpg", "This file is not a photo"),
+        (b"GIF89a" + b"\0" * 100, "photo.gif", "This file is not a photo"),
+        (jpeg_with_gps()[:300], "broken.jpg", "This file is not a photo"),
+        (png_claiming(100_000, 100_000), "bomb.png", "too many pixels"),
+        (png_claiming(8000, 8000), "64mp.png", "too many pixels"),
+        (b"", "empty.jpg", "Choose a photo first"),
+    ],
+)
 def test_it_refuses_what_is_not_a_photo_and_stores_nothing(app, session, library, data, name, words):
     web, task = library
     step = task.steps[0]
@@ -228,4 +234,8 @@ def test_process_answers_variants_or_a_problem():
     assert isinstance(photos.process(b"nothing"), photos.PhotoProblem)
     variants = photos.process(png(size=(2000, 1000), mode="RGB"))
     assert [(v.suffix, v.width, v.height) for v in variants] == [
-        ("1600.webp", 1600, 800), ("1600.jpg", 1600, 800), ("480.webp", 480, 240), ("480.jpg", 480, 240)]
+        ("1600.webp", 1600, 800),
+        ("1600.jpg", 1600, 800),
+        ("480.webp", 480, 240),
+        ("480.jpg", 480, 240),
+    ]

@@ -1,5 +1,6 @@
 """Task pictures from OpenMoji: the emoji → picture mapping, the picture
 route, the coach's search in fi, sv and en, and the task form's check."""
+
 import re
 
 import emoji as unicode_emoji
@@ -26,9 +27,9 @@ def test_it_maps_an_emoji_with_or_without_fe0f_to_one_picture(in_request):
 
 
 def test_it_maps_a_zwj_sequence_to_its_own_picture(in_request):
-    cook = "\U0001F9D1\u200d\U0001F373"  # person + ZWJ + frying pan
+    cook = "\U0001f9d1\u200d\U0001f373"  # person + ZWJ + frying pan
     assert pictures.url(cook) == "/pictures/17.0.0/1F9D1-200D-1F373.svg"
-    assert pictures.url("\U0001F9D1") != pictures.url(cook)
+    assert pictures.url("\U0001f9d1") != pictures.url(cook)
 
 
 def test_it_renders_a_decorative_img_and_falls_back_to_the_emoji_text(in_request):
@@ -67,17 +68,20 @@ def test_the_route_serves_an_offered_picture_for_a_year(app, make, client_factor
     assert response.get_data(as_text=True).startswith("<svg")
 
 
-@pytest.mark.parametrize("path", [
-    "/pictures/17.0.0/1F1EB-1F1EE.svg",  # in OpenMoji, not offered (a flag)
-    "/pictures/17.0.0/E000.svg",  # OpenMoji's own extras
-    "/pictures/16.0.0/2615.svg",  # another version
-    "/pictures/17.0.0/2615.png",
-    "/pictures/17.0.0/../../openmoji/package.json",
-    "/pictures/17.0.0/..%2F..%2Fopenmoji%2Fpackage.json.svg",
-    "/pictures/..%2F..%2Fopenmoji/2615.svg",
-    "/pictures/17.0.0/%2e%2e.svg",
-    "/pictures/17.0.0/2615.svg%00",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pictures/17.0.0/1F1EB-1F1EE.svg",  # in OpenMoji, not offered (a flag)
+        "/pictures/17.0.0/E000.svg",  # OpenMoji's own extras
+        "/pictures/16.0.0/2615.svg",  # another version
+        "/pictures/17.0.0/2615.png",
+        "/pictures/17.0.0/../../openmoji/package.json",
+        "/pictures/17.0.0/..%2F..%2Fopenmoji%2Fpackage.json.svg",
+        "/pictures/..%2F..%2Fopenmoji/2615.svg",
+        "/pictures/17.0.0/%2e%2e.svg",
+        "/pictures/17.0.0/2615.svg%00",
+    ],
+)
 def test_the_route_refuses_what_is_not_offered(web, path):
     assert web.get(path).status_code == 404
 
@@ -135,7 +139,7 @@ def test_a_picture_is_saved_in_unicodes_full_form(web, sign_in, session, coach):
     assert session.scalar(select(Task.emoji)) == "☕"
 
 
-@pytest.mark.parametrize("picture", ["🇫🇮", "☯️", "\U0001F9D1\U0001F3FD", "maito"])
+@pytest.mark.parametrize("picture", ["🇫🇮", "☯️", "\U0001f9d1\U0001f3fd", "maito"])
 def test_a_picture_selko_does_not_offer_is_refused_and_changes_nothing(web, sign_in, session, coach, make, picture):
     desk = _desk(sign_in, web, session, coach, "en")
     task = make.task(organisation_id=coach.organisation_id, title="Wipe", emoji="🧽")

@@ -1,5 +1,6 @@
 """`selko prune`: old finished alarms, used or expired sign-in links and
 passkey challenges are deleted; what is still needed stays."""
+
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -12,24 +13,36 @@ def test_prune_deletes_what_nobody_needs_any_more(app, make, session, now, web):
     client = make.client()
     today = clock.now()
     for text, status, days_ago in [
-        ("sent long ago", "sent", 31), ("failed long ago", "failed", 40), ("dropped long ago", "dropped", 45),
-        ("sent last week", "sent", 7), ("planned", "planned", 0),
+        ("sent long ago", "sent", 31),
+        ("failed long ago", "failed", 40),
+        ("dropped long ago", "dropped", 45),
+        ("sent last week", "sent", 7),
+        ("planned", "planned", 0),
     ]:
         at = today - timedelta(days=days_ago)
-        session.add(Reminder(
-            client_id=client.id, day=at.date(), kind="coach", due_at=at, text=text, status=status,
-            finished_at=at if status != "planned" else None,
-        ))
+        session.add(
+            Reminder(
+                client_id=client.id,
+                day=at.date(),
+                kind="coach",
+                due_at=at,
+                text=text,
+                status=status,
+                finished_at=at if status != "planned" else None,
+            )
+        )
     fresh_link = make.link(client)
     used_link, old_used_link, old_link = make.link(client), make.link(client), make.link(client)
     session.execute(SignInToken.__table__.update().where(SignInToken.token_hash == signin._hash(used_link)).values(used_at=today))
     session.execute(SignInToken.__table__.update().where(SignInToken.token_hash == signin._hash(old_used_link)).values(used_at=today - timedelta(days=2)))
     session.execute(SignInToken.__table__.update().where(SignInToken.token_hash == signin._hash(old_link)).values(expires_at=today - timedelta(days=2)))
-    session.add_all([
-        PasskeyChallenge(challenge=b"waiting", purpose="sign_in", expires_at=today + timedelta(minutes=5)),
-        PasskeyChallenge(challenge=b"used", purpose="sign_in", expires_at=today + timedelta(minutes=5), used_at=today),
-        PasskeyChallenge(challenge=b"expired", purpose="sign_in", expires_at=today - timedelta(minutes=1)),
-    ])
+    session.add_all(
+        [
+            PasskeyChallenge(challenge=b"waiting", purpose="sign_in", expires_at=today + timedelta(minutes=5)),
+            PasskeyChallenge(challenge=b"used", purpose="sign_in", expires_at=today + timedelta(minutes=5), used_at=today),
+            PasskeyChallenge(challenge=b"expired", purpose="sign_in", expires_at=today - timedelta(minutes=1)),
+        ]
+    )
     session.commit()
 
     result = app.test_cli_runner().invoke(args=["prune"])

@@ -1,5 +1,6 @@
 """The coach's records across days, through the pages: the register, its
 corrections, the monthly report as CSV, the work diary, the compensation."""
+
 import csv
 import io
 import re
@@ -94,13 +95,16 @@ def test_the_coach_fills_a_missed_day_and_the_history_keeps_the_clients_entry(de
     assert session.scalar(select(Attendance.present_by_word).where(Attendance.date == date(2026, 11, 4)))
 
 
-@pytest.mark.parametrize("form, words", [
-    ({"state": "times", "arrived": "8.61"}, "Write times like 8.00 or 14.30."),
-    ({"state": "times", "arrived": "14.00", "left": "8.00"}, "The client cannot leave before arriving."),
-    ({"state": "absent", "reason": "holiday"}, "Choose a reason for the absence."),
-    ({"state": "absent", "reason": "ill", "arrived": "8.00"}, "An absent day has no arrival"),
-    ({"state": "sideways"}, "Choose what the day was."),
-])
+@pytest.mark.parametrize(
+    "form, words",
+    [
+        ({"state": "times", "arrived": "8.61"}, "Write times like 8.00 or 14.30."),
+        ({"state": "times", "arrived": "14.00", "left": "8.00"}, "The client cannot leave before arriving."),
+        ({"state": "absent", "reason": "holiday"}, "Choose a reason for the absence."),
+        ({"state": "absent", "reason": "ill", "arrived": "8.00"}, "An absent day has no arrival"),
+        ({"state": "sideways"}, "Choose what the day was."),
+    ],
+)
 def test_a_wrong_correction_says_why_and_changes_nothing(desk, aino, session, form, words):
     response = desk.post(f"/coach/clients/{aino.id}/attendance/2026-11-03", form)
     assert response.status_code == 400 and words in visible_text(response)
@@ -157,12 +161,15 @@ def test_the_diary_note_shown_to_the_client_is_on_their_today(desk, aino, sessio
     assert "Monday 23 November – Sanna Shown to the client" in diary
 
 
-@pytest.mark.parametrize("form, words", [
-    ({"day": "2026-11-24", "text": "Tomorrow."}, "A note is for today or a day before it."),
-    ({"day": "yesterday", "text": "x"}, "Give the date as a date."),
-    ({"day": "2026-11-23", "text": "   "}, "Write the note."),
-    ({"day": "2026-11-23", "text": "x" * 2001}, "at most 2000 characters"),
-])
+@pytest.mark.parametrize(
+    "form, words",
+    [
+        ({"day": "2026-11-24", "text": "Tomorrow."}, "A note is for today or a day before it."),
+        ({"day": "yesterday", "text": "x"}, "Give the date as a date."),
+        ({"day": "2026-11-23", "text": "   "}, "Write the note."),
+        ({"day": "2026-11-23", "text": "x" * 2001}, "at most 2000 characters"),
+    ],
+)
 def test_a_wrong_note_says_why_and_is_not_saved(desk, aino, session, form, words):
     response = desk.post(f"/coach/clients/{aino.id}/diary", form)
     assert response.status_code == 400 and words in visible_text(response)
@@ -221,10 +228,13 @@ def caseload_of(make, coach, session, size):
     session.commit()
 
 
-@pytest.mark.parametrize("url, small, large", [
-    ("/coach/reports/attendance-2026-11", 2, 20),
-    ("/coach/reports/attendance-2026-11.csv", 20, 200),
-])
+@pytest.mark.parametrize(
+    "url, small, large",
+    [
+        ("/coach/reports/attendance-2026-11", 2, 20),
+        ("/coach/reports/attendance-2026-11.csv", 20, 200),
+    ],
+)
 def test_the_report_costs_the_same_queries_for_any_caseload(app, make, coach, desk, session, url, small, large):
     caseload_of(make, coach, session, small)
     desk.get(url)  # warm: the first request loads what every request does once

@@ -1,4 +1,5 @@
 """The attendance register's counting: what a month end adds up to."""
+
 import csv
 import io
 from contextlib import contextmanager
@@ -157,7 +158,6 @@ def in_english(app):
 
 def test_the_csv_totals_equal_the_register(month_of_aino, app):
     with in_english(app):
-
         caseload = read_csv(register.caseload_csv([month_of_aino], absence_label))
         days = read_csv(register.client_csv(month_of_aino, register_kind_label, absence_label, lambda t: clock_time(local(t))))
     header, row = caseload
@@ -177,7 +177,7 @@ def test_the_csv_totals_equal_the_register(month_of_aino, app):
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(make, session, app):
-    client = make.client(name="=HYPERLINK(\"x\")")
+    client = make.client(name='=HYPERLINK("x")')
     with in_english(app):
         organisation = session.get(Organisation, client.organisation_id)
         rows = read_csv(register.caseload_csv(register.months(session, organisation, [client], NOVEMBER, TODAY), absence_label))

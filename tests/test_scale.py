@@ -7,6 +7,7 @@ ANALYZE, and none may read and throw away more than a few rows a client.
 Losing an index these pages need (bench/scale.py found them) makes the
 planner filter a year of a client's presses or answers instead.
 """
+
 import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,8 +21,7 @@ UTC = ZoneInfo("UTC")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CASELOAD = 20
 # The tables that grow every work day.
-HISTORY = {"attendance", "client_actions", "step_ticks", "self_assessments", "reminders", "contacts", "work_notes",
-           "help_requests", "attendance_corrections"}
+HISTORY = {"attendance", "client_actions", "step_ticks", "self_assessments", "reminders", "contacts", "work_notes", "help_requests", "attendance_corrections"}
 # A day's rows are a few a client; a year's are hundreds.
 THROWN_AWAY_A_CLIENT = 20
 
@@ -36,18 +36,47 @@ def a_year_of_work_days(session, clients, steps, today: date) -> None:
             left = arrived + timedelta(hours=6)
             attendance.append({"client_id": client.id, "date": day, "arrived_at": arrived, "left_at": left})
             for kind, at in (("arrive", arrived), ("leave", left)):
-                presses.append({"client_id": client.id, "key": str(uuid.uuid4()),
-                                "kind": kind, "day": day, "pressed_at": at, "received_at": at, "status": 200,
-                                "outcome": "done"})
+                presses.append(
+                    {
+                        "client_id": client.id,
+                        "key": str(uuid.uuid4()),
+                        "kind": kind,
+                        "day": day,
+                        "pressed_at": at,
+                        "received_at": at,
+                        "status": 200,
+                        "outcome": "done",
+                    }
+                )
             ticks.extend({"client_id": client.id, "step_id": step.id, "date": day, "ticked_at": left} for step in steps)
-            answers.append({"client_id": client.id, "date": day, "energy": 3, "mind": 2, "skills": 3, "everyday": 2,
-                            "work": 3, "wants_to_talk": day.day == 1, "answered_at": left,
-                            "talk_handled_at": left + timedelta(days=1)})
+            answers.append(
+                {
+                    "client_id": client.id,
+                    "date": day,
+                    "energy": 3,
+                    "mind": 2,
+                    "skills": 3,
+                    "everyday": 2,
+                    "work": 3,
+                    "wants_to_talk": day.day == 1,
+                    "answered_at": left,
+                    "talk_handled_at": left + timedelta(days=1),
+                }
+            )
         arrived = datetime.combine(today, time(8), HELSINKI).astimezone(UTC)
         attendance.append({"client_id": client.id, "date": today, "arrived_at": arrived, "left_at": None})
-        presses.append({"client_id": client.id, "key": str(uuid.uuid4()),
-                        "kind": "arrive", "day": today, "pressed_at": arrived, "received_at": arrived, "status": 200,
-                        "outcome": "done"})
+        presses.append(
+            {
+                "client_id": client.id,
+                "key": str(uuid.uuid4()),
+                "kind": "arrive",
+                "day": today,
+                "pressed_at": arrived,
+                "received_at": arrived,
+                "status": 200,
+                "outcome": "done",
+            }
+        )
     for table, rows in ((Attendance, attendance), (ClientAction, presses), (StepTick, ticks), (SelfAssessment, answers)):
         session.execute(insert(table), rows)
     session.commit()
@@ -84,9 +113,7 @@ def most_thrown_away(app, browser, url) -> tuple[int, str]:
     return worst
 
 
-def test_today_the_board_and_the_month_report_read_no_year_of_history(
-    app, database_url, make, session, client_factory, sign_in, now
-):
+def test_today_the_board_and_the_month_report_read_no_year_of_history(app, database_url, make, session, client_factory, sign_in, now):
     if not database_url.startswith("postgresql"):
         pytest.skip("the plans that matter are PostgreSQL's (SELKO_TEST_DATABASE_URL)")
     coach = make.coach()

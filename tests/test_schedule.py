@@ -1,4 +1,5 @@
 """The day plan from the weekly schedule, its exceptions, what comes next, the break bar."""
+
 from datetime import date, time, timedelta
 
 import pytest
@@ -75,17 +76,18 @@ def test_plans_for_weeks_are_the_plans_of_each_day(make, session):
     session.commit()
     first = date(2026, 11, 23)
     days = [first + timedelta(days=n) for n in range(14)]
-    assert schedule.plans_between(session, client.id, first, first + timedelta(days=14)) == [
-        schedule.day_plan(session, client.id, d) for d in days
-    ]
+    assert schedule.plans_between(session, client.id, first, first + timedelta(days=14)) == [schedule.day_plan(session, client.id, d) for d in days]
 
 
-@pytest.mark.parametrize("day, name", [
-    (date(2026, 12, 25), "Joulupäivä"),
-    (date(2027, 1, 1), "Uudenvuodenpäivä"),
-    (date(2027, 3, 26), "Pitkäperjantai"),
-    (date(2026, 12, 24), "Jouluaatto"),  # the usual closed eve
-])
+@pytest.mark.parametrize(
+    "day, name",
+    [
+        (date(2026, 12, 25), "Joulupäivä"),
+        (date(2027, 1, 1), "Uudenvuodenpäivä"),
+        (date(2027, 3, 26), "Pitkäperjantai"),
+        (date(2026, 12, 24), "Jouluaatto"),  # the usual closed eve
+    ],
+)
 def test_a_public_holiday_is_a_day_off_named_for_the_client(make, session, day, name):
     client = make.client(works=range(7))
     assert schedule.day_plan(session, client.id, day) == DayPlan(day, note=name)

@@ -1,4 +1,5 @@
 """Headers, cookies, rate limits and the audit trail."""
+
 import csv
 import io
 import json
@@ -81,8 +82,15 @@ def test_sign_in_goes_on_limited_per_process_when_the_shared_counters_do_not_ans
     closed = socket.create_server(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    lost = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "INSTANCE_PATH": str(tmp_path / "other"),
-                       "ORIGIN": "http://localhost", "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:{port}/0"})
+    lost = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "INSTANCE_PATH": str(tmp_path / "other"),
+            "ORIGIN": "http://localhost",
+            "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:{port}/0",
+        }
+    )
     lost.test_client_class = app.test_client_class
     web = lost.test_client()
     client = make.client(name="Aino")

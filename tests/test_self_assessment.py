@@ -1,5 +1,6 @@
 """How did today go, over the weeks: each area's answers by ISO week for the
 coach's chart, and the client's own "mostly 🙂" over the last weeks."""
+
 import uuid
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -174,8 +175,10 @@ def test_the_coachs_chart_and_table_show_the_same_answers(web, sign_in, make, se
     drawn = ChartAndTable(html)
     assert drawn.chart == drawn.table
     assert drawn.chart == {
-        **{(area, 46): SO_SO for area in AREAS}, ("mind", 46): HAPPY,
-        **{(area, 48): HAPPY for area in AREAS}, ("work", 48): SAD,
+        **{(area, 46): SO_SO for area in AREAS},
+        ("mind", 46): HAPPY,
+        **{(area, 48): HAPPY for area in AREAS},
+        ("work", 48): SAD,
     }
     assert drawn.answers == dict.fromkeys(range(37, 49), 0) | {46: 3, 48: 1}
     words = visible_text(page)

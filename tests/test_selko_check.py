@@ -1,5 +1,6 @@
 """The selko check: a coach's words for a client, read with the lint's rules
 as they are typed (selko/selko_check.py, POST /coach/selko-check)."""
+
 import os
 import re
 
@@ -128,14 +129,17 @@ def test_the_endpoint_speaks_the_coachs_language(desk, make, session, sign_in, c
     assert "Lyhennä lause: 15 sanaa." in visible_text(check(finnish, FIFTEEN_WORDS))
 
 
-@pytest.mark.parametrize("fields", [
-    {"title": "", "selko_check": "text", "selko_field": "title"},
-    {"title": "x" * 100_000, "selko_check": "text", "selko_field": "title"},
-    {"steps": "Lakaise.\n" * 20_000, "selko_check": "steps", "selko_field": "steps"},
-    {"title": "Ota harja.", "selko_check": "text", "selko_field": "nothing"},
-    {"title": "Ota harja.", "selko_check": "text"},
-    {"title": "1e309 ²١٢𝟙 \u2028 %(name)s %s {{ x }}", "selko_check": "text", "selko_field": "title"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": "", "selko_check": "text", "selko_field": "title"},
+        {"title": "x" * 100_000, "selko_check": "text", "selko_field": "title"},
+        {"steps": "Lakaise.\n" * 20_000, "selko_check": "steps", "selko_field": "steps"},
+        {"title": "Ota harja.", "selko_check": "text", "selko_field": "nothing"},
+        {"title": "Ota harja.", "selko_check": "text"},
+        {"title": "1e309 ²١٢𝟙 \u2028 %(name)s %s {{ x }}", "selko_check": "text", "selko_field": "title"},
+    ],
+)
 def test_bad_input_is_no_error(desk, fields):
     answer = desk.post("/coach/selko-check", fields, headers={"HX-Request": "true"})
     assert answer.status_code == 200

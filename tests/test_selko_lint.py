@@ -1,4 +1,5 @@
 """The selko lint: the rules on Finnish sentences, and the catalogues held to them."""
+
 import os
 
 import pytest
@@ -108,8 +109,16 @@ def test_catalogue_mistakes_are_failures():
     catalogue.add(("%(num)s step", "%(num)s steps"), ("%(num)s steg",))
     catalogue.add("Old message", "Gammalt", flags=["fuzzy"])
     catalogue.add("Arrived %(time)s", "Kom %(time)s")
-    in_code = {"Work starts at %(time)s.", "Work ends at %(time)s.", "Open the page again.", "Give the client's name.", "%(num)s step",
-               "Old message", "New message", "Arrived %(time)s"}
+    in_code = {
+        "Work starts at %(time)s.",
+        "Work ends at %(time)s.",
+        "Open the page again.",
+        "Give the client's name.",
+        "%(num)s step",
+        "Old message",
+        "New message",
+        "Arrived %(time)s",
+    }
     found = {(p.rule, p.msgid) for p in selko_lint._catalogue_problems("sv", catalogue, in_code)}
     assert found == {
         ("kl. or t.ex.", "Work starts at %(time)s."),

@@ -1,5 +1,6 @@
 """Serving for real: gunicorn through `selko serve`, compressed answers, and
 static files under addresses that change with their bytes, kept for a year."""
+
 import gzip
 import os
 import re
@@ -29,8 +30,9 @@ def test_selko_serve_runs_gunicorn_and_answers(tmp_path):
     selko = [str(Path(sys.executable).with_name("selko"))]
     subprocess.run([*selko, "migrate"], env=env, check=True, capture_output=True)
     port = _free_port()
-    server = subprocess.Popen([*selko, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [*selko, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         for _ in range(150):
             try:

@@ -5,6 +5,7 @@ with SIGKILL in the middle of a batch.
 
 Real processes, real migrations, a push service on 127.0.0.1 that records
 every push it receives; nothing is mocked inside Selko."""
+
 import json
 import os
 import secrets
@@ -154,19 +155,25 @@ def _arrange(engine, push: FakePushService) -> str:
         session.flush()
         aino = caseload.create_client(session, coach=coach, name="Aino")
         token = signin.create_link_token(session, aino, minutes=15)
-        clients = session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-            {"organisation_id": organisation.id, "role": Role.client, "name": f"Client {n}", "language": "fi", "created_at": now}
-            for n in range(REMINDERS)
-        ]).all()
+        clients = session.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [{"organisation_id": organisation.id, "role": Role.client, "name": f"Client {n}", "language": "fi", "created_at": now} for n in range(REMINDERS)],
+        ).all()
         session.execute(insert(ClientProfile), [{"user_id": c, "coach_id": coach.id} for c in clients])
-        devices = session.scalars(insert(DeviceSession).returning(DeviceSession.id, sort_by_parameter_order=True), [
-            {"user_id": c, "token_hash": secrets.token_hex(32), "created_at": now, "last_used_at": now, "expires_at": now + timedelta(days=1)}
-            for c in clients
-        ]).all()
-        session.execute(insert(PushSubscription), [
-            {"user_id": c, "device_session_id": d, "endpoint": f"{push.url}/phone-{c}", "p256dh": keys["p256dh"], "auth": keys["auth"], "created_at": now}
-            for c, d in zip(clients, devices)
-        ])
+        devices = session.scalars(
+            insert(DeviceSession).returning(DeviceSession.id, sort_by_parameter_order=True),
+            [
+                {"user_id": c, "token_hash": secrets.token_hex(32), "created_at": now, "last_used_at": now, "expires_at": now + timedelta(days=1)}
+                for c in clients
+            ],
+        ).all()
+        session.execute(
+            insert(PushSubscription),
+            [
+                {"user_id": c, "device_session_id": d, "endpoint": f"{push.url}/phone-{c}", "p256dh": keys["p256dh"], "auth": keys["auth"], "created_at": now}
+                for c, d in zip(clients, devices)
+            ],
+        )
         session.commit()
     return token
 
@@ -175,9 +182,7 @@ def _due_now(engine) -> None:
     now = clock.now()
     with Session(engine) as session:
         clients = session.scalars(select(PushSubscription.user_id)).all()
-        session.execute(insert(Reminder), [
-            {"client_id": c, "day": now.date(), "kind": "coach", "due_at": now, "text": "Muista tauko."} for c in clients
-        ])
+        session.execute(insert(Reminder), [{"client_id": c, "day": now.date(), "kind": "coach", "due_at": now, "text": "Muista tauko."} for c in clients])
         session.commit()
 
 
@@ -233,9 +238,11 @@ def test_two_web_hosts_and_two_workers_on_one_postgresql(hosts, tmp_path, push_s
     hosts.wait_until(redis_answers, "Redis answers")
 
     # What every host shares; each has its own instance folder, as separate machines would.
-    vapid = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    vapid = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
     shared = {key: value for key, value in os.environ.items() if not key.startswith("SELKO_")}  # keeps PYTHONPATH
     shared.update(
         SELKO_ENV="production",
@@ -251,8 +258,7 @@ def test_two_web_hosts_and_two_workers_on_one_postgresql(hosts, tmp_path, push_s
     selko = [sys.executable, "-m", "selko"]
     ports = [_free_port(), _free_port()]
     for n, port in enumerate(ports, 1):
-        hosts.start(f"web{n}", [*selko, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-                    {**shared, "SELKO_INSTANCE_PATH": str(tmp_path / f"web{n}")})
+        hosts.start(f"web{n}", [*selko, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], {**shared, "SELKO_INSTANCE_PATH": str(tmp_path / f"web{n}")})
     for n in (1, 2):
         hosts.start(f"worker{n}", [*selko, "worker"], {**shared, "SELKO_INSTANCE_PATH": str(tmp_path / f"worker{n}")})
 

@@ -1,4 +1,5 @@
 """Connecting a phone with a one-time link, and the device session it opens."""
+
 import re
 from datetime import timedelta
 

@@ -1,4 +1,5 @@
 """Every page a client or coach reaches renders, in every language."""
+
 import pytest
 
 
@@ -20,8 +21,16 @@ def test_it_renders_every_coach_page(make, web, sign_in, session):
     task = make.task(organisation_id=coach.organisation_id)
     make.assignment(client=client, task=task)
     sign_in(web, coach)
-    for url in ["/coach/", "/coach/caseload", "/coach/clients/new", f"/coach/clients/{client.id}", f"/coach/clients/{client.id}/schedule/0",
-                "/coach/tasks", "/coach/tasks/new", f"/coach/tasks/{task.id}"]:
+    for url in [
+        "/coach/",
+        "/coach/caseload",
+        "/coach/clients/new",
+        f"/coach/clients/{client.id}",
+        f"/coach/clients/{client.id}/schedule/0",
+        "/coach/tasks",
+        "/coach/tasks/new",
+        f"/coach/tasks/{task.id}",
+    ]:
         response = web.get(url)
         assert response.status_code == 200, (url, response.get_data(as_text=True)[:3000])
     response = web.post(f"/coach/clients/{client.id}/connect")

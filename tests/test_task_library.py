@@ -1,4 +1,5 @@
 """The organisation's task library: a copy to change, and a task given to a client from it."""
+
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -107,12 +108,15 @@ def test_give_a_task_to_a_client_from_the_library(desk, make, session, coach, ta
     assert sorted(a.position for a in session.scalars(select(TaskAssignment).where(TaskAssignment.client_id == aino.id))) == [1, 2]
 
 
-@pytest.mark.parametrize("form", [
-    {},
-    {"task": "x", "client": "1", "weekday": "0"},
-    {"task": "{task}", "client": "{client}", "weekday": "7"},
-    {"task": "{other_task}", "client": "{client}", "weekday": "0"},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {},
+        {"task": "x", "client": "1", "weekday": "0"},
+        {"task": "{task}", "client": "{client}", "weekday": "7"},
+        {"task": "{other_task}", "client": "{client}", "weekday": "0"},
+    ],
+)
 def test_giving_with_something_wrong_says_so_and_changes_nothing(form, desk, make, session, coach, tables):
     aino = make.client(coach=coach, name="Aino Asiakas")
     other_client = make.client(coach=make.coach(organisation=coach.organisation, name="Timo Valmentaja"), name="Bertta")

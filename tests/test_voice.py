@@ -1,5 +1,6 @@
 """The coach's voice on a step: what Selko accepts (read from the file itself),
 who may record, what the client's phone shows, and what it keeps offline."""
+
 import io
 from datetime import datetime
 
@@ -77,8 +78,9 @@ def test_a_refused_recording_says_why_and_keeps_nothing(app, session, make, web,
     with app.test_request_context():
         assert words in str(voice.check(data))
     desk = sign_in(web, coach)
-    answer = desk.post(f"/coach/tasks/{task.id}/steps/{task.steps[0].id}/voice",
-                       data={"voice": (io.BytesIO(data), "voice.webm")}, content_type="multipart/form-data")
+    answer = desk.post(
+        f"/coach/tasks/{task.id}/steps/{task.steps[0].id}/voice", data={"voice": (io.BytesIO(data), "voice.webm")}, content_type="multipart/form-data"
+    )
     assert answer.status_code == 400
     assert words in visible_text(answer)
     session.expire_all()
@@ -127,8 +129,7 @@ def test_a_copied_task_keeps_the_voice_when_the_original_removes_it(app, session
     coach = make.coach()
     task = make.task(organisation_id=coach.organisation_id)
     desk = sign_in(web, coach)
-    desk.post(f"/coach/tasks/{task.id}/steps/{task.steps[0].id}/voice",
-              data={"voice": (io.BytesIO(webm), "v.webm")}, content_type="multipart/form-data")
+    desk.post(f"/coach/tasks/{task.id}/steps/{task.steps[0].id}/voice", data={"voice": (io.BytesIO(webm), "v.webm")}, content_type="multipart/form-data")
     copy = desk.post(f"/coach/tasks/{task.id}/copy")
     desk.post(f"/coach/tasks/{task.id}/steps/{task.steps[0].id}/voice/remove")
     session.expire_all()
@@ -149,7 +150,7 @@ def test_only_the_tasks_own_coaches_reach_its_voice(app, session, make, client_f
         assert sign_in(client_factory(), stranger).post(path, data=upload(), content_type="multipart/form-data").status_code == 404
         assert sign_in(client_factory(), client).post(path, data=upload(), content_type="multipart/form-data").status_code == 404
         # A step of another task is not found either.
-        wrong = f"/coach/tasks/{other_task.id}/steps/{step.id}/voice" + path[len(url):]
+        wrong = f"/coach/tasks/{other_task.id}/steps/{step.id}/voice" + path[len(url) :]
         assert sign_in(client_factory(), coach).post(wrong, data=upload(), content_type="multipart/form-data").status_code == 404
     session.expire_all()
     assert session.get(TaskStep, step.id).voice is None

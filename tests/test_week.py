@@ -1,4 +1,5 @@
 """The client sees tomorrow on Today, and the week in the same plain form the family sees."""
+
 from datetime import date, time
 
 import pytest

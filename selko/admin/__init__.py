@@ -1,4 +1,5 @@
 """The organisation's admin: coaches, the audit trail, a client's data export and erasure."""
+
 import csv
 import io
 from decimal import Decimal, InvalidOperation
@@ -36,9 +37,7 @@ AUDIT_PAGE = 200
 def _people(*roles: Role) -> list[User]:
     return list(
         db.session().scalars(
-            select(User)
-            .where(User.organisation_id == g.user.organisation_id, User.role.in_(roles), User.erased_at.is_(None))
-            .order_by(User.name)
+            select(User).where(User.organisation_id == g.user.organisation_id, User.role.in_(roles), User.erased_at.is_(None)).order_by(User.name)
         )
     )
 
@@ -96,9 +95,7 @@ def _coaches_to_take_over(coach: User) -> list[User]:
 
 
 def _coach_page(coach: User, error: str | None = None, status: int = 200):
-    return render_template(
-        "admin/coach.html", coach=coach, clients=access.clients_of(coach), others=_coaches_to_take_over(coach), error=error
-    ), status
+    return render_template("admin/coach.html", coach=coach, clients=access.clients_of(coach), others=_coaches_to_take_over(coach), error=error), status
 
 
 @bp.get("/coaches/<id:user_id>")
@@ -143,9 +140,7 @@ def clients_move(user_id: int):
 
 
 def _link_page(coach: User):
-    token = signin.create_link_token(
-        db.session(), coach, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user
-    )
+    token = signin.create_link_token(db.session(), coach, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user)
     db.session().commit()
     link = public_url("auth.sign_in_link", token=token)
     return render_template("admin/link.html", coach=coach, link=link, minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
@@ -169,7 +164,7 @@ def _audit_rows(client_id: int | None, limit: int | None):
 
 
 def parse_compensation(text: str) -> Decimal:
-    """"8", "8,50" or "8.50" euros as a Decimal; ValueError unless 0–12 € in cents."""
+    """ "8", "8,50" or "8.50" euros as a Decimal; ValueError unless 0–12 € in cents."""
     try:
         amount = Decimal(text.strip().replace(",", ".").removesuffix("€").strip())
     except InvalidOperation:
@@ -214,9 +209,7 @@ def attendance_report_print(year: int, month: int):
 @bp.get("/audit")
 def audit_log():
     client_id = parse_id(request.args.get("client"))
-    return render_template(
-        "admin/audit.html", events=_audit_rows(client_id, AUDIT_PAGE), clients=_people(Role.client), client_id=client_id
-    )
+    return render_template("admin/audit.html", events=_audit_rows(client_id, AUDIT_PAGE), clients=_people(Role.client), client_id=client_id)
 
 
 @bp.get("/audit.csv")
@@ -226,12 +219,20 @@ def audit_csv():
     writer = csv.writer(out)
     writer.writerow(["at_utc", "who", "who_id", "action", "client", "client_id", "what"])
     for event in _audit_rows(client_id, None):
-        writer.writerow([
-            spreadsheet_safe(value) for value in (
-                event.at.isoformat(), event.actor.name, event.actor_id, event.action,
-                event.client.name if event.client else "", event.client_id or "", event.what,
-            )
-        ])
+        writer.writerow(
+            [
+                spreadsheet_safe(value)
+                for value in (
+                    event.at.isoformat(),
+                    event.actor.name,
+                    event.actor_id,
+                    event.action,
+                    event.client.name if event.client else "",
+                    event.client_id or "",
+                    event.what,
+                )
+            ]
+        )
     return Response(
         out.getvalue(),
         mimetype="text/csv",

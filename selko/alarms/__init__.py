@@ -5,6 +5,7 @@ The reminders table is the outbox: whatever causes an alarm writes a row
 (`planning`), and the worker (`worker`) claims due rows and sends them
 through `webpush`.
 """
+
 from pathlib import Path
 
 from flask import Flask
@@ -15,8 +16,15 @@ from selko.alarms.planning import plan_day, plan_today_for_everyone, ring_now, w
 from selko.alarms.worker import worker_command
 
 __all__ = [
-    "READY_MESSAGES", "SCHEDULE_KINDS", "Kind", "Status", "alarm_message",
-    "plan_day", "plan_today_for_everyone", "ring_now", "wall_clock",
+    "READY_MESSAGES",
+    "SCHEDULE_KINDS",
+    "Kind",
+    "Status",
+    "alarm_message",
+    "plan_day",
+    "plan_today_for_everyone",
+    "ring_now",
+    "wall_clock",
 ]
 
 

@@ -4,6 +4,7 @@ ring, how urgent it is, whose phone rings, and its words.
 Kinds and statuses are `str` enums, so the reminders table keeps plain
 strings and a row read back compares equal to its member.
 """
+
 import functools
 from datetime import timedelta
 from enum import StrEnum

@@ -5,6 +5,7 @@ Alarms ring at local wall-clock times in the organisation's time zone, so
 time starts and ends. Planning is idempotent: planning twice gives the same
 rows, and planning after a schedule change replans what has not rung yet.
 """
+
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -26,11 +27,7 @@ def plan_day(db: Session, client: User, day: date) -> list[Reminder]:
     """Make the client's alarms for the day match the schedule, from now on."""
     plan_clients(db, [client.id], day, client.organisation.time_zone)
     return list(
-        db.scalars(
-            select(Reminder)
-            .where(Reminder.client_id == client.id, Reminder.day == day, Reminder.kind.in_(SCHEDULE_KINDS))
-            .order_by(Reminder.due_at)
-        )
+        db.scalars(select(Reminder).where(Reminder.client_id == client.id, Reminder.day == day, Reminder.kind.in_(SCHEDULE_KINDS)).order_by(Reminder.due_at))
     )
 
 
@@ -59,7 +56,7 @@ def plan_clients(db: Session, client_ids: list[int], day: date, zone: str) -> No
             if (kind, due_at) not in have and due_at > now
         ]
     for chunk in range(0, len(stale), 1000):
-        db.execute(delete(Reminder).where(Reminder.id.in_(stale[chunk:chunk + 1000])))
+        db.execute(delete(Reminder).where(Reminder.id.in_(stale[chunk : chunk + 1000])))
     if new:
         # Another worker may be planning the same day this moment (workers
         # started together plan together): its rows stand, ours are skipped.
@@ -71,15 +68,13 @@ def plan_clients(db: Session, client_ids: list[int], day: date, zone: str) -> No
 def plan_today_for_everyone(db: Session) -> int:
     """Plan today's alarms for every client, each in their organisation's today."""
     by_organisation: dict[int, list[int]] = {}
-    for client_id, organisation_id in db.execute(
-        select(User.id, User.organisation_id).where(User.role == Role.client, User.erased_at.is_(None))
-    ):
+    for client_id, organisation_id in db.execute(select(User.id, User.organisation_id).where(User.role == Role.client, User.erased_at.is_(None))):
         by_organisation.setdefault(organisation_id, []).append(client_id)
     for organisation_id, client_ids in by_organisation.items():
         organisation = db.get(Organisation, organisation_id)
         day = schedule.local_now(organisation).date()
         for chunk in range(0, len(client_ids), 2000):
-            plan_clients(db, client_ids[chunk:chunk + 2000], day, organisation.time_zone)
+            plan_clients(db, client_ids[chunk : chunk + 2000], day, organisation.time_zone)
     db.commit()
     return sum(len(ids) for ids in by_organisation.values())
 
@@ -90,8 +85,11 @@ def ring_now(db: Session, client: User, kind: Kind, text: str = "") -> Reminder:
     absent or asks for help. Written in the same transaction as what caused
     it (the absence, the help request), so it is never lost."""
     reminder = Reminder(
-        client_id=client.id, day=schedule.local_now(client.organisation).date(), kind=kind,
-        due_at=clock.now(), text=text[:300],
+        client_id=client.id,
+        day=schedule.local_now(client.organisation).date(),
+        kind=kind,
+        due_at=clock.now(),
+        text=text[:300],
     )
     db.add(reminder)
     return reminder

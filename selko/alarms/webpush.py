@@ -5,6 +5,7 @@ sending path is ours, so it can be fast: asyncio with connections kept open
 to each push service, and the VAPID header signed once per push service and
 reused until it is about to expire.
 """
+
 import asyncio
 import base64
 import gc
@@ -180,14 +181,11 @@ class Sender:
             return []
         # In chunks, so the first pushes go while the next ones are encrypted.
         chunks = [
-            self._encrypting([(s.p256dh, s.auth, message) for s, message, _ttl, _urgency in jobs[i:i + ENCRYPT_CHUNK]])
+            self._encrypting([(s.p256dh, s.auth, message) for s, message, _ttl, _urgency in jobs[i : i + ENCRYPT_CHUNK]])
             for i in range(0, len(jobs), ENCRYPT_CHUNK)
         ]
         gate = asyncio.Semaphore(self.connections)
-        pushes = [
-            asyncio.ensure_future(self._send_one(gate, chunks[i // ENCRYPT_CHUNK], i % ENCRYPT_CHUNK, *job))
-            for i, job in enumerate(jobs)
-        ]
+        pushes = [asyncio.ensure_future(self._send_one(gate, chunks[i // ENCRYPT_CHUNK], i % ENCRYPT_CHUNK, *job)) for i, job in enumerate(jobs)]
         _done, late = await asyncio.wait(pushes, timeout=deadline)
         for push in late:
             push.cancel()

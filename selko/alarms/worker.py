@@ -5,6 +5,7 @@ transaction (on PostgreSQL with FOR UPDATE SKIP LOCKED, so two workers never
 take the same row; SQLite runs one worker at a time), sends them in
 parallel, and writes the outcomes back in one batch.
 """
+
 import math
 import signal
 import time
@@ -51,11 +52,7 @@ class Outcome:
 def claim(db_session, now, limit: int = BATCH, stale_after: timedelta = STALE_CLAIM) -> list:
     """Take due reminders for this worker, in one statement."""
     # A worker that died mid-send leaves rows "sending": give them back.
-    db_session.execute(
-        update(Reminder)
-        .where(Reminder.status == Status.sending, Reminder.claimed_at < now - stale_after)
-        .values(status=Status.planned)
-    )
+    db_session.execute(update(Reminder).where(Reminder.status == Status.sending, Reminder.claimed_at < now - stale_after).values(status=Status.planned))
     due = (
         select(Reminder.id)
         .where(
@@ -109,8 +106,12 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
         p.user_id: p
         for p in db_session.execute(
             select(
-                ClientProfile.user_id, ClientProfile.coach_id, ClientProfile.alarm_work_start,
-                ClientProfile.alarm_break_start, ClientProfile.alarm_break_end, ClientProfile.alarm_work_end,
+                ClientProfile.user_id,
+                ClientProfile.coach_id,
+                ClientProfile.alarm_work_start,
+                ClientProfile.alarm_break_start,
+                ClientProfile.alarm_break_end,
+                ClientProfile.alarm_work_end,
                 ClientProfile.alarms_silenced_on,
             ).where(among(db_session, ClientProfile.user_id, client_ids))
         )
@@ -133,8 +134,9 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
     people = {recipient(r) for r in reminders if r.id in kinds} | client_ids
     subscriptions: dict[int, list] = {}
     for sub in db_session.execute(
-        select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
-        .where(among(db_session, PushSubscription.user_id, people))
+        select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth).where(
+            among(db_session, PushSubscription.user_id, people)
+        )
     ):
         subscriptions.setdefault(sub.user_id, []).append(sub)
     names, languages = {}, {}
@@ -195,7 +197,9 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
         alike.setdefault((status, text[:200]), []).append(rid)
     for (status, text), ids in alike.items():
         db_session.execute(
-            update(Reminder).where(among(db_session, Reminder.id, ids)).values(status=status, outcome=text, finished_at=now)
+            update(Reminder)
+            .where(among(db_session, Reminder.id, ids))
+            .values(status=status, outcome=text, finished_at=now)
             .execution_options(synchronize_session=False)
         )
     waits: dict[int, list[int]] = {}
@@ -203,13 +207,13 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
         waits.setdefault(wait, []).append(rid)
     for wait, ids in waits.items():
         db_session.execute(
-            update(Reminder).where(among(db_session, Reminder.id, ids)).values(status=Status.planned, retry_at=now + timedelta(seconds=wait))
+            update(Reminder)
+            .where(among(db_session, Reminder.id, ids))
+            .values(status=Status.planned, retry_at=now + timedelta(seconds=wait))
             .execution_options(synchronize_session=False)
         )
     if accepted_subs:
-        db_session.execute(
-            update(PushSubscription).where(among(db_session, PushSubscription.id, accepted_subs)).values(last_accepted_at=now)
-        )
+        db_session.execute(update(PushSubscription).where(among(db_session, PushSubscription.id, accepted_subs)).values(last_accepted_at=now))
     if outcome.gone:
         db_session.execute(delete(PushSubscription).where(among(db_session, PushSubscription.id, outcome.gone)))
     db_session.commit()

@@ -1,4 +1,5 @@
 """Signing in (one-time link, passkey), the person's own passkeys and sessions, language."""
+
 from flask import (
     Blueprint,
     abort,
@@ -183,9 +184,7 @@ def passkey_sign_in():
         return _passkey_failed()
     if user.gone:
         return _passkey_failed()
-    device_token = signin.open_device_session(
-        db.session(), user, length=access.session_length(user), user_agent=request.headers.get("User-Agent", "")
-    )
+    device_token = signin.open_device_session(db.session(), user, length=access.session_length(user), user_agent=request.headers.get("User-Agent", ""))
     db.session().commit()
     access.sign_in(user, device_token)
     return jsonify(next=_home_for(user))
@@ -253,4 +252,3 @@ def language():
             db.session().commit()
         return redirect(url_for("client.today"), code=303)
     return render_template("auth/language.html")
-

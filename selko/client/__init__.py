@@ -1,4 +1,5 @@
 """The client's phone: today, check-in, tasks, breaks, help, how today went."""
+
 from datetime import date
 from types import SimpleNamespace
 
@@ -70,8 +71,7 @@ def _day_context() -> dict:
         "coach_changed_day": records.coach_changed_day,
         "messages": [(m, alarm_message(m, g.user.language)) for m in coach_message.unseen(db.session(), g.user.id)],
         # Until then going home asks first; the page asks by itself, also offline.
-        "early_until": int((wall_clock(day, plan.ends, g.user.organisation.time_zone) - attendance.EARLY_LEAVING).timestamp() * 1000)
-        if plan.works else 0,
+        "early_until": int((wall_clock(day, plan.ends, g.user.organisation.time_zone) - attendance.EARLY_LEAVING).timestamp() * 1000) if plan.works else 0,
         "can_undo_leaving": attendance.can_undo_leaving(records.attendance, clock.now()),
     }
 
@@ -117,21 +117,23 @@ def today():
     # htmx asks for the part that changes with time once a minute (_today_now.html).
     body, status, headers = page("client/today.html", "client/_today_now.html", **context)
     # The service worker saves these with Today, so the whole day works offline.
-    headers["Selko-Offline-Pages"] = " ".join([
-        url_for(".task_list"),
-        url_for(".week"),
-        *(url_for(".task", assignment_id=t.assignment.id) for t in context["tasks"]),
-        # One step at a time: every step's page and the end, for Valmis to go to offline.
-        *(url for t in context["tasks"] if g.user.client_profile.one_step_at_a_time for url in _one_step_pages(t)),
-        url_for(".absent_form"),
-        url_for(".how_today_went_form"),
-    ])
+    headers["Selko-Offline-Pages"] = " ".join(
+        [
+            url_for(".task_list"),
+            url_for(".week"),
+            *(url_for(".task", assignment_id=t.assignment.id) for t in context["tasks"]),
+            # One step at a time: every step's page and the end, for Valmis to go to offline.
+            *(url for t in context["tasks"] if g.user.client_profile.one_step_at_a_time for url in _one_step_pages(t)),
+            url_for(".absent_form"),
+            url_for(".how_today_went_form"),
+        ]
+    )
     return body, status, headers
 
 
 @bp.post("/messages/<id:message_id>/seen")
 def message_seen(message_id: int):
-    """"Selvä": the client read the coach's message; it leaves Today."""
+    """ "Selvä": the client read the coach's message; it leaves Today."""
     message = coach_message.one(db.session(), g.user.id, message_id)
     if message is None:
         abort(404)
@@ -220,8 +222,7 @@ def offline_media():
     """Today's photos and recordings for the service worker to keep when it
     saves Today (sw.js); it drops the ones no longer listed."""
     files = media.for_offline(db.session(), tasks.for_day(db.session(), g.user.id, _today()))
-    return jsonify(media=[media.url(f.name) for f in files], bytes=sum(f.size for f in files),
-                   budget=media.OFFLINE_BUDGET)
+    return jsonify(media=[media.url(f.name) for f in files], bytes=sum(f.size for f in files), budget=media.OFFLINE_BUDGET)
 
 
 @bp.get("/tasks/<id:assignment_id>")
@@ -437,13 +438,17 @@ def alarms_subscribe():
     subscription = webpush.subscription_from(request.get_json(silent=True), config["PUSH_HOSTS"], config["PUSH_ALLOW_LOCAL"])
     if subscription is None:
         return jsonify(message=_("Something went wrong. Try again.")), 400
-    db.session().execute(delete(PushSubscription).where(
-        (PushSubscription.endpoint == subscription.endpoint) | (PushSubscription.device_session_id == g.device.id)
-    ))
+    db.session().execute(
+        delete(PushSubscription).where((PushSubscription.endpoint == subscription.endpoint) | (PushSubscription.device_session_id == g.device.id))
+    )
     db.session().add(
         PushSubscription(
-            user_id=g.user.id, device_session_id=g.device.id, endpoint=subscription.endpoint,
-            p256dh=subscription.p256dh, auth=subscription.auth, created_at=clock.now(),
+            user_id=g.user.id,
+            device_session_id=g.device.id,
+            endpoint=subscription.endpoint,
+            p256dh=subscription.p256dh,
+            auth=subscription.auth,
+            created_at=clock.now(),
         )
     )
     db.session().commit()
@@ -505,8 +510,11 @@ def shares():
     problem = share.name_problem(name)
     if problem:
         return page(
-            "client/share.html", status=400, shares=share.active(db.session(), g.user.id),
-            error=problem, name=name,
+            "client/share.html",
+            status=400,
+            shares=share.active(db.session(), g.user.id),
+            error=problem,
+            name=name,
         )
     token = share.create(db.session(), g.user, name=name, created_by=g.user, show_tasks=request.form.get("tasks") == "1")
     db.session().commit()
@@ -547,4 +555,3 @@ def coach_contact():
         # Pages of other blueprints a client reaches (account, language) extend this.
         "client_layout": "client/layout.html",
     }
-

@@ -1,4 +1,5 @@
 """The coach's view: today board, clients, schedules, the task library."""
+
 from datetime import date
 
 import segno
@@ -82,8 +83,14 @@ def _board_page(status: int = 200, error: str | None = None):
     for row in rows:
         audit.note(row.client, "read")
     return page(
-        "coach/board.html", "coach/_board.html", status=status,
-        rows=rows, now=now, is_late=is_late, caseload_size=contacts.CaseloadSize(len(rows)), error=error,
+        "coach/board.html",
+        "coach/_board.html",
+        status=status,
+        rows=rows,
+        now=now,
+        is_late=is_late,
+        caseload_size=contacts.CaseloadSize(len(rows)),
+        error=error,
     )
 
 
@@ -98,7 +105,7 @@ def help_handled(request_id: int):
 
 @bp.post("/talks/<id:answer_id>/handled")
 def talk_handled(answer_id: int):
-    """"I want to talk" on the board until the coach has talked with the client."""
+    """ "I want to talk" on the board until the coach has talked with the client."""
     answer = db.session().get(SelfAssessment, answer_id)
     if answer is None or not answer.wants_to_talk:
         abort(404)
@@ -157,9 +164,7 @@ def _today_tab(client) -> dict:
 
 def _library() -> list[Task]:
     """The organisation's task library: every coach of it uses the same tasks."""
-    return list(db.session().scalars(
-        select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title, Task.id)
-    ))
+    return list(db.session().scalars(select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title, Task.id)))
 
 
 def _task_choices(library: list[Task]) -> list[tuple[int, str]]:
@@ -170,16 +175,16 @@ def _schedule_tab(client) -> dict:
     library = _library()
     return {
         "week": [schedule.weekday_plan(db.session(), client.id, d) for d in WEEKDAYS],
-        "assignments": db.session().scalars(
-            select(TaskAssignment)
-            .where(TaskAssignment.client_id == client.id)
-            .order_by(TaskAssignment.weekday, TaskAssignment.position, TaskAssignment.id)
-        ).all(),
-        "exceptions": db.session().scalars(
-            select(ScheduleException)
-            .where(ScheduleException.client_id == client.id, ScheduleException.date >= _now().date())
-            .order_by(ScheduleException.date)
-        ).all(),
+        "assignments": db.session()
+        .scalars(
+            select(TaskAssignment).where(TaskAssignment.client_id == client.id).order_by(TaskAssignment.weekday, TaskAssignment.position, TaskAssignment.id)
+        )
+        .all(),
+        "exceptions": db.session()
+        .scalars(
+            select(ScheduleException).where(ScheduleException.client_id == client.id, ScheduleException.date >= _now().date()).order_by(ScheduleException.date)
+        )
+        .all(),
         "library": library,
         "weekday_choices": [(d, weekday_name(d)) for d in WEEKDAYS],
         "task_choices": _task_choices(library),
@@ -189,10 +194,7 @@ def _schedule_tab(client) -> dict:
 def _phones_tab(client) -> dict:
     return {
         "devices": signin.active_device_sessions(db.session(), client.id),
-        "ringing": {
-            s.device_session_id: s
-            for s in db.session().scalars(select(PushSubscription).where(PushSubscription.user_id == client.id))
-        },
+        "ringing": {s.device_session_id: s for s in db.session().scalars(select(PushSubscription).where(PushSubscription.user_id == client.id))},
         "passkeys": db.session().scalars(select(Passkey).where(Passkey.user_id == client.id)).all(),
         "shares": share.active(db.session(), client.id),
     }
@@ -209,9 +211,14 @@ TABS = {
 }
 # Where each part of a tab lives, for the "saved" message after a change.
 SECTIONS = {
-    "attendance": "today", "messages": "today",
-    "schedule": "schedule", "exceptions": "schedule", "tasks": "schedule",
-    "phones": "phones", "shares": "phones", "contacts": "contacts",
+    "attendance": "today",
+    "messages": "today",
+    "schedule": "schedule",
+    "exceptions": "schedule",
+    "tasks": "schedule",
+    "phones": "phones",
+    "shares": "phones",
+    "contacts": "contacts",
 }
 TAB_ENDPOINTS = {"today": ".client_page", "schedule": ".client_schedule", "phones": ".client_phones", "contacts": ".client_contacts"}
 
@@ -254,9 +261,7 @@ def client_phones(client_id: int):
 @bp.post("/clients/<id:client_id>/connect")
 def connect_phone(client_id: int):
     client = client_for_coach(client_id)
-    token = signin.create_link_token(
-        db.session(), client, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user
-    )
+    token = signin.create_link_token(db.session(), client, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user)
     db.session().commit()
     link = public_url("auth.sign_in_link", token=token)
     qr = segno.make(link, error="m").svg_inline(scale=6, title=_("QR code of the sign-in link"))
@@ -292,7 +297,7 @@ def passkey_delete(client_id: int, passkey_id: int):
 
 @bp.post("/clients/<id:client_id>/reminder")
 def reminder_send(client_id: int):
-    """"Send a reminder now": a ready message (sent by its key, so the client
+    """ "Send a reminder now": a ready message (sent by its key, so the client
     reads it in the client's language) or the coach's own words, as written."""
     client = client_for_coach(client_id)
     own, ready = (request.form.get("own") or "").strip(), request.form.get("ready", "")
@@ -327,9 +332,7 @@ def attendance_correction(form: dict, day: date) -> dict:
         raise ValueError(_("Give the time the client arrived, or choose a reason for the absence."))
     zone = g.user.organisation.time_zone
     try:
-        arrived, left = (
-            alarms.wall_clock(day, schedule.parse_time(form[k]), zone) if form.get(k) else None for k in ("arrived", "left")
-        )
+        arrived, left = (alarms.wall_clock(day, schedule.parse_time(form[k]), zone) if form.get(k) else None for k in ("arrived", "left"))
     except ValueError:
         raise ValueError(_("Write times like 8.00 or 14.30.")) from None
     if left is not None and left < arrived:
@@ -409,7 +412,6 @@ def phone_lost(client_id: int):
     return _client_saved(client, "phones", _("Every phone is signed out and every passkey removed."))
 
 
-
 def _weekday_or_404(weekday: int) -> int:
     if weekday not in WEEKDAYS:
         abort(404)
@@ -434,11 +436,7 @@ def schedule_day(client_id: int, weekday: int):
         for i in range(MAX_BREAKS):
             starts, ends = form.get(f"break{i}_starts", "").strip(), form.get(f"break{i}_ends", "").strip()
             if starts or ends:
-                breaks.append(
-                    schedule.BreakTime(
-                        schedule.parse_time(starts), schedule.parse_time(ends), form.get(f"break{i}_name", "").strip()[:100]
-                    )
-                )
+                breaks.append(schedule.BreakTime(schedule.parse_time(starts), schedule.parse_time(ends), form.get(f"break{i}_name", "").strip()[:100]))
         problem = schedule.check_day(hours, breaks)
     except ValueError:
         problem = _("Write times like 8.00 or 14.30.")
@@ -487,9 +485,7 @@ def exception_add(client_id: int):
         error = _("Give a date, and times like 8.00 or 14.30.")
     if error:
         return _client_tab(client, "schedule", 400, error=error, exception_form=form)
-    db.session().execute(
-        delete(ScheduleException).where(ScheduleException.client_id == client.id, ScheduleException.date == day)
-    )
+    db.session().execute(delete(ScheduleException).where(ScheduleException.client_id == client.id, ScheduleException.date == day))
     db.session().add(
         ScheduleException(
             client_id=client.id,
@@ -507,9 +503,7 @@ def exception_add(client_id: int):
 @bp.post("/clients/<id:client_id>/exceptions/<id:exception_id>/delete")
 def exception_delete(client_id: int, exception_id: int):
     client = client_for_coach(client_id)
-    deleted = db.session().execute(
-        delete(ScheduleException).where(ScheduleException.id == exception_id, ScheduleException.client_id == client.id)
-    )
+    deleted = db.session().execute(delete(ScheduleException).where(ScheduleException.id == exception_id, ScheduleException.client_id == client.id))
     if deleted.rowcount != 1:
         abort(404)
     _schedule_changed(client)
@@ -579,9 +573,13 @@ def task_library():
 def _library_page(status: int = 200, **extra):
     library = _library()
     return page(
-        "coach/tasks.html", status=status, library=library, task_choices=_task_choices(library),
+        "coach/tasks.html",
+        status=status,
+        library=library,
+        task_choices=_task_choices(library),
         client_choices=[(c.id, c.name) for c in clients_of(g.user)],
-        weekday_choices=[(d, weekday_name(d)) for d in WEEKDAYS], **extra,
+        weekday_choices=[(d, weekday_name(d)) for d in WEEKDAYS],
+        **extra,
     )
 
 
@@ -597,7 +595,8 @@ def task_give():
     db.session().commit()
     return _saved(
         _("Task added: %(task)s, %(day)s, %(name)s.", task=task.title, day=weekday_name(weekday), name=client.name),
-        url_for(".task_library"), "give",
+        url_for(".task_library"),
+        "give",
     )
 
 
@@ -645,16 +644,22 @@ def task_edit(task_id: int | None):
         if "emoji" in request.args:  # the picture checked when htmx searched
             form["emoji"] = request.args["emoji"]
         choices = _picture_choices(request.args.get("q", ""))
-        return page("coach/task_edit.html", partial="coach/_picture_picker.html", task=task, form=form,
-                    chosen=form.get("emoji", "").strip(), alone=wants_partial(), **choices)
+        return page(
+            "coach/task_edit.html",
+            partial="coach/_picture_picker.html",
+            task=task,
+            form=form,
+            chosen=form.get("emoji", "").strip(),
+            alone=wants_partial(),
+            **choices,
+        )
     form = {k: request.form.get(k, "") for k in ("title", "emoji", "steps")}
     choices = _picture_choices(request.form.get("q", ""))
     if "search" in request.form:
         return page("coach/task_edit.html", task=task, form=form, chosen=form["emoji"].strip(), **choices)
     errors, steps = caseload.check_task(form, current_picture=task.emoji if task else "")
     if errors:
-        return page("coach/task_edit.html", status=400, task=task, form=form, chosen=form["emoji"].strip(),
-                    errors=errors, error=True, **choices)
+        return page("coach/task_edit.html", status=400, task=task, form=form, chosen=form["emoji"].strip(), errors=errors, error=True, **choices)
     if task is None:
         task = Task(organisation_id=g.user.organisation_id)
         db.session().add(task)
@@ -681,8 +686,7 @@ def selko_check():
 
 def _task_page(task: Task | None, status: int = 200, **extra):
     form = {"title": task.title, "emoji": task.emoji, "steps": "\n".join(s.text for s in task.steps)} if task else {}
-    return page("coach/task_edit.html", status=status, task=task, form=form, chosen=form.get("emoji", "").strip(),
-                **_picture_choices(""), **extra)
+    return page("coach/task_edit.html", status=status, task=task, form=form, chosen=form.get("emoji", "").strip(), **_picture_choices(""), **extra)
 
 
 def _library_step(task_id: int, step_id: int) -> tuple[Task, TaskStep]:
@@ -765,8 +769,7 @@ def step_voice(task_id: int, step_id: int):
         return _task_page(task, 400, voice_errors={step.id: str(sound)}, error=True)
     db.session().commit()
     number = task.steps.index(step) + 1
-    return _saved(_("Recording saved: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id),
-                  f"step-{step.id}-media")
+    return _saved(_("Recording saved: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id), f"step-{step.id}-media")
 
 
 @bp.post("/tasks/<id:task_id>/steps/<id:step_id>/voice/remove")
@@ -775,8 +778,7 @@ def step_voice_remove(task_id: int, step_id: int):
     voice.remove(db.session(), step)
     db.session().commit()
     number = task.steps.index(step) + 1
-    return _saved(_("Recording removed: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id),
-                  f"step-{step.id}-media")
+    return _saved(_("Recording removed: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id), f"step-{step.id}-media")
 
 
 # The register and the diary add their routes to this blueprint.

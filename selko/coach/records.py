@@ -1,5 +1,6 @@
 """The coach's records across days: the attendance register and its monthly
 report (per client and per caseload, as pages, print and CSV), and the work diary."""
+
 from datetime import date
 
 from flask import Response, abort, g, redirect, request, url_for
@@ -43,7 +44,10 @@ def attendance_month(client_id: int, year: int, month: int):
     first = month_or_404(year, month)
     [summary] = _report([client], first)
     return _client_page(
-        client, "coach/attendance_month.html", month=summary, kinds=register.DayKind,
+        client,
+        "coach/attendance_month.html",
+        month=summary,
+        kinds=register.DayKind,
         **_month_links(first, ".attendance_month", client_id=client.id),
     )
 
@@ -88,21 +92,34 @@ def attendance_day(client_id: int, day: str):
     [summary] = _report([client], register.first_of(the_day))
     register_day = summary.days[the_day.day - 1]
     return page(
-        "coach/attendance_day.html", status=status, client=client, entry=register_day, kinds=register.DayKind,
+        "coach/attendance_day.html",
+        status=status,
+        client=client,
+        entry=register_day,
+        kinds=register.DayKind,
         presses=client_action.for_day(db.session(), client.id, the_day, g.user.organisation.time_zone),
-        absence_reasons=list(AbsenceReason), attendance_form=form, error=error, today=_now().date(),
+        absence_reasons=list(AbsenceReason),
+        attendance_form=form,
+        error=error,
+        today=_now().date(),
     )
 
 
 # The monthly report of a list of clients: the coach's caseload here, the
 # whole organisation for an admin (admin/__init__.py uses the same three).
 
+
 def report_page(clients, first: date, endpoint: str, link_clients: bool):
     report = _report(clients, first)
     return page(
-        "coach/attendance_report.html", report=report, totals=register.totals(report), first=first, kinds=register.DayKind,
+        "coach/attendance_report.html",
+        report=report,
+        totals=register.totals(report),
+        first=first,
+        kinds=register.DayKind,
         days=[first.replace(day=n) for n in range(1, (register.next_month(first) - first).days + 1)],
-        link_clients=link_clients, **_month_links(first, endpoint),
+        link_clients=link_clients,
+        **_month_links(first, endpoint),
     )
 
 
@@ -168,6 +185,11 @@ def diary(client_id: int):
         note = work_diary.for_day(db.session(), client.id, day)
         form = {"day": day.isoformat(), "text": note.text if note else "", "shown": bool(note and note.shown_to_client)}
     return _client_page(
-        client, "coach/work_diary.html", status, form=form, errors=errors, error=bool(errors),
+        client,
+        "coach/work_diary.html",
+        status,
+        form=form,
+        errors=errors,
+        error=bool(errors),
         notes=work_diary.recent(db.session(), client.id),
     )

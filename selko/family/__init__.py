@@ -1,4 +1,5 @@
 """What a family member sees through a share link: the weeks, and a calendar feed."""
+
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
@@ -50,7 +51,11 @@ def week(token: str):
 def feed(token: str):
     found = _share_or_404(token)
     body = share.calendar(db.session(), found, work=_("Work"), brk=_("Break"))
-    return body, 200, {
-        "Content-Type": "text/calendar; charset=utf-8",
-        "Content-Disposition": "attachment; filename=selko.ics",
-    }
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": "attachment; filename=selko.ics",
+        },
+    )

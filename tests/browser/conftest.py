@@ -5,6 +5,7 @@ The recipes (flags, localhost, no time.sleep) are the verified ones in
 TESTING.md. The data goes through the same migrated database and frozen clock
 as the rest of the suite (`app`, `make`, `now`, `session` in tests/conftest.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,13 +21,19 @@ from tests.conftest import passkey_session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-    "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # Every name but localhost fails inside the browser: no traffic leaves the machine.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
     # A microphone that plays a test tone, allowed without asking (the coach's voice).
-    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 VIEWPORT = {"width": 360, "height": 740}
 # Long enough for a slow CI machine, short enough that a hang fails soon.
@@ -206,10 +213,17 @@ def open_link(app, make, session, live_server):
     def open_link(context, user, path=None):
         page = context.new_page()
         if user.role != Role.client:
-            context.add_cookies([{
-                "name": app.config["SESSION_COOKIE_NAME"], "url": live_server.url,
-                "value": passkey_session_cookie(app, session, user), "httpOnly": True, "sameSite": "Lax",
-            }])
+            context.add_cookies(
+                [
+                    {
+                        "name": app.config["SESSION_COOKIE_NAME"],
+                        "url": live_server.url,
+                        "value": passkey_session_cookie(app, session, user),
+                        "httpOnly": True,
+                        "sameSite": "Lax",
+                    }
+                ]
+            )
             page.goto("/coach/")
         else:
             page.goto(f"/signin/{make.link(user)}")
@@ -245,8 +259,17 @@ def add_virtual_authenticator(page):
     Returns the DevTools session and the authenticator's id."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
-    added = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
-        "hasUserVerification": True, "isUserVerified": True,
-        "automaticPresenceSimulation": True}})
+    added = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
     return cdp, added["authenticatorId"]

@@ -29,6 +29,7 @@ and put back as it was after:
 A failure lists every problem on every page at once, with axe's rule ids
 and node targets, so it says what to fix.
 """
+
 import io
 import warnings
 from collections import Counter
@@ -104,7 +105,10 @@ HELPERS = """
 
 # One pass over the page: text smaller than minText, and interactive targets
 # smaller than 48 x 48 px, each marked whether it sits in a running sentence.
-MEASURE = "(minText) => {" + HELPERS + """
+MEASURE = (
+    "(minText) => {"
+    + HELPERS
+    + """
   const areas = [...document.querySelectorAll('header, main, footer')];
   const smallText = [];
   for (const area of areas) {
@@ -132,6 +136,7 @@ MEASURE = "(minText) => {" + HELPERS + """
   }
   return {smallText, targets};
 }"""
+)
 
 
 # The elements that stick out of the screen on the right, to say what to fix.
@@ -144,7 +149,10 @@ WIDEST = """() => [...document.querySelectorAll('body *')]
 # Focus each control as the keyboard would: it must get a ring (an outline or
 # a box-shadow of 2 px or more, at 3:1 against what is around it, that it did
 # not have unfocused), and it must not land under the fixed help bar.
-FOCUS = "() => {" + HELPERS + """
+FOCUS = (
+    "() => {"
+    + HELPERS
+    + """
   const ring = (el) => {
     const style = getComputedStyle(el);
     const around = backdrop(el.parentElement);
@@ -177,6 +185,7 @@ FOCUS = "() => {" + HELPERS + """
   scrollTo(0, 0);
   return problems;
 }"""
+)
 
 # 200 % text zoom: the root font size doubled (the CSS sizes text in rem and
 # em). Returns the body text size before and after, to prove it took effect.
@@ -189,7 +198,10 @@ ZOOM = """() => {
 
 # Cut off: text in a box that hides its overflow, or the page's end under a
 # bar fixed at the bottom that is taller than the room the page leaves it.
-CLIPPED = "() => {" + HELPERS + """
+CLIPPED = (
+    "() => {"
+    + HELPERS
+    + """
   const hides = (overflow) => overflow === 'hidden' || overflow === 'clip';
   const room = parseFloat(getComputedStyle(document.body).paddingBottom);
   const problems = [];
@@ -207,20 +219,28 @@ CLIPPED = "() => {" + HELPERS + """
   }
   return problems;
 }"""
+)
 
 # Boxes told apart by their background colour alone (unforced), for FORCED.
-TINTED = "() => {" + HELPERS + """
+TINTED = (
+    "() => {"
+    + HELPERS
+    + """
   return [...document.querySelectorAll('body *')].filter((el) => {
     if (!shown(el)) return false;
     const own = rgba(getComputedStyle(el).backgroundColor);
     return own[3] > 0 && String(own) !== String(backdrop(el.parentElement));
   });
 }"""
+)
 
 # Forced colours drop backgrounds and box-shadows: every control and every
 # tinted box needs a border (or an outline; a link may be underlined text),
 # and all text must still read.
-FORCED = "(tinted) => {" + HELPERS + """
+FORCED = (
+    "(tinted) => {"
+    + HELPERS
+    + """
   if (!matchMedia('(forced-colors: active)').matches) return ['forced colours did not take effect'];
   const problems = [];
   const bounded = (el) => {
@@ -244,9 +264,13 @@ FORCED = "(tinted) => {" + HELPERS + """
   }
   return problems;
 }"""
+)
 
 # With reduced motion asked for, nothing may move for longer than 0.01 s.
-MOTION = "() => {" + HELPERS + """
+MOTION = (
+    "() => {"
+    + HELPERS
+    + """
   if (!matchMedia('(prefers-reduced-motion: reduce)').matches) return ['reduced motion did not take effect'];
   const longest = (times) => Math.max(...times.split(',').map(parseFloat));
   const problems = [];
@@ -265,6 +289,7 @@ MOTION = "() => {" + HELPERS + """
   }
   return problems;
 }"""
+)
 
 
 class Audit:
@@ -278,9 +303,7 @@ class Audit:
 
     def check(self, page, label: str, *, client_page: bool):
         # Let htmx finish swapping and settling before anything is measured.
-        page.wait_for_function(
-            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-        )
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
         where = f"[{self.language}] {label} ({page.url.split('localhost:')[1].split('/', 1)[1]!r})"
         assert page.locator("html").get_attribute("lang") == self.language, f"{where}: wrong language"
         self.pages += 1
@@ -290,9 +313,7 @@ class Audit:
             options["rules"] = {"color-contrast-enhanced": {"enabled": True}}
         for violation in axe.run(page, options=options).response["violations"]:
             targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
-            self.problems.append(
-                f"{where}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
-            )
+            self.problems.append(f"{where}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
 
         self.sideways(page, where)
         measured = page.evaluate(MEASURE, MIN_TEXT_PX)
@@ -375,9 +396,7 @@ def choose_language(page, code: str):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_client_and_signed_out_pages_have_no_accessibility_problems(
-    language, app, make, session, new_context, open_link
-):
+def test_client_and_signed_out_pages_have_no_accessibility_problems(language, app, make, session, new_context, open_link):
     coach = make.coach(name="Sanna Coach", phone="040 123 4567")
     client = make.client(
         coach=coach,
@@ -698,14 +717,12 @@ def test_coach_and_admin_pages_have_no_accessibility_problems(language, app, mak
     audit.check(page, "a task in the library, a photo refused (htmx)", client_page=False)
     audit.check(page, "a task in the library, photos and voice", client_page=False)
     first = f"#step-{task.steps[0].id}-voice"
-    page.locator(f"{first} input[type=file]").set_input_files(
-        files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": b"not a sound"}])
+    page.locator(f"{first} input[type=file]").set_input_files(files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": b"not a sound"}])
     with page.expect_navigation():
         page.locator(f"{first} form[data-voice-form]").evaluate("(form) => form.requestSubmit()")
     page.locator(f"{first} .error").wait_for()
     audit.check(page, "a task, a refused recording", client_page=False)
-    page.locator(f"{first} input[type=file]").set_input_files(
-        files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": voice.chime(1.0, "webm")}])
+    page.locator(f"{first} input[type=file]").set_input_files(files=[{"name": "voice.webm", "mimeType": "audio/webm", "buffer": voice.chime(1.0, "webm")}])
     with page.expect_navigation():
         page.locator(f"{first} form[data-voice-form]").evaluate("(form) => form.requestSubmit()")
     page.locator(f"{first} audio[data-voice-saved]").wait_for()

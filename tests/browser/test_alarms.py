@@ -1,4 +1,5 @@
 """An alarm delivered to the service worker shows as a notification (TESTING.md's recipe)."""
+
 import json
 from datetime import date, datetime, timezone
 
@@ -26,21 +27,24 @@ def test_a_pushed_alarm_is_shown_and_reported_back(app, make, new_context, open_
         page.wait_for_timeout(100)
     context.grant_permissions(["notifications"], origin=live_server.url)
 
-    reminder = Reminder(id=7, client_id=client.id, day=date(2026, 11, 23), kind="break_start",
-                        due_at=datetime(2026, 11, 23, 8, tzinfo=timezone.utc), text="Kahvitauko")
+    reminder = Reminder(
+        id=7, client_id=client.id, day=date(2026, 11, 23), kind="break_start", due_at=datetime(2026, 11, 23, 8, tzinfo=timezone.utc), text="Kahvitauko"
+    )
     with app.app_context():
         payload = alarm_message(reminder, client.language)
     mark = live_server.mark()
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": live_server.url + "/",
-        "registrationId": registrations[-1]["registrationId"],
-        "data": json.dumps(payload),
-    })
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url + "/",
+            "registrationId": registrations[-1]["registrationId"],
+            "data": json.dumps(payload),
+        },
+    )
     shown = []
     for _ in range(150):  # a loaded CI machine can take seconds
         shown = page.evaluate(
-            "navigator.serviceWorker.ready.then(r => r.getNotifications())"
-            ".then(list => list.map(n => ({title: n.title, body: n.body, tag: n.tag})))"
+            "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list => list.map(n => ({title: n.title, body: n.body, tag: n.tag})))"
         )
         if shown:
             break

@@ -1,5 +1,6 @@
 """The coach's edits: a task's picture is picked from a list, and every save
 says so where the change was made, focused so a screen reader reads it."""
+
 from sqlalchemy import select
 
 from selko.models import Task, WorkDay

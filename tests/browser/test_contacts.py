@@ -1,6 +1,7 @@
 """Contact follow-up in Chromium at 360 px: the coach logs a contact on the
 client's page and the board's "No contact" flag goes; "Handled" on the board
 logs a call, and the choice survives the board's own refresh."""
+
 from datetime import date, timedelta
 
 from sqlalchemy import select

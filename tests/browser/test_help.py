@@ -5,6 +5,7 @@ The status of a help request asks Selko again at each `selko:minute` event
 on document.body (selko.js sends one at every minute boundary); these tests
 dispatch it themselves, so they do not wait a minute.
 """
+
 from sqlalchemy import select
 
 from selko.models import DeviceSession, HelpRequest, SignInToken
@@ -53,8 +54,20 @@ def test_call_and_help_are_on_the_first_screen_of_every_client_page(make, sessio
     make.passkey(client)
     page = open_link(new_context(), client)
     pages = [
-        "/", "/tasks", "/week", f"/tasks/{assignment.id}", "/absent", "/today-went", "/today-went/thanks",
-        "/alarms", "/share", "/home-screen", "/account", "/language", "/passkeys/new", "/help",
+        "/",
+        "/tasks",
+        "/week",
+        f"/tasks/{assignment.id}",
+        "/absent",
+        "/today-went",
+        "/today-went/thanks",
+        "/alarms",
+        "/share",
+        "/home-screen",
+        "/account",
+        "/language",
+        "/passkeys/new",
+        "/help",
     ]
     for path in pages:
         page.goto(path)

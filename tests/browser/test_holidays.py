@@ -1,4 +1,5 @@
 """Christmas Day is a day off on Today, the client's week and the family's page, whatever the weekly schedule says."""
+
 from datetime import datetime
 
 from tests.conftest import HELSINKI

@@ -1,4 +1,5 @@
 """Where push is not there, the open Today page rings by itself at the time."""
+
 from datetime import datetime, time
 
 from tests.conftest import HELSINKI

@@ -1,4 +1,5 @@
 """Going home early asks in the page, without a round trip, and can be undone."""
+
 from datetime import datetime
 
 from sqlalchemy import select

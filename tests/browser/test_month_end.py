@@ -1,5 +1,6 @@
 """A coach's month end in the browser: fill a missed day, write a note the
 client reads on Today, and download the month's report for Excel."""
+
 import csv
 import io
 from datetime import date, datetime

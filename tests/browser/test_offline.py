@@ -5,6 +5,7 @@ network off and check both the page (Today's text and the offline notice)
 and the server's own request log: a network-first worker that silently
 reached the server would pass a text-only check.
 """
+
 try:
     from playwright.sync_api import Error as BrowserError
 except ImportError:  # the browser fixture skips, or fails in CI, with the reason

@@ -4,6 +4,7 @@ with the real service worker, its Workbox queue and Selko's action keys.
 The server's clock moves with real time here (`moving_clock`), so the time a
 button was pressed can be compared with the time the action reached Selko.
 """
+
 import random
 from datetime import datetime, timezone
 
@@ -65,7 +66,8 @@ def client_with_tasks(make, tasks=2, steps=3):
     assignments = []
     for number in range(1, tasks + 1):
         task = make.task(
-            organisation_id=client.organisation_id, title=f"Task {number}",
+            organisation_id=client.organisation_id,
+            title=f"Task {number}",
             steps=tuple(f"Task {number} step {s}." for s in range(1, steps + 1)),
         )
         assignments.append(make.assignment(client=client, task=task, position=number))
@@ -170,8 +172,10 @@ def test_twenty_network_flips_lose_nothing_and_send_nothing_twice(make, session,
     duplicates = len(stored) - len({a.key for a in stored})
     lost = len(day) - len(stored)
     kept_offline = sum(1 for a in stored if a.pressed_at < a.received_at)
-    print(f"\noffline flips: {flips_total}, actions taken: {len(day)}, actions stored: {len(stored)}, "
-          f"duplicates: {duplicates}, lost: {max(lost, 0)}, sent later from the phone: {kept_offline}")
+    print(
+        f"\noffline flips: {flips_total}, actions taken: {len(day)}, actions stored: {len(stored)}, "
+        f"duplicates: {duplicates}, lost: {max(lost, 0)}, sent later from the phone: {kept_offline}"
+    )
     assert kinds == [kind for kind, _, _ in day], "each action once, in the order pressed"
     assert kept_offline > 0, "some actions were really kept offline and sent later"
     for earlier, later in zip(stored, stored[1:]):
@@ -208,7 +212,11 @@ def test_kept_actions_survive_a_reload_a_closed_tab_and_a_browser_restart(make, 
 
     def start_phone():
         phone = browser.browser_type.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=VIEWPORT, base_url=live_server.url,
+            profile,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+            base_url=live_server.url,
         )
         phone.set_default_timeout(TIMEOUT_MS)
         phone.on("page", page_problems.watch)

@@ -1,5 +1,6 @@
 """One step at a time, in real Chromium: the coach turns it on, the client's
 phone walks a task step by step, online and offline, and the pages pass axe."""
+
 import pytest
 from sqlalchemy import select
 

@@ -1,4 +1,5 @@
 """Passkeys in Chromium with its virtual authenticator: the real ceremonies, end to end."""
+
 from sqlalchemy import select
 
 from selko.models import DeviceSession, Passkey

@@ -1,6 +1,7 @@
 """Photos in real Chromium: the coach adds a step's photo on the task page
 (htmx, and without JavaScript), and the client's phone shows it, loaded, in
 the list of steps and big, one step at a time."""
+
 from PIL import Image
 
 from selko.models import ClientProfile, Task, TaskStep

@@ -1,6 +1,7 @@
 """Task pictures in real Chromium: the coach searches "kahvi" and picks the
 picture, and the client's phone shows OpenMoji's drawing of it, loaded, also
 offline from the saved day."""
+
 from sqlalchemy import select
 
 from selko.models import Task

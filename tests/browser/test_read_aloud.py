@@ -1,4 +1,5 @@
 """Read aloud speaks the page's language, and the coach's Finnish words with a Finnish voice."""
+
 from datetime import time
 
 RECORD_SPEECH = """() => {

@@ -1,6 +1,7 @@
 """How did today go, over the weeks, in real Chromium at 360 px: the coach's
 chart fits the phone and draws a face for every answered week, and the client
 reads their last weeks after answering."""
+
 from datetime import date, timedelta
 
 from selko import self_assessment

@@ -1,6 +1,7 @@
 """The selko check in a real browser: a coach typing a passive step sees the
 suggestion appear under the field, one check a pause (not one a key), and
 the task still saves as written."""
+
 import os
 
 import pytest

@@ -1,5 +1,6 @@
 """Today keeps itself true: the parts that change with time are drawn again at
 each minute (selko:minute), without a reload that would lose the client's place."""
+
 from datetime import datetime, time
 
 from sqlalchemy import select

@@ -2,6 +2,7 @@
 task's page (Chromium's fake microphone plays a tone), listened to, saved;
 then played on the client's phone by Kuuntele, also with no network after
 Today was saved, beside the step's photo."""
+
 import io
 
 from PIL import Image

@@ -4,6 +4,7 @@ A cheap or locked-down phone may run no script: the sign-in page's button, the
 check-in, ticking a step, asking for help, "How did today go?", reporting
 absent and going home all post a form and load the next page.
 """
+
 import re
 
 from sqlalchemy import select

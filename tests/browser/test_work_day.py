@@ -11,6 +11,7 @@ Scenarios 1-4 of the browser-test issue:
 Selectors use the language-independent hooks (form actions, ids, data- and
 name attributes); the coach works in English so the board's words can be read.
 """
+
 import re
 
 from sqlalchemy import select
@@ -78,7 +79,7 @@ def coach_creates_and_connects_a_client(coach_page, phone_context):
     # A task in the library, given for Mondays.
     coach_page.goto("/coach/tasks/new")
     coach_page.fill("#title", "Wash the windows")
-    coach_page.check("input[name=emoji][value=\"🪟\"]")
+    coach_page.check('input[name=emoji][value="🪟"]')
     coach_page.fill("#steps", "\n".join(STEPS))
     submit(coach_page, "form[action='/coach/tasks/new']")
     assert coach_page.url.endswith("/coach/tasks")
@@ -137,9 +138,7 @@ def client_does_the_day(phone, live_server, session, client_id):
         step = phone.locator("#steps li.step").nth(number - 1)
         assert STEPS[number - 1] in step.inner_text()
         step.locator("button.tick").click()
-        phone.wait_for_function(
-            "n => document.querySelector('#steps progress').value === n", arg=number
-        )
+        phone.wait_for_function("n => document.querySelector('#steps progress').value === n", arg=number)
         assert progress_numbers(phone) == sorted([number, len(STEPS)])
         # htmx settles attributes of elements that keep their id: wait, do not read once.
         phone.locator(f"#steps li.step:nth-child({number}).is-done").wait_for()
@@ -187,9 +186,7 @@ def client_reports_absent(page, live_server, session, client):
     assert attendance.absence_note == "Hammaslääkäri kello 12."
 
 
-def test_a_work_day_from_connecting_the_phone_to_the_coach_board(
-    make, session, live_server, new_context, open_link
-):
+def test_a_work_day_from_connecting_the_phone_to_the_coach_board(make, session, live_server, new_context, open_link):
     coach = make.coach(name="Sanna Coach")
     # Two more clients: one reports absent, one has not come although work started.
     absent = make.client(coach=coach, name="Aino Poissa", language="sv")
