@@ -62,7 +62,8 @@ $(VOIKKO_FI):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 
 test: $(BIN)/selko node_modules/.package-lock.json translations /usr/bin/chromium $(VOIKKO_FI) /usr/bin/redis-server
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto -m "not alone"
+	$(BIN)/pytest -m alone
 
 lint: $(BIN)/selko $(VOIKKO_FI)
 	$(BIN)/selko lint

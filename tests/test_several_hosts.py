@@ -37,6 +37,9 @@ from selko.security import SIGN_IN_LIMIT
 from tests.conftest import _own_database
 from tests.fake_push import FakePushService
 
+# Many processes of its own: `make test` runs it after the rest, alone.
+pytestmark = pytest.mark.alone
+
 REMINDERS = 2000
 BATCH = 100  # SELKO_ALARM_BATCH: 20 batches, so both workers take some
 # SELKO_ALARM_SEND_SECONDS: longer than the push service may hold a batch
