@@ -135,11 +135,6 @@ def file_of(session, stem: str | None):
     return found[0] if found else None
 
 
-def url(session, stem: str | None) -> str | None:
-    found = file_of(session, stem)
-    return media.url(found.name) if found else None
-
-
 def urls(session, stems: set[str]) -> dict[str, str]:
     """The addresses of these recordings (named "<stem>.<extension>"), in one query."""
     if not stems:

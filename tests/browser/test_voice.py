@@ -80,7 +80,7 @@ def test_the_client_sees_the_photo_and_hears_the_coachs_voice_also_offline(app, 
         Image.new("RGB", (1200, 900), "#2a9d8f").save(shot, format="JPEG")
         assert photos.attach(session, task.steps[0], shot.getvalue()) is None
         session.commit()
-        sound = voice.url(session, task.steps[0].voice)
+        sound = media.url(voice.file_of(session, task.steps[0].voice).name)
 
     page = open_link(new_context(service_workers="allow"), client)
     page.wait_for_function(WORKER_CONTROLS)
