@@ -98,17 +98,11 @@ class Catalogue:
 
 
 def _in_use() -> set[str]:
-    """Every emoji Selko's own data uses: the suggestions, absence reasons,
-    faces and the demo's tasks and steps."""
-    from selko import demo
+    """Every emoji Selko's own pages use: the suggestions, absence reasons and
+    faces. (The demo picks its pictures from what is offered; a test checks.)"""
     from selko.client_words import FACE_EMOJI, REASON_EMOJI
 
-    used = {*SUGGESTED, *REASON_EMOJI.values(), *FACE_EMOJI.values()}
-    for tasks in (demo.TASKS, demo.EXAMPLE_TASKS):
-        for _title, emoji, steps in tasks.values():
-            used.add(emoji)
-            used.update(step[0] for step in steps if isinstance(step, tuple))
-    return used
+    return {*SUGGESTED, *REASON_EMOJI.values(), *FACE_EMOJI.values()}
 
 
 @cache

@@ -1,14 +1,16 @@
-"""The coach's records across days: the attendance register and its monthly
-report (per client and per caseload, as pages, print and CSV), and the work diary."""
+"""The coach's records across days: today's attendance and its corrections, the
+register and its monthly report (per client and per caseload, as pages, print
+and CSV), the contacts, and the work diary."""
 
 from datetime import date
 
 from flask import Response, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from selko import attendance, client_action, db, register, work_diary
+from selko import alarms, attendance, client_action, contacts, db, register, schedule, work_diary
 from selko.access import client_for_coach, clients_of
-from selko.coach import _client_page, _now, _saved, attendance_correction, bp
+from selko.coach.blueprint import bp, client_saved, org_now, saved
+from selko.coach.clients import client_tab, page_of_client
 from selko.i18n import clock_time, local
 from selko.labels import absence_label, register_kind_label
 from selko.models import AbsenceReason
@@ -24,7 +26,7 @@ def month_or_404(year: int, month: int) -> date:
 
 
 def _report(clients, first: date) -> list[register.Month]:
-    return register.months(db.session(), g.user.organisation, clients, first, _now().date())
+    return register.months(db.session(), g.user.organisation, clients, first, org_now().date())
 
 
 def _csv(body: str, name: str) -> Response:
@@ -43,7 +45,7 @@ def attendance_month(client_id: int, year: int, month: int):
     client = client_for_coach(client_id)
     first = month_or_404(year, month)
     [summary] = _report([client], first)
-    return _client_page(
+    return page_of_client(
         client,
         "coach/attendance_month.html",
         month=summary,
@@ -77,14 +79,14 @@ def attendance_day(client_id: int, day: str):
     if request.method == "POST":
         form = {k: request.form.get(k, "").strip() for k in ("state", "arrived", "left", "reason")}
         try:
-            if the_day > _now().date():
+            if the_day > org_now().date():
                 raise ValueError(_("A day still to come cannot be recorded yet."))
             attendance.correct(db.session(), client.id, the_day, g.user, **attendance_correction(form, the_day))
         except ValueError as problem:
             error, status = str(problem), 400
         else:
             db.session().commit()
-            return _saved(
+            return saved(
                 _("Saved: %(day)s.", day=the_day.strftime("%d.%m.%Y")),
                 url_for(".attendance_month", client_id=client.id, year=the_day.year, month=the_day.month),
                 f"day-{the_day.isoformat()}",
@@ -101,8 +103,66 @@ def attendance_day(client_id: int, day: str):
         absence_reasons=list(AbsenceReason),
         attendance_form=form,
         error=error,
-        today=_now().date(),
+        today=org_now().date(),
     )
+
+
+def attendance_correction(form: dict, day: date) -> dict:
+    """The coach's form as attendance.correct's arguments; ValueError with
+    the words for the coach when it cannot be. The state is one of: at work
+    (times), present on the coach's word, absent (a reason), nothing recorded."""
+    state = form.get("state") or ("absent" if form.get("reason") else "times")
+    if state == "none":
+        return {}
+    if state == "word":
+        return {"present_by_word": True}
+    if state == "absent" or form.get("reason"):
+        if form.get("reason") not in {r.value for r in AbsenceReason}:
+            raise ValueError(_("Choose a reason for the absence."))
+        if form.get("arrived") or form.get("left"):
+            raise ValueError(_("An absent day has no arrival or leaving time. Leave the times empty."))
+        return {"absence_reason": AbsenceReason(form["reason"])}
+    if state != "times":
+        raise ValueError(_("Choose what the day was."))
+    if not form.get("arrived"):
+        raise ValueError(_("Give the time the client arrived, or choose a reason for the absence."))
+    zone = g.user.organisation.time_zone
+    try:
+        arrived, left = (alarms.wall_clock(day, schedule.parse_time(form[k]), zone) if form.get(k) else None for k in ("arrived", "left"))
+    except ValueError:
+        raise ValueError(_("Write times like 8.00 or 14.30.")) from None
+    if left is not None and left < arrived:
+        raise ValueError(_("The client cannot leave before arriving."))
+    if max(arrived, left or arrived) > org_now():
+        raise ValueError(_("A time cannot be later than now."))
+    return {"arrived_at": arrived, "left_at": left}
+
+
+@bp.post("/clients/<id:client_id>/attendance")
+def attendance_correct(client_id: int):
+    """The coach corrects today's attendance; the correction stands against
+    the client's presses made before it that reach Selko later."""
+    client = client_for_coach(client_id)
+    form = {k: request.form.get(k, "").strip() for k in ("arrived", "left", "reason")}
+    day = org_now().date()
+    try:
+        attendance.correct(db.session(), client.id, day, g.user, **attendance_correction(form, day))
+    except ValueError as problem:
+        return client_tab(client, "today", 400, error=str(problem), attendance_form=form)
+    db.session().commit()
+    return client_saved(client, "attendance", _("Correction saved."))
+
+
+@bp.post("/clients/<id:client_id>/contacts")
+def contact_add(client_id: int):
+    client = client_for_coach(client_id)
+    form = {k: request.form.get(k, "") for k in ("kind", "date", "note")}
+    errors, contact = contacts.check(form, org_now().date())
+    if errors:
+        return client_tab(client, "contacts", 400, contact_form=form, contact_errors=errors)
+    contacts.log(db.session(), client.id, g.user, **contact)
+    db.session().commit()
+    return client_saved(client, "contacts", _("Contact saved."))
 
 
 # The monthly report of a list of clients: the coach's caseload here, the
@@ -150,7 +210,7 @@ def attendance_report_print(year: int, month: int):
 @bp.get("/reports/attendance")
 def attendance_report_now():
     """The stable address of "this month's report"."""
-    today = _now().date()
+    today = org_now().date()
     return redirect(url_for(".attendance_report", year=today.year, month=today.month))
 
 
@@ -158,7 +218,7 @@ def attendance_report_now():
 def diary(client_id: int):
     """The work diary: a note a day, the coach's own unless shown to the client."""
     client = client_for_coach(client_id)
-    today = _now().date()
+    today = org_now().date()
     if request.method == "POST":
         form = {"day": request.form.get("day", ""), "text": request.form.get("text", ""), "shown": request.form.get("shown") == "1"}
         errors = {}
@@ -173,7 +233,7 @@ def diary(client_id: int):
         if not errors:
             work_diary.write(db.session(), client.id, day, form["text"], form["shown"], g.user)
             db.session().commit()
-            return _saved(_("Note saved: %(day)s.", day=day.strftime("%d.%m.%Y")), url_for(".diary", client_id=client.id), "notes")
+            return saved(_("Note saved: %(day)s.", day=day.strftime("%d.%m.%Y")), url_for(".diary", client_id=client.id), "notes")
         status = 400
     else:
         status, errors = 200, {}
@@ -184,7 +244,7 @@ def diary(client_id: int):
             day = today
         note = work_diary.for_day(db.session(), client.id, day)
         form = {"day": day.isoformat(), "text": note.text if note else "", "shown": bool(note and note.shown_to_client)}
-    return _client_page(
+    return page_of_client(
         client,
         "coach/work_diary.html",
         status,
