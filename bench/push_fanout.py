@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from selko import alarms, clock, create_app, db  # noqa: E402
+from selko import alarms, clock, create_app, db
 from selko.alarms.worker import send_due, sender_for  # noqa: E402
 from selko.models import (  # noqa: E402
     Break,

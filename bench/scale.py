@@ -38,7 +38,8 @@ from alembic import command  # noqa: E402
 from sqlalchemy import create_engine, event, make_url, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from selko import clock, create_app, db, signin  # noqa: E402
+from selko import clock, create_app, db
+from selko.access import signin
 from selko.models import Passkey, User  # noqa: E402
 
 NOW = datetime(2026, 11, 30, 9, 30, tzinfo=ZoneInfo("Europe/Helsinki"))

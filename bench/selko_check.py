@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from selko import create_app, demo, plain_language, selko_check  # noqa: E402
+from selko import create_app, demo
+from selko.words import plain_language, selko_check
 
 BUDGET_MS = 50
 

@@ -18,8 +18,13 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from selko import caseload, create_app, db, photos, schedule, signin  # noqa: E402
+from selko import create_app, db
+from selko.access import signin
+from selko.day import schedule
+from selko.library import photos
+from selko.library.tasks import set_steps
 from selko.models import Organisation, Role, Task, TaskAssignment, User  # noqa: E402
+from selko.people.clients import create_client
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
@@ -47,13 +52,13 @@ def arrange(app):
         coach = User(organisation_id=organisation.id, role=Role.coach, name="Coach", created_at=clock.now())
         session.add(coach)
         session.flush()
-        client = caseload.create_client(session, coach=coach, name="Aino")
+        client = create_client(session, coach=coach, name="Aino")
         client.client_profile.one_step_at_a_time = True
         for weekday in range(7):
             schedule.set_weekday(session, client.id, weekday, (time(0, 1), time(23, 59)), [])
         task = Task(organisation_id=organisation.id, title="Täytä hylly", emoji="🛒")
         session.add(task)
-        caseload.set_steps(session, task, ["Hae tuotteet varastosta.", "Laita tuotteet hyllyyn."])
+        set_steps(session, task, ["Hae tuotteet varastosta.", "Laita tuotteet hyllyyn."])
         session.flush()
         assert photos.attach(session, task.steps[0], photo_bytes()) is None
         assignments = [TaskAssignment(client_id=client.id, task_id=task.id, weekday=d, position=1) for d in range(7)]

@@ -1,6 +1,6 @@
 """Throughput of the client's Today on gunicorn, against the floor: a bare
 Flask app that answers the same bytes, on the same gunicorn settings
-(selko/gunicorn_config.py, 2 workers). The two are measured in turns
+(selko/ops/gunicorn_config.py, 2 workers). The two are measured in turns
 (Today, floor, Today, floor…) in one run, so the machine's other load falls
 on both alike; the ratio is the figure to watch (goal: at least 0.25). The
 workers' CPU time a request (from /proc, so Linux) is printed beside it: on
@@ -8,7 +8,7 @@ a shared machine it moves less than requests a second.
 It also prints the SQL statements that Today, a task page and the coach's
 board send, counted in-process.
 
-The data is the demo (selko/demo.py) in a fresh SQLite file, or in
+The data is the demo (selko/demo/__init__.py) in a fresh SQLite file, or in
 SELKO_BENCH_DATABASE_URL (a PostgreSQL database it empties first).
 Needs wrk, the HTTP load generator (Debian: apt-get install wrk).
 
@@ -55,7 +55,9 @@ def arrange(app) -> dict:
     after a passkey sign-in): their cookies and the addresses to ask."""
     from sqlalchemy import select
 
-    from selko import db, demo, schedule, signin, tasks
+    from selko import db, demo
+    from selko.access import signin
+    from selko.day import schedule, tasks
     from selko.models import Passkey, TaskAssignment
 
     with app.test_request_context():
@@ -106,7 +108,7 @@ def start(app_spec: str, port: int, env: dict, log: Path) -> subprocess.Popen:
             "-m",
             "gunicorn",
             "-c",
-            "python:selko.gunicorn_config",
+            "python:selko.ops.gunicorn_config",
             "--workers",
             "2",
             "--bind",

@@ -19,8 +19,12 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from selko import caseload, clock, create_app, db, schedule, signin  # noqa: E402
+from selko import clock, create_app, db
+from selko.access import signin
+from selko.day import schedule
+from selko.library.tasks import set_steps
 from selko.models import Organisation, Role, Task, TaskAssignment, User  # noqa: E402
+from selko.people.clients import create_client
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
@@ -39,13 +43,13 @@ def arrange(app) -> str:
         coach = User(organisation_id=organisation.id, role=Role.coach, name="Coach", created_at=clock.now())
         session.add(coach)
         session.flush()
-        client = caseload.create_client(session, coach=coach, name="Aino")
+        client = create_client(session, coach=coach, name="Aino")
         for weekday in range(7):
             schedule.set_weekday(session, client.id, weekday, (time(0, 1), time(23, 59)), [schedule.BreakTime(time(12), time(12, 15), "Kahvi")])
         for position, (title, emoji) in enumerate([("Tiskaa astiat", "🍽️"), ("Täytä hylly", "🛒"), ("Vie roskat", "🗑️")], 1):
             task = Task(organisation_id=organisation.id, title=title, emoji=emoji)
             session.add(task)
-            caseload.set_steps(session, task, ["Laita esiliina.", "Huuhtele astiat.", "Täytä kone."])
+            set_steps(session, task, ["Laita esiliina.", "Huuhtele astiat.", "Täytä kone."])
             session.flush()
             session.add_all(TaskAssignment(client_id=client.id, task_id=task.id, weekday=d, position=position) for d in range(7))
         token = signin.create_link_token(session, client, minutes=15)

@@ -7,8 +7,14 @@ from flask import Flask, jsonify
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
-from selko import access, alarms, assets, audit, client_action, config, db, errors, i18n, input_text, labels, logs, pictures, security, selko_check
+from selko import access, alarms, config, db, i18n, input_text
+from selko.access import audit
+from selko.day import client_action
 from selko.ids import IdConverter
+from selko.library import pictures
+from selko.ops import logs
+from selko.web import assets, errors, security
+from selko.words import labels, selko_check
 
 csrf = CSRFProtect()
 ROOT = Path(__file__).parent.parent
@@ -58,8 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     Compress(app)
     # Before every other hook: the request id and the clock start first.
     logs.init_app(app)
-    # Imported here, not above: see selko/metrics.py.
-    from selko import metrics
+    # Imported here, not above: see selko/ops/metrics.py.
+    from selko.ops import metrics
 
     metrics.init_app(app)
     db.init_app(app)
@@ -78,11 +84,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     alarms.init_app(app)
 
-    from selko.pages import htmx
+    from selko.web.pages import htmx
 
     htmx.init_app(app)
 
-    from selko import admin, auth, cli, client, coach, family, media, photos, pwa, voice
+    from selko import admin, auth, cli, client, coach, family
+    from selko.library import media, photos, voice
+    from selko.web import pwa
 
     app.register_blueprint(client.bp)
     # The service worker reports a shown alarm; it has no page to carry a token.

@@ -9,10 +9,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from selko import backup, clock, db, demo, doctor, signin
+from selko import clock, db, demo
+from selko.access import signin
 from selko.models import Organisation, Role, User
-from selko.pages import public_url
-from selko.prune import prune_command
+from selko.ops import backup, doctor
+from selko.ops.prune import prune_command
+from selko.web.pages import public_url
 
 LOCALES = Path(__file__).parent.parent / "locales"
 
@@ -113,7 +115,7 @@ def translate_extract():
 def _add_translator_notes(pot: Path) -> None:
     from babel.messages.pofile import read_po, write_po
 
-    from selko import selko_lint
+    from selko.words import selko_lint
 
     with pot.open("rb") as file:
         catalogue = read_po(file)
@@ -132,7 +134,7 @@ def translate_compile():
 @click.option("--warnings/--no-warnings", "show_warnings", default=True, help="List the warnings too.")
 def lint_command(show_warnings: bool):
     """Check the catalogues, and the client's Finnish against the selko rules."""
-    from selko import selko_lint
+    from selko.words import selko_lint
 
     report = selko_lint.lint()
     click.echo(selko_lint.render(report, show_warnings))
@@ -144,8 +146,8 @@ def lint_command(show_warnings: bool):
 @click.option("--bind", help="Address and port, e.g. 127.0.0.1:8000 (default: SELKO_BIND or 127.0.0.1:8000).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Web processes (default: SELKO_WEB_WORKERS or 2 per core + 1).")
 def serve_command(bind: str | None, workers: int | None):
-    """Serve Selko for real with gunicorn (selko/gunicorn_config.py). Run `selko worker` beside it."""
-    args = [sys.executable, "-m", "gunicorn", "-c", "python:selko.gunicorn_config"]
+    """Serve Selko for real with gunicorn (selko/ops/gunicorn_config.py). Run `selko worker` beside it."""
+    args = [sys.executable, "-m", "gunicorn", "-c", "python:selko.ops.gunicorn_config"]
     if bind:
         args += ["--bind", bind]
     if workers:

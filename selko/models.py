@@ -229,7 +229,7 @@ class TaskStep(Base):
 
 
 class MediaFile(Base):
-    """A stored photo or recording (selko/media.py). The bytes live in the
+    """A stored photo or recording (selko/library/media.py). The bytes live in the
     media storage under `name`, which is made from their content; the row
     says whose they are, so only that organisation reaches them."""
 

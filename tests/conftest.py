@@ -13,9 +13,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session
 
-from selko import caseload, clock, create_app, db, i18n, schedule, signin
+from selko import clock, create_app, db, i18n
+from selko.access import signin
 from selko.alarms.worker import sender_for
+from selko.day import schedule
+from selko.library.tasks import set_steps
 from selko.models import Base, Organisation, Passkey, Role, Task, TaskAssignment, User
+from selko.people.clients import create_client
 from tests import page_checker
 from tests.fake_push import FakePushService
 
@@ -64,7 +68,7 @@ def database_url(tmp_path_factory, worker_id):
 def rows_a_refusal_keeps(table):
     """A table's rows that a refused request must leave as they were. A
     refused client action is itself recorded, so that a repeat of it is
-    refused the same way (selko/client_action.py)."""
+    refused the same way (selko/day/client_action.py)."""
     query = select(table)
     if table.name == "client_actions":
         query = query.where(table.c.outcome != "refused")
@@ -227,7 +231,7 @@ class Make:
         self, *, coach=None, name="Aino Asiakas", language="fi", works=range(5), hours=(time(8), time(14)), breaks=((time(10), time(10, 15), "Kahvi"),)
     ) -> User:
         coach = coach or self.coach()
-        client = caseload.create_client(self.session, coach=coach, name=name, language=language)
+        client = create_client(self.session, coach=coach, name=name, language=language)
         for weekday in works:
             schedule.set_weekday(self.session, client.id, weekday, hours, [schedule.BreakTime(*b) for b in breaks])
         self.session.commit()
@@ -236,7 +240,7 @@ class Make:
     def task(self, *, organisation_id, title="Tiskaa astiat", emoji="🍽️", steps=("Laita esiliina.", "Huuhtele astiat.", "Täytä kone.")) -> Task:
         task = Task(organisation_id=organisation_id, title=title, emoji=emoji)
         self.session.add(task)
-        caseload.set_steps(self.session, task, list(steps))
+        set_steps(self.session, task, list(steps))
         self.session.commit()
         return task
 

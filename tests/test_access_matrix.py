@@ -9,9 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from selko import help_request, media, security, self_assessment, share, signin
+from selko.access import signin
 from selko.alarms import Kind, ring_now
+from selko.day import help_request, self_assessment
+from selko.library import media
 from selko.models import AuditEvent, Base, DeviceSession, Role, ScheduleException, Share, User
+from selko.people import share
+from selko.web import security
 from tests.conftest import rows_a_refusal_keeps
 
 PERSONAS = ["anonymous", "client_a", "client_b", "coach_a", "coach_b", "admin_a", "admin_x"]

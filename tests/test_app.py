@@ -6,8 +6,9 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from selko import create_app, plain_language
+from selko import create_app
 from selko.models import Base
+from selko.words import plain_language
 from tests.authenticator import SoftAuthenticator
 
 ROOT = Path(__file__).parent.parent

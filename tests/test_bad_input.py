@@ -8,8 +8,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from selko import ids, schedule, share
+from selko import ids
+from selko.day import schedule
 from selko.models import Attendance, Break, ClientProfile, Role, SelfAssessment, Share, TaskAssignment, User, WorkDay
+from selko.people import share
 
 OTHER_DIGITS = ["²", "١٢", "𝟙", "٨"]
 

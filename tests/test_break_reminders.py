@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from selko import alarms, signin
+from selko import alarms
+from selko.access import signin
 from selko.alarms.worker import send_due, sender_for
 from selko.models import DeviceSession, PushSubscription, Reminder, User
 from tests.conftest import HELSINKI

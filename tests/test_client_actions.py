@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from selko import attendance, client_action
+from selko.day import attendance, client_action
 from selko.models import (
     AbsenceReason,
     ActionOutcome,

@@ -5,7 +5,6 @@ from datetime import date, time
 
 from sqlalchemy import LargeBinary, String, select
 
-from selko import client_data, share
 from selko.models import (
     Attendance,
     Base,
@@ -17,6 +16,7 @@ from selko.models import (
     ScheduleException,
     User,
 )
+from selko.people import client_data, share
 
 SECRETS = {
     "name": "Aino Salainen",
@@ -36,7 +36,7 @@ SECRETS = {
 def test_every_table_and_column_is_classified():
     for table in Base.metadata.sorted_tables:
         kind = client_data.TABLES.get(table.name)
-        assert kind is not None, f"classify the new table {table.name} in selko/client_data.py"
+        assert kind is not None, f"classify the new table {table.name} in selko/people/client_data.py"
         if isinstance(kind, client_data.ClientRows):
             named = set(kind.exported) | set(kind.internal)
             assert kind.owner in table.c, table.name
@@ -44,7 +44,7 @@ def test_every_table_and_column_is_classified():
             named = set(kind.exported) | set(kind.blanked) | set(kind.kept)
         else:
             named = set(kind.columns)
-        assert named == set(table.c.keys()), f"classify every column of {table.name} in selko/client_data.py"
+        assert named == set(table.c.keys()), f"classify every column of {table.name} in selko/people/client_data.py"
     assert set(client_data.TABLES) == set(Base.metadata.tables), "a classified table no longer exists"
 
 

@@ -5,9 +5,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from selko import help_request, schedule, self_assessment, tasks, work_diary
 from selko.alarms import Kind
-from selko.attendance import arrive
+from selko.day import help_request, schedule, self_assessment, tasks
+from selko.day.attendance import arrive
 from selko.models import (
     AbsenceReason,
     Attendance,
@@ -18,6 +18,7 @@ from selko.models import (
     StepTick,
     User,
 )
+from selko.records import work_diary
 from tests.conftest import HELSINKI, visible_text
 
 DAY = "2026-11-23"

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event, func, select
 
-from selko import contacts, help_request, self_assessment
+from selko.day import help_request, self_assessment
 from selko.models import AuditEvent, Contact, ContactKind, HelpRequest, SelfAssessment
+from selko.records import contacts
 from tests.conftest import HELSINKI, MONDAY_0930, visible_text
 
 MONDAY = date(2026, 11, 23)  # the frozen today in tests/conftest.py

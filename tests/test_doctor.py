@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import text
 
-from selko import create_app, doctor
+from selko import create_app
+from selko.ops import doctor
 from tests.test_alarm_safety import add_phone
 
 SECRET = "a" * 64

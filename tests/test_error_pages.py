@@ -5,7 +5,8 @@ import pytest
 from flask import abort
 from sqlalchemy import text
 
-from selko import access, db, errors
+from selko import access, db
+from selko.web import errors
 
 HEADINGS = {
     "fi": {400: "Jokin meni vikaan", 404: "Sivua ei löydy", 500: "Selkossa on vika"},

@@ -7,8 +7,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from selko import share
 from selko.models import ScheduleException, Share, User
+from selko.people import share
 from tests.conftest import HELSINKI, visible_text
 
 UTC = timezone.utc

@@ -17,8 +17,8 @@ from urllib.parse import quote
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from selko import security
 from selko.models import Base
+from selko.web import security
 from tests.conftest import rows_a_refusal_keeps
 from tests.test_access_matrix import OK, ROUTES, build_world
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from selko import help_request
+from selko.day import help_request
 from selko.models import DeviceSession, HelpRequest, SignInToken
 from tests.conftest import visible_text
 

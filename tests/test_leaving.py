@@ -6,8 +6,8 @@ from datetime import datetime, time
 import pytest
 from sqlalchemy import select
 
-from selko.labels import goodbye
 from selko.models import Attendance
+from selko.words.labels import goodbye
 from tests.conftest import HELSINKI, visible_text
 
 MONDAY = "2026-11-23"

@@ -5,7 +5,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from selko import media
+from selko.library import media
+from selko.library.tasks import set_steps
 from selko.models import MediaFile
 
 
@@ -108,7 +109,6 @@ def test_files_can_live_in_an_s3_bucket(app, session, make, client_factory, sign
 
 
 def test_a_removed_step_takes_its_photo_and_voice_with_it(app, session, make):
-    from selko import caseload
 
     coach = make.coach()
     photo, photo_file = _store(app, session, coach.organisation_id, b"photo")
@@ -117,7 +117,7 @@ def test_a_removed_step_takes_its_photo_and_voice_with_it(app, session, make):
     task.steps[1].photo, task.steps[1].voice = photo, voice
     session.commit()
     with app.app_context():
-        caseload.set_steps(session, task, ["Yksi."])
+        set_steps(session, task, ["Yksi."])
         session.commit()
     assert session.query(MediaFile).count() == 0
     assert not (app.extensions["selko.media"].folder / photo_file).exists()

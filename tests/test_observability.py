@@ -19,9 +19,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import event
 
-from selko import access, clock, logs, security
-from selko.client_action import AGE_HEADER
+from selko import access, clock
+from selko.day.client_action import AGE_HEADER
 from selko.models import Reminder
+from selko.ops import logs
+from selko.web import security
 
 TOKEN = "scraper-token-0123456789"
 SCRAPER = {"Authorization": f"Bearer {TOKEN}"}

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from selko import photos
+from selko.library import photos
 from selko.models import ClientProfile, MediaFile, Organisation, Task, TaskStep
 
 GPS_IFD = 0x8825

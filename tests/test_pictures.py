@@ -2,14 +2,17 @@
 route, the coach's search in fi, sv and en, and the task form's check."""
 
 import re
+from pathlib import Path
 
 import emoji as unicode_emoji
 import pytest
 from sqlalchemy import func, select
 
-from selko import demo, pictures
-from selko.client_words import FACE_EMOJI, REASON_EMOJI
+import selko
+from selko import demo
+from selko.library import pictures
 from selko.models import Task, User
+from selko.words.client_words import FACE_EMOJI, REASON_EMOJI
 from tests.conftest import visible_text
 
 COFFEE = "/pictures/17.0.0/2615.svg"
@@ -191,10 +194,8 @@ def test_the_about_page_credits_openmoji_and_the_other_parts(web):
 
 def test_every_picture_a_page_names_is_offered(in_request):
     """Icons beside a button's words are OpenMoji's too: each one a template names is served."""
-    from pathlib import Path
-
     named = set()
-    for template in Path(pictures.__file__).parent.rglob("*.html"):
+    for template in Path(selko.__file__).parent.rglob("*.html"):
         named |= set(re.findall(r'picture\("([^"]+)"', template.read_text()))
     assert len(named) > 20
     assert [e for e in named if pictures.url(e) is None] == []

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from selko import clock, signin
+from selko import clock
+from selko.access import signin
 from selko.models import PasskeyChallenge, Reminder, SignInToken
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from selko import attendance
+from selko.day import attendance
 from selko.models import Attendance, AttendanceCorrection, Organisation, Role, WorkNote
 from tests.conftest import HELSINKI, visible_text
 

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from flask import g
 
-from selko import attendance, register
+from selko.day import attendance
 from selko.i18n import clock_time, local
-from selko.labels import absence_label, register_kind_label
 from selko.models import AbsenceReason, Organisation, ScheduleException
-from selko.register import DayKind
+from selko.records import register
+from selko.records.register import DayKind
+from selko.words.labels import absence_label, register_kind_label
 from tests.conftest import HELSINKI
 
 NOVEMBER = date(2026, 11, 1)

@@ -4,9 +4,9 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from selko import schedule
+from selko.day import schedule
+from selko.day.schedule import BreakTime, DayPlan
 from selko.models import ScheduleException
-from selko.schedule import BreakTime, DayPlan
 
 MONDAY = date(2026, 11, 23)
 PLAN = DayPlan(MONDAY, time(8), time(14), [BreakTime(time(10), time(10, 15), "Coffee"), BreakTime(time(11, 30), time(12), "Lunch")])

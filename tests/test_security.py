@@ -9,9 +9,11 @@ import stat
 import pytest
 from sqlalchemy import select
 
-from selko import create_app, security, share
+from selko import create_app
 from selko.models import AuditEvent, Role, User
-from selko.security import CONTENT_SECURITY_POLICY
+from selko.people import share
+from selko.web import security
+from selko.web.security import CONTENT_SECURITY_POLICY
 from tests.test_access_matrix import ROUTES, build_world
 
 

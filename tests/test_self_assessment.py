@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import event
 
-from selko import self_assessment
-from selko.self_assessment import AREAS, by_week, lately, typical_face
+from selko.day import self_assessment
+from selko.day.self_assessment import AREAS, by_week, lately, typical_face
 from tests.conftest import visible_text
 
 MONDAY = date(2026, 11, 23)  # the frozen today (tests/conftest.py), ISO week 48

@@ -1,5 +1,5 @@
 """The selko check: a coach's words for a client, read with the lint's rules
-as they are typed (selko/selko_check.py, POST /coach/selko-check)."""
+as they are typed (selko/words/selko_check.py, POST /coach/selko-check)."""
 
 import os
 import re
@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from selko import plain_language, selko_check
 from selko.models import Task
-from selko.plain_language import RULES
+from selko.words import plain_language, selko_check
+from selko.words.plain_language import RULES
 from tests.conftest import visible_text
 from tests.test_fuzz import HOSTILE
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from selko import plain_language, selko_lint
+from selko.words import plain_language, selko_lint
 
 needs_voikko = pytest.mark.skipif(
     not plain_language.grammar_available() and not os.environ.get("CI"),
@@ -102,7 +102,7 @@ def test_catalogue_mistakes_are_failures():
     from babel.messages.catalog import Catalog
 
     catalogue = Catalog(locale="sv")
-    catalogue.add("Work starts at %(time)s.", "Jobbet börjar kl. %(time)s.", locations=[("selko/labels.py", 1)])
+    catalogue.add("Work starts at %(time)s.", "Jobbet börjar kl. %(time)s.", locations=[("selko/words/labels.py", 1)])
     catalogue.add("Work ends at %(time)s.", "Jobbet slutar klockan %(tid)s.")
     catalogue.add("Open the page again.", "")
     catalogue.add("Give the client's name.", "Give the client's name.")
@@ -156,9 +156,9 @@ def test_times_dates_and_durations_read_as_plain_language_guides_write_them(app,
 
     from flask_babel import force_locale
 
-    from selko.client_words import event_text
+    from selko.day.schedule import Event
     from selko.i18n import day_in_words, time_until
-    from selko.schedule import Event
+    from selko.words.client_words import event_text
 
     with app.test_request_context(), force_locale(language):
         said = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import brotli
 
-from selko import media
+from selko.library import media
 
 A_YEAR = "public, max-age=31536000, immutable"
 

@@ -31,9 +31,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from selko import caseload, clock, db, signin
+from selko import clock, db
+from selko.access import signin
 from selko.models import ClientProfile, DeviceSession, Organisation, PushSubscription, Reminder, Role, User
-from selko.security import SIGN_IN_LIMIT
+from selko.people.clients import create_client
+from selko.web.security import SIGN_IN_LIMIT
 from tests.conftest import _own_database
 from tests.fake_push import FakePushService
 
@@ -50,7 +52,7 @@ HELD = 30
 
 
 def _messages(log: str) -> list[str]:
-    """The messages of a process's log: one JSON object a line (selko/logs.py)."""
+    """The messages of a process's log: one JSON object a line (selko/ops/logs.py)."""
     return [json.loads(line)["message"] for line in log.splitlines() if line.startswith("{")]
 
 
@@ -156,7 +158,7 @@ def _arrange(engine, push: FakePushService) -> str:
         coach = User(organisation_id=organisation.id, role=Role.coach, name="Sanna", created_at=now)
         session.add(coach)
         session.flush()
-        aino = caseload.create_client(session, coach=coach, name="Aino")
+        aino = create_client(session, coach=coach, name="Aino")
         token = signin.create_link_token(session, aino, minutes=15)
         clients = session.scalars(
             insert(User).returning(User.id, sort_by_parameter_order=True),

@@ -4,7 +4,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from selko import caseload
+from selko.library.tasks import copy_task, copy_title, set_steps
 from selko.models import Task, TaskAssignment, TaskStep
 from tests.conftest import visible_text
 
@@ -36,7 +36,7 @@ def rows(task: Task) -> list[tuple]:
 
 def test_a_copy_has_the_same_picture_and_steps_in_order_as_new_rows(session, tables):
     before = rows(tables)
-    copy = caseload.copy_task(session, tables, "Pyyhi pöydät (kopio)")
+    copy = copy_task(session, tables, "Pyyhi pöydät (kopio)")
     session.commit()
     session.expire_all()
     copy, original = session.get(Task, copy.id), session.get(Task, tables.id)
@@ -48,8 +48,8 @@ def test_a_copy_has_the_same_picture_and_steps_in_order_as_new_rows(session, tab
 
 
 def test_changing_the_copy_leaves_the_original_alone(session, tables):
-    copy = caseload.copy_task(session, tables, "Kopio")
-    caseload.set_steps(session, copy, ["Vain yksi vaihe."])
+    copy = copy_task(session, tables, "Kopio")
+    set_steps(session, copy, ["Vain yksi vaihe."])
     session.commit()
     session.expire_all()
     assert rows(session.get(Task, tables.id))[0][1] == "Ota liina." and len(session.get(Task, tables.id).steps) == 4
@@ -59,11 +59,11 @@ def test_changing_the_copy_leaves_the_original_alone(session, tables):
 def test_the_copy_is_named_in_the_coachs_language_and_fits(app):
     with app.test_request_context():
         with force_locale("fi"):
-            assert caseload.copy_title("Pyyhi pöydät") == "Pyyhi pöydät (kopio)"
-            long = caseload.copy_title("a" * 120)
+            assert copy_title("Pyyhi pöydät") == "Pyyhi pöydät (kopio)"
+            long = copy_title("a" * 120)
             assert len(long) == 120 and long.endswith(" (kopio)")
         with force_locale("sv"):
-            assert caseload.copy_title("Torka borden") == "Torka borden (kopia)"
+            assert copy_title("Torka borden") == "Torka borden (kopia)"
 
 
 def test_make_a_copy_from_the_library(desk, session, tables):

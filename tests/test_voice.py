@@ -8,7 +8,7 @@ import av
 import pytest
 from sqlalchemy import event, select
 
-from selko import media, voice
+from selko.library import media, voice
 from selko.models import MediaFile, TaskStep
 from tests.conftest import visible_text
 

@@ -4,29 +4,20 @@ import csv
 import io
 from decimal import Decimal, InvalidOperation
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from selko import access, audit, caseload, client_data, clock, db, schedule, signin
-from selko.access import client_for_admin
+from selko import access, clock, db
+from selko.access import audit, client_for_admin, signin
 from selko.coach import records
+from selko.day import schedule
 from selko.ids import parse_id
 from selko.input_text import name_problem
 from selko.models import AuditEvent, Role, User
-from selko.pages import public_url
+from selko.people import client_data
+from selko.people.clients import deactivate_coach, move_clients
+from selko.web.pages import public_url
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 access.audience_of_blueprint(bp.name, access.ADMIN)
@@ -118,7 +109,7 @@ def coach_deactivate(user_id: int):
     coach = _coach_or_404(user_id)
     if coach.id == g.user.id:
         return _coach_page(coach, _("You cannot deactivate yourself. Ask another admin."), 400)
-    caseload.deactivate_coach(db.session(), coach)
+    deactivate_coach(db.session(), coach)
     db.session().commit()
     return redirect(url_for(".coach_page", user_id=coach.id) + "#clients", code=303)
 
@@ -134,7 +125,7 @@ def clients_move(user_id: int):
     clients = [client_for_admin(client_id) for client_id in chosen if client_id]
     if not clients or any(c.client_profile is None or c.client_profile.coach_id != coach.id for c in clients):
         return _coach_page(coach, _("Choose at least one of this coach's clients."), 400)
-    caseload.move_clients(db.session(), clients, to)
+    move_clients(db.session(), clients, to)
     db.session().commit()
     return redirect(url_for(".coach_page", user_id=coach.id) + "#clients", code=303)
 

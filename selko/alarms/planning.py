@@ -13,8 +13,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from selko import clock, schedule
+from selko import clock
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind, Status
+from selko.day import schedule
 from selko.models import Organisation, Reminder, Role, User
 
 

@@ -18,11 +18,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import any_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from selko import clock, db, prune
+from selko import clock, db
 from selko.alarms import planning
 from selko.alarms.kinds import Kind, Recipient, Status, alarm_message
 from selko.alarms.webpush import Answer, Sender, Subscription
 from selko.models import ClientProfile, PushSubscription, Reminder, User
+from selko.ops import prune
 
 BATCH = 5000
 MAX_ATTEMPTS = 5

@@ -1,25 +1,15 @@
 """Signing in (one-time link, passkey), the person's own passkeys and sessions, language."""
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    g,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from selko import access, audit, db, passkeys, signin
+from selko import access, db
+from selko.access import audit, passkeys, signin
 from selko.i18n import LANGUAGES
 from selko.input_text import name_problem
 from selko.models import Passkey, Role, User
-from selko.security import SIGN_IN_LIMIT, limiter
+from selko.web.security import SIGN_IN_LIMIT, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 access.audience_of_blueprint(bp.name, access.PUBLIC)

@@ -7,28 +7,18 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from selko import (
-    access,
-    attendance,
-    client_action,
-    client_day,
-    clock,
-    coach_message,
-    db,
-    help_request,
-    labels,
-    media,
-    schedule,
-    self_assessment,
-    share,
-    tasks,
-)
-from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, ring_now, wall_clock, webpush
+from selko import access, clock, db
+from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, coach_message, ring_now, wall_clock, webpush
+from selko.day import attendance, client_action, help_request, schedule, self_assessment, tasks
+from selko.day import today as client_day
 from selko.i18n import local
 from selko.ids import parse_id
 from selko.input_text import is_plain_number
+from selko.library import media
 from selko.models import AbsenceReason, ActionKind, HelpRequest, PushSubscription, Role, Share, TaskAssignment
-from selko.pages import after_post, page, public_url
+from selko.people import share
+from selko.web.pages import after_post, page, public_url
+from selko.words import labels
 
 bp = Blueprint("client", __name__, template_folder="templates")
 access.audience_of_blueprint(bp.name, access.CLIENT)

@@ -3,7 +3,8 @@ coach works, and the "saved" answer after a change."""
 
 from flask import Blueprint, flash, g, redirect, url_for
 
-from selko import access, schedule
+from selko import access
+from selko.day import schedule
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
 access.audience_of_blueprint(bp.name, access.COACH)

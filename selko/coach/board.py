@@ -3,13 +3,14 @@
 from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 
-from selko import audit, contacts, db
-from selko.access import client_for_coach, clients_of
-from selko.board import is_late
-from selko.board import rows as board_rows
+from selko import db
+from selko.access import audit, client_for_coach, clients_of
 from selko.coach.blueprint import bp, org_now, saved
 from selko.models import HelpRequest, SelfAssessment
-from selko.pages import page
+from selko.records import contacts
+from selko.records.board import is_late
+from selko.records.board import rows as board_rows
+from selko.web.pages import page
 
 
 @bp.get("/")

@@ -4,13 +4,18 @@ from flask import g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from selko import alarms, attendance, caseload, client_action, coach_message, contacts, db, schedule, self_assessment, share, signin, tasks
-from selko.access import client_for_coach
+from selko import alarms, db
+from selko.access import client_for_coach, signin
+from selko.alarms import coach_message
 from selko.coach.blueprint import WEEKDAYS, bp, client_saved, org_now, saved
 from selko.coach.library import library_tasks, task_choices
+from selko.day import attendance, client_action, schedule, self_assessment, tasks
 from selko.i18n import weekday_name
 from selko.models import AbsenceReason, Passkey, PushSubscription, ScheduleException, TaskAssignment
-from selko.pages import page
+from selko.people import share
+from selko.people.clients import check_client, create_client
+from selko.records import contacts
+from selko.web.pages import page
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -18,10 +23,10 @@ def client_new():
     if request.method == "GET":
         return page("coach/client_new.html", form={})
     form = {k: request.form.get(k, "").strip() for k in ("name", "phone", "workplace", "language")}
-    errors = caseload.check_client(form)
+    errors = check_client(form)
     if errors:
         return page("coach/client_new.html", status=400, form=form, errors=errors, error=True)
-    client = caseload.create_client(db.session(), coach=g.user, **form)
+    client = create_client(db.session(), coach=g.user, **form)
     db.session().commit()
     return saved(_("Client added."), url_for(".client_page", client_id=client.id))
 

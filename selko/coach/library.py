@@ -3,22 +3,23 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
 
-from selko import caseload, db, photos, pictures, voice
+from selko import db
 from selko.access import client_for_coach, clients_of
 from selko.coach.blueprint import WEEKDAYS, bp, saved
+from selko.day.tasks import assign_task
 from selko.i18n import weekday_name
 from selko.ids import parse_id
+from selko.library import photos, pictures, voice
+from selko.library.tasks import check_task, copy_task, copy_title, of_organisation, set_steps
 from selko.models import Task, TaskStep
-from selko.pages import page, wants_partial
-from selko.selko_check import CHECKS
-from selko.selko_check import check as check_text
+from selko.web.pages import page, wants_partial
+from selko.words.selko_check import CHECKS
+from selko.words.selko_check import check as check_text
 
 
 def library_tasks() -> list[Task]:
-    """The organisation's task library: every coach of it uses the same tasks."""
-    return list(db.session().scalars(select(Task).where(Task.organisation_id == g.user.organisation_id).order_by(Task.title, Task.id)))
+    return of_organisation(db.session(), g.user.organisation_id)
 
 
 def task_choices(library: list[Task]) -> list[tuple[int, str]]:
@@ -59,7 +60,7 @@ def task_give():
     if weekday is None or task is None or client_id is None:
         return _library_page(400, error=_("Choose a task, a client and a day."), give_form=request.form)
     client = client_for_coach(client_id)
-    caseload.assign_task(db.session(), client, task, weekday)
+    assign_task(db.session(), client, task, weekday)
     db.session().commit()
     return saved(
         _("Task added: %(task)s, %(day)s, %(name)s.", task=task.title, day=weekday_name(weekday), name=client.name),
@@ -72,7 +73,7 @@ def task_give():
 def task_copy(task_id: int):
     """A copy to change for one client; the original stays as it is for the others."""
     original = _library_task(task_id)
-    copy = caseload.copy_task(db.session(), original, caseload.copy_title(original.title))
+    copy = copy_task(db.session(), original, copy_title(original.title))
     db.session().commit()
     return saved(_("Copy made: %(task)s. Change it here.", task=copy.title), url_for(".task_edit", task_id=copy.id))
 
@@ -125,7 +126,7 @@ def task_edit(task_id: int | None):
     choices = _picture_choices(request.form.get("q", ""))
     if "search" in request.form:
         return page("coach/task_edit.html", task=task, form=form, chosen=form["emoji"].strip(), **choices)
-    errors, steps = caseload.check_task(form, current_picture=task.emoji if task else "")
+    errors, steps = check_task(form, current_picture=task.emoji if task else "")
     if errors:
         return page("coach/task_edit.html", status=400, task=task, form=form, chosen=form["emoji"].strip(), errors=errors, error=True, **choices)
     if task is None:
@@ -134,7 +135,7 @@ def task_edit(task_id: int | None):
     task.title = form["title"].strip()
     chosen = pictures.offered(form["emoji"])
     task.emoji = chosen.emoji if chosen else form["emoji"].strip()
-    caseload.set_steps(db.session(), task, steps)
+    set_steps(db.session(), task, steps)
     db.session().commit()
     return saved(_("Task saved: %(task)s.", task=task.title), url_for(".task_library"))
 

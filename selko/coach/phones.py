@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete
 
-from selko import db, share, signin
-from selko.access import client_for_coach
+from selko import db
+from selko.access import client_for_coach, signin
 from selko.coach.blueprint import bp, client_saved
 from selko.coach.clients import client_tab
 from selko.models import DeviceSession, Passkey, Share
-from selko.pages import page, public_url
+from selko.people import share
+from selko.web.pages import page, public_url
 
 
 @bp.post("/clients/<id:client_id>/connect")

@@ -7,14 +7,16 @@ from datetime import date
 from flask import Response, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from selko import alarms, attendance, client_action, contacts, db, register, schedule, work_diary
+from selko import alarms, db
 from selko.access import client_for_coach, clients_of
 from selko.coach.blueprint import bp, client_saved, org_now, saved
 from selko.coach.clients import client_tab, page_of_client
+from selko.day import attendance, client_action, schedule
 from selko.i18n import clock_time, local
-from selko.labels import absence_label, register_kind_label
 from selko.models import AbsenceReason
-from selko.pages import page
+from selko.records import contacts, register, work_diary
+from selko.web.pages import page
+from selko.words.labels import absence_label, register_kind_label
 
 MONTH = "<int(fixed_digits=4):year>-<int(fixed_digits=2):month>"
 

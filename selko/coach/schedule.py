@@ -6,14 +6,16 @@ from flask import abort, request
 from flask_babel import gettext as _
 from sqlalchemy import delete
 
-from selko import alarms, caseload, db, schedule
+from selko import alarms, db
 from selko.access import client_for_coach
 from selko.coach.blueprint import WEEKDAYS, bp, client_saved, org_now
 from selko.coach.clients import client_tab
 from selko.coach.library import weekday_and_task
+from selko.day import schedule
+from selko.day.tasks import assign_task, move_assignment_up
 from selko.i18n import clock_time, day_in_words, weekday_name
 from selko.models import ScheduleException, TaskAssignment
-from selko.pages import page
+from selko.web.pages import page
 
 MAX_BREAKS = 4
 
@@ -122,7 +124,7 @@ def assignment_add(client_id: int):
     weekday, task = weekday_and_task()
     if weekday is None or task is None:
         return client_tab(client, "schedule", 400, error=_("Choose a day and a task."))
-    caseload.assign_task(db.session(), client, task, weekday)
+    assign_task(db.session(), client, task, weekday)
     db.session().commit()
     return client_saved(client, "tasks", _("Task added: %(task)s, %(day)s.", task=task.title, day=weekday_name(weekday)))
 
@@ -158,6 +160,6 @@ def assignment_delete(client_id: int, assignment_id: int):
 def assignment_up(client_id: int, assignment_id: int):
     client = client_for_coach(client_id)
     assignment = _assignment(client, assignment_id)
-    caseload.move_assignment_up(db.session(), assignment)
+    move_assignment_up(db.session(), assignment)
     db.session().commit()
     return client_saved(client, "tasks", _("Order changed: %(day)s.", day=weekday_name(assignment.weekday)))

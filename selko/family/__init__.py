@@ -3,10 +3,12 @@
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
-from selko import access, db, schedule, share
+from selko import access, db
+from selko.day import schedule
 from selko.i18n import LANGUAGES
-from selko.pages import public_url
-from selko.security import limiter
+from selko.people import share
+from selko.web.pages import public_url
+from selko.web.security import limiter
 
 bp = Blueprint("family", __name__, template_folder="templates")
 # Anyone with the link: the token is the key. A wrong one tells nothing.

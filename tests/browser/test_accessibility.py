@@ -40,9 +40,14 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sqlalchemy import select
 
-from selko import attendance, clock, help_request, photos, plain_language, self_assessment, signin, tasks, voice, work_diary
+from selko import clock
+from selko.access import signin
 from selko.alarms import Kind, ring_now
+from selko.day import attendance, help_request, self_assessment, tasks
+from selko.library import photos, voice
 from selko.models import AbsenceReason, ClientProfile, Role, ScheduleException, User
+from selko.records import work_diary
+from selko.words import plain_language
 from tests.browser.conftest import VIEWPORT
 
 LANGUAGES = ["fi", "sv", "en"]

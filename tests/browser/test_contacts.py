@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from selko import contacts, self_assessment
+from selko.day import self_assessment
 from selko.models import Contact, ContactKind
+from selko.records import contacts
 
 MONDAY = date(2026, 11, 23)
 

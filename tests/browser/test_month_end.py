@@ -5,7 +5,7 @@ import csv
 import io
 from datetime import date, datetime
 
-from selko import attendance
+from selko.day import attendance
 from tests.conftest import HELSINKI
 
 

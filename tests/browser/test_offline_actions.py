@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from selko import caseload, clock
+from selko import clock
+from selko.day.self_assessment import AREAS
+from selko.library.tasks import set_steps
 from selko.models import Attendance, ClientAction, HelpRequest, SelfAssessment, StepTick, Task
-from selko.self_assessment import AREAS
 from tests.conftest import HELSINKI
 
 WORKER_CONTROLS = "() => navigator.serviceWorker.controller !== null"  # a function: the CSP forbids eval
@@ -284,7 +285,7 @@ def test_an_action_selko_refuses_later_is_dropped_and_the_client_is_told(make, s
     tick(page, last_step, True)
     wait_tick_shown(page, last_step, True)
     # Meanwhile the coach takes that step out of the task.
-    caseload.set_steps(session, task, [s.text for s in task.steps[:-1]])
+    set_steps(session, task, [s.text for s in task.steps[:-1]])
     session.commit()
 
     mark = live_server.mark()
@@ -327,7 +328,7 @@ def test_a_server_error_on_replay_keeps_the_action_until_it_goes(make, session, 
     tick(page, first_step, True)
     wait_tick_shown(page, first_step, True)
 
-    from selko import tasks
+    from selko.day import tasks
 
     working_set_tick = tasks.set_tick
 
@@ -428,7 +429,7 @@ def test_a_new_version_takes_over_without_losing_what_the_phone_kept(make, sessi
     wait_tick_shown(page, first_step, True)
 
     # A deploy while the phone was offline: the server is a new version.
-    from selko import pwa
+    from selko.web import pwa
 
     monkeypatch.setattr(pwa, "version", lambda: "new-version")
     context.set_offline(False)

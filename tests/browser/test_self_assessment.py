@@ -4,8 +4,8 @@ reads their last weeks after answering."""
 
 from datetime import date, timedelta
 
-from selko import self_assessment
-from selko.self_assessment import AREAS
+from selko.day import self_assessment
+from selko.day.self_assessment import AREAS
 
 MONDAY = date(2026, 11, 23)
 

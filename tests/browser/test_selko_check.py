@@ -7,8 +7,8 @@ import os
 import pytest
 from sqlalchemy import select
 
-from selko import plain_language
 from selko.models import Task
+from selko.words import plain_language
 
 pytestmark = pytest.mark.skipif(
     not plain_language.grammar_available() and not os.environ.get("CI"),

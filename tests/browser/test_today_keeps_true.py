@@ -5,7 +5,7 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 
-from selko import help_request
+from selko.day import help_request
 from selko.models import HelpRequest
 from tests.conftest import HELSINKI
 

@@ -8,7 +8,7 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
-from selko import media, photos, voice
+from selko.library import media, photos, voice
 from selko.models import MediaFile, TaskStep
 from tests.browser.test_photos import loaded
 

@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import select
 
+from selko.day.self_assessment import AREAS
 from selko.models import (
     AbsenceReason,
     Attendance,
@@ -16,7 +17,6 @@ from selko.models import (
     SelfAssessment,
     StepTick,
 )
-from selko.self_assessment import AREAS
 
 
 def post_form(page, live_server, form_selector: str, expected_path: str):

@@ -16,6 +16,7 @@ import re
 
 from sqlalchemy import select
 
+from selko.day.self_assessment import AREAS
 from selko.models import (
     AbsenceReason,
     Attendance,
@@ -25,7 +26,6 @@ from selko.models import (
     StepTick,
     User,
 )
-from selko.self_assessment import AREAS
 from tests.browser.conftest import add_virtual_authenticator
 
 STEPS = ("Take the cloth.", "Wet the window.", "Wipe it dry.")

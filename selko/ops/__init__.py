@@ -1,0 +1,1 @@
+"""Running Selko: logs, metrics, the doctor, backups, pruning and gunicorn's settings."""

@@ -1,0 +1,1 @@
+"""Clients and coaches, family shares, and what Selko keeps of a client."""
