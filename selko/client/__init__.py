@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from selko import access, clock, db
-from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, coach_message, ring_now, wall_clock, webpush
+from selko.alarms import SCHEDULE_KINDS, Kind, alarm_message, messages, ring_now, wall_clock, webpush
 from selko.day import attendance, client_action, help_request, schedule, self_assessment, tasks
 from selko.day import today as client_day
 from selko.i18n import local
@@ -59,7 +59,7 @@ def _day_context() -> dict:
         "tasks_finished": sum(1 for t in todays_tasks if t.finished),
         "assessment": records.assessment,
         "coach_changed_day": records.coach_changed_day,
-        "messages": [(m, alarm_message(m, g.user.language)) for m in coach_message.unseen(db.session(), g.user.id)],
+        "messages": [(m, alarm_message(m, g.user.language)) for m in messages.unseen(db.session(), g.user.id)],
         # Until then going home asks first; the page asks by itself, also offline.
         "early_until": int((wall_clock(day, plan.ends, g.user.organisation.time_zone) - attendance.EARLY_LEAVING).timestamp() * 1000) if plan.works else 0,
         "can_undo_leaving": attendance.can_undo_leaving(records.attendance, clock.now()),
@@ -124,10 +124,10 @@ def today():
 @bp.post("/messages/<id:message_id>/seen")
 def message_seen(message_id: int):
     """ "Selvä": the client read the coach's message; it leaves Today."""
-    message = coach_message.one(db.session(), g.user.id, message_id)
+    message = messages.one(db.session(), g.user.id, message_id)
     if message is None:
         abort(404)
-    coach_message.mark_seen(message)
+    messages.mark_seen(message)
     db.session().commit()
     return after_post(url_for(".today"), "client/_today_now.html", **_day_context())
 
@@ -486,7 +486,7 @@ def alarms_shown():
     subscription = _this_phones_subscription()
     if subscription is not None:
         subscription.last_shown_at = clock.now()
-    coach_message.mark_shown(db.session(), g.user.id, parse_id(request.args.get("reminder", "")))
+    messages.mark_shown(db.session(), g.user.id, parse_id(request.args.get("reminder", "")))
     db.session().commit()
     return "", 204
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from selko import alarms, db
 from selko.access import client_for_coach, signin
-from selko.alarms import coach_message
+from selko.alarms import messages
 from selko.coach.blueprint import WEEKDAYS, bp, client_saved, org_now, saved
 from selko.coach.library import library_tasks, task_choices
 from selko.day import attendance, client_action, schedule, self_assessment, tasks
@@ -36,7 +36,7 @@ def _today_tab(client) -> dict:
     return {
         "ready_messages": alarms.READY_MESSAGES,
         # The coach reads ready messages in the coach's own language.
-        "messages": [(m, alarms.alarm_message(m, g.user.language)["body"]) for m in coach_message.recent(db.session(), client.id)],
+        "messages": [(m, alarms.alarm_message(m, g.user.language)["body"]) for m in messages.recent(db.session(), client.id)],
         "todays_tasks": tasks.for_day(db.session(), client.id, now.date()),
         "attendance_today": attendance.for_day(db.session(), client.id, now.date()),
         "presses_today": client_action.for_day(db.session(), client.id, now.date(), g.user.organisation.time_zone),

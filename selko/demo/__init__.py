@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selko import clock
-from selko.alarms import Kind, Status, coach_message, ring_now
+from selko.alarms import Kind, Status, messages, ring_now
 from selko.alarms.planning import wall_clock
 from selko.day import attendance, help_request, schedule, self_assessment
 from selko.demo import photos as demo_photos
@@ -322,7 +322,7 @@ def _a_day_off_this_week(db: Session, organisation: Organisation, client: User) 
 def _messages_today(db: Session, organisation: Organisation, client: User) -> None:
     """Sanna's messages to Aino this morning: one rang and was seen, one waits on Today."""
     today = schedule.local_now(organisation).date()
-    latest = coach_message.recent(db, client.id, 1)
+    latest = messages.recent(db, client.id, 1)
     if latest and latest[0].day == today:
         return
     now = clock.now()
