@@ -94,7 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(client.bp)
     # The service worker reports a shown alarm; it has no page to carry a token.
-    csrf.exempt(client.alarms_shown)
+    csrf.exempt(client.alarms.alarms_shown)
     app.register_blueprint(coach.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pwa.bp)
