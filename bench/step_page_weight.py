@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from selko import create_app, db
+from selko import clock, create_app, db
 from selko.access import signin
 from selko.day import schedule
 from selko.library import photos
@@ -42,7 +42,6 @@ def photo_bytes() -> bytes:
 
 
 def arrange(app):
-    from selko import clock
 
     with app.test_request_context():
         session = db.session()
@@ -67,7 +66,7 @@ def arrange(app):
         token = signin.create_link_token(session, client, minutes=15)
         step_id = task.steps[0].id
         session.commit()
-        today = schedule.local_now(organisation).date().weekday()
+        today = clock.local_now(organisation).date().weekday()
         return token, f"/tasks/{assignments[today].id}/steps/{step_id}"
 
 

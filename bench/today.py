@@ -55,9 +55,9 @@ def arrange(app) -> dict:
     after a passkey sign-in): their cookies and the addresses to ask."""
     from sqlalchemy import select
 
-    from selko import db, demo
+    from selko import clock, db, demo
     from selko.access import signin
-    from selko.day import schedule, tasks
+    from selko.day import tasks
     from selko.models import Passkey, TaskAssignment
 
     with app.test_request_context():
@@ -70,7 +70,7 @@ def arrange(app) -> dict:
             for user in (client, coach)
         }
         # The demo's Monday tasks also today, so a weekend's Today has them too.
-        today = schedule.local_now(client.organisation).date()
+        today = clock.local_now(client.organisation).date()
         if not tasks.for_day(session, client.id, today):
             session.add_all(
                 TaskAssignment(client_id=client.id, task_id=a.task_id, weekday=today.weekday(), position=a.position)

@@ -27,7 +27,7 @@ def sign_in_link(user: User, created_by: User | None = None) -> str:
 @click.command("create-organisation")
 @with_appcontext
 @click.argument("name")
-@click.option("--time-zone", default="Europe/Helsinki", show_default=True)
+@click.option("--time-zone", default=clock.DEFAULT_ZONE, show_default=True)
 def create_organisation(name: str, time_zone: str):
     """Create an organisation and print its id."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

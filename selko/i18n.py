@@ -6,15 +6,15 @@ translator adds a language by adding a catalogue and a line in LANGUAGES.
 
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from flask import Flask, g, session
 from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale, get_translations, gettext, ngettext
 
+from selko import clock
+
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT = "fi"
-DEFAULT_TIME_ZONE = "Europe/Helsinki"
 # Coaches write task titles, steps, break names and day notes in Finnish: pages
 # in other languages mark that text so read-aloud uses a Finnish voice for it.
 WRITTEN_IN = "fi"
@@ -44,7 +44,7 @@ def local(instant: datetime) -> datetime:
     """A stored UTC instant as the wall-clock time of the signed-in person's
     organisation: the one place pages turn instants into local times."""
     user = g.get("user")
-    return instant.astimezone(ZoneInfo(user.organisation.time_zone if user is not None else DEFAULT_TIME_ZONE))
+    return clock.local(instant, user.organisation.time_zone if user is not None else clock.DEFAULT_ZONE)
 
 
 def day_in_words(day: date | datetime) -> str:

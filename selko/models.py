@@ -30,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text  # "text" is a column of several tables
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from selko.clock import DEFAULT_ZONE
+
 
 class UTCDateTime(TypeDecorator):
     """An aware UTC datetime on every database (SQLite keeps no time zone)."""
@@ -107,7 +109,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Helsinki")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_ZONE)
     # Work activity pays a small compensation for each day present (0–12 €).
     daily_compensation: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("0.00"))
     half_day_counts_half: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from selko import clock
 from selko.day import schedule
 from selko.day.schedule import BreakTime, DayPlan
 from selko.models import ScheduleException
@@ -55,7 +56,7 @@ def test_the_local_day_follows_the_organisations_time_zone(make, now):
 
     organisation = make.organisation()
     now.set(datetime(2026, 11, 22, 22, 30, tzinfo=timezone.utc))  # 00.30 on Monday in Helsinki
-    assert schedule.local_now(organisation).date() == MONDAY
+    assert clock.local_now(organisation).date() == MONDAY
 
 
 @pytest.mark.parametrize("typed, expected", [("8", time(8)), ("8.00", time(8)), ("08:30", time(8, 30)), (" 14.05 ", time(14, 5))])

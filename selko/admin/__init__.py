@@ -11,7 +11,6 @@ from sqlalchemy import select
 from selko import access, clock, db
 from selko.access import audit, client_for_admin, signin
 from selko.coach import records
-from selko.day import schedule
 from selko.ids import parse_id
 from selko.input_text import name_problem
 from selko.models import AuditEvent, Role, User
@@ -39,7 +38,7 @@ def _staff() -> list[User]:
 
 def _organisation_page(error: str | None = None, status: int = 200, **extra):
     staff = _staff()
-    today = schedule.local_now(g.user.organisation).date()
+    today = clock.local_now(g.user.organisation).date()
     return render_template(
         "admin/organisation.html",
         coaches=[c for c in staff if c.deactivated_at is None],

@@ -12,7 +12,7 @@ from flask import Flask
 
 from selko.alarms import webpush
 from selko.alarms.kinds import READY_MESSAGES, SCHEDULE_KINDS, Kind, Status, alarm_message
-from selko.alarms.planning import plan_day, plan_today_for_everyone, ring_now, wall_clock
+from selko.alarms.planning import plan_day, plan_today_for_everyone, ring_now
 from selko.alarms.worker import worker_command
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "plan_day",
     "plan_today_for_everyone",
     "ring_now",
-    "wall_clock",
 ]
 
 

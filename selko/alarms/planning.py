@@ -6,8 +6,7 @@ time starts and ends. Planning is idempotent: planning twice gives the same
 rows, and planning after a schedule change replans what has not rung yet.
 """
 
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,13 +14,9 @@ from sqlalchemy.orm import Session
 
 from selko import clock
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind, Status
+from selko.clock import wall_clock
 from selko.day import schedule
 from selko.models import Organisation, Reminder, Role, User
-
-
-def wall_clock(day: date, at, zone: str) -> datetime:
-    """A local time on a day, as a UTC instant."""
-    return datetime.combine(day, at, ZoneInfo(zone)).astimezone(timezone.utc)
 
 
 def plan_day(db: Session, client: User, day: date) -> list[Reminder]:
@@ -73,7 +68,7 @@ def plan_today_for_everyone(db: Session) -> int:
         by_organisation.setdefault(organisation_id, []).append(client_id)
     for organisation_id, client_ids in by_organisation.items():
         organisation = db.get(Organisation, organisation_id)
-        day = schedule.local_now(organisation).date()
+        day = clock.local_now(organisation).date()
         for chunk in range(0, len(client_ids), 2000):
             plan_clients(db, client_ids[chunk : chunk + 2000], day, organisation.time_zone)
     db.commit()
@@ -87,7 +82,7 @@ def ring_now(db: Session, client: User, kind: Kind, text: str = "") -> Reminder:
     it (the absence, the help request), so it is never lost."""
     reminder = Reminder(
         client_id=client.id,
-        day=schedule.local_now(client.organisation).date(),
+        day=clock.local_now(client.organisation).date(),
         kind=kind,
         due_at=clock.now(),
         text=text[:300],

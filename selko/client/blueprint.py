@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 
 from selko import access, clock, db
-from selko.alarms import alarm_message, messages, wall_clock
+from selko.alarms import alarm_message, messages
 from selko.day import attendance, help_request, schedule, tasks
 from selko.day import today as client_day
 from selko.models import Role
@@ -18,7 +18,7 @@ access.audience_of_blueprint(bp.name, access.CLIENT)
 
 
 def todays_date() -> date:
-    return schedule.local_now(g.user.organisation).date()
+    return clock.local_now(g.user.organisation).date()
 
 
 def posted_day() -> date:
@@ -31,8 +31,8 @@ def posted_day() -> date:
 
 
 def day_context() -> dict:
-    now = schedule.local_now(g.user.organisation)
-    day = now.date()
+    now = clock.local_now(g.user.organisation)
+    day, zone = now.date(), g.user.organisation.time_zone
     ahead = schedule.ahead(db.session(), g.user.id, day)
     plan = ahead[0]
     todays_tasks = tasks.for_day(db.session(), g.user.id, day)
@@ -54,7 +54,7 @@ def day_context() -> dict:
         "coach_changed_day": records.coach_changed_day,
         "messages": [(m, alarm_message(m, g.user.language)) for m in messages.unseen(db.session(), g.user.id)],
         # Until then going home asks first; the page asks by itself, also offline.
-        "early_until": int((wall_clock(day, plan.ends, g.user.organisation.time_zone) - attendance.EARLY_LEAVING).timestamp() * 1000) if plan.works else 0,
+        "early_until": int((clock.wall_clock(day, plan.ends, zone) - attendance.EARLY_LEAVING).timestamp() * 1000) if plan.works else 0,
         "can_undo_leaving": attendance.can_undo_leaving(records.attendance, clock.now()),
     }
 
@@ -67,7 +67,7 @@ def coach_contact():
     user = g.get("user")
     if user is None or user.role != Role.client or user.client_profile is None:
         return {}
-    now = schedule.local_now(user.organisation)
+    now = clock.local_now(user.organisation)
     if "help_now" not in g:  # else read with the day's other records (day_context)
         g.help_now = help_request.shown_to_client(db.session(), user, now.date())
     return {

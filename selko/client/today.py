@@ -7,7 +7,7 @@ from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from selko import access, clock, db
-from selko.alarms import Kind, alarm_message, messages, ring_now, wall_clock
+from selko.alarms import Kind, alarm_message, messages, ring_now
 from selko.client.blueprint import bp, day_context, posted_day, todays_date
 from selko.client.tasks import one_step_pages, task_on
 from selko.day import attendance, client_action, help_request, schedule, self_assessment
@@ -43,7 +43,7 @@ def _alarms_in_page(plan, now, subscription: PushSubscription | None) -> list[di
         return []
     result = []
     for event in schedule.events(plan):
-        at = wall_clock(plan.day, event.at, g.user.organisation.time_zone)
+        at = clock.wall_clock(plan.day, event.at, g.user.organisation.time_zone)
         if at > now and getattr(profile, f"alarm_{event.kind}"):
             words = alarm_message(SimpleNamespace(id=0, kind=event.kind, text=event.name), g.user.language)
             result.append({"at": int(at.timestamp() * 1000), "title": words["title"], "body": words["body"]})

@@ -3,8 +3,7 @@ coach works, and the "saved" answer after a change."""
 
 from flask import Blueprint, flash, g, redirect, url_for
 
-from selko import access
-from selko.day import schedule
+from selko import access, clock
 
 bp = Blueprint("coach", __name__, template_folder="templates", url_prefix="/coach")
 access.audience_of_blueprint(bp.name, access.COACH)
@@ -14,7 +13,7 @@ WEEKDAYS = range(7)
 
 def org_now():
     """Now, where the coach's organisation is."""
-    return schedule.local_now(g.user.organisation)
+    return clock.local_now(g.user.organisation)
 
 
 def saved(message: str, url: str, section: str = "page"):

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Response, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from selko import alarms, db
+from selko import clock, db
 from selko.access import client_for_coach, clients_of
 from selko.coach.blueprint import bp, client_saved, org_now, saved
 from selko.coach.clients import client_tab, page_of_client
@@ -130,7 +130,7 @@ def attendance_correction(form: dict, day: date) -> dict:
         raise ValueError(_("Give the time the client arrived, or choose a reason for the absence."))
     zone = g.user.organisation.time_zone
     try:
-        arrived, left = (alarms.wall_clock(day, schedule.parse_time(form[k]), zone) if form.get(k) else None for k in ("arrived", "left"))
+        arrived, left = (clock.wall_clock(day, schedule.parse_time(form[k]), zone) if form.get(k) else None for k in ("arrived", "left"))
     except ValueError:
         raise ValueError(_("Write times like 8.00 or 14.30.")) from None
     if left is not None and left < arrived:

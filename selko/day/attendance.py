@@ -5,7 +5,6 @@ earlier than now when the phone sends them after being offline. The coach's
 correction of a day stands against presses made before it."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,34 +22,28 @@ UNDO_LEAVING = timedelta(minutes=5)
 BEFORE_START = timedelta(hours=2)
 
 
-def _minutes(t: time) -> int:
-    return t.hour * 60 + t.minute
-
-
 def leaves_early(plan: DayPlan, at: time) -> bool:
     """Going home at this wall-clock time is well before the day's end."""
-    return plan.works and _minutes(at) < _minutes(plan.ends) - EARLY_LEAVING.seconds // 60
+    return plan.works and clock.minutes(at) < clock.minutes(plan.ends) - EARLY_LEAVING.seconds // 60
 
 
 def outside_hours(plan: DayPlan, at: time) -> bool:
     """A check-in at this wall-clock time is outside the day's hours."""
     if not plan.works:
         return True
-    return _minutes(at) < _minutes(plan.starts) - BEFORE_START.seconds // 60 or _minutes(at) > _minutes(plan.ends)
-
-
-def _wall(instant: datetime, zone: str) -> time:
-    return instant.astimezone(ZoneInfo(zone)).time()
+    return clock.minutes(at) < clock.minutes(plan.starts) - BEFORE_START.seconds // 60 or clock.minutes(at) > clock.minutes(plan.ends)
 
 
 def left_early(record: Attendance | None, plan: DayPlan, zone: str) -> bool:
-    return record is not None and record.left_at is not None and leaves_early(plan, _wall(record.left_at, zone))
+    return record is not None and record.left_at is not None and leaves_early(plan, clock.wall_time(record.left_at, zone))
 
 
 def to_check(record: Attendance | None, plan: DayPlan, zone: str) -> bool:
     """A check-in outside the hours or on a day off: kept, but not an ordinary
     work day until the coach corrects the day."""
-    return record is not None and record.arrived_at is not None and record.corrected_at is None and outside_hours(plan, _wall(record.arrived_at, zone))
+    if record is None or record.arrived_at is None or record.corrected_at is not None:
+        return False
+    return outside_hours(plan, clock.wall_time(record.arrived_at, zone))
 
 
 def can_undo_leaving(record: Attendance | None, now: datetime) -> bool:

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property, wraps
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from selko import clock, db
-from selko.alarms.planning import wall_clock
 from selko.day.attendance import CorrectedByCoach
 from selko.models import ActionKind, ActionOutcome, ClientAction
 
@@ -43,10 +42,6 @@ ENDPOINTS: dict[str, ActionKind] = {}
 
 _AGE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _start_of(day: date, zone: ZoneInfo) -> datetime:
-    return wall_clock(day, time(0), zone.key)
 
 
 def _form_date(text: str) -> date | None:
@@ -79,14 +74,14 @@ class Press:
         day, today = _form_date(self.form_day), self.received_at.astimezone(self.zone).date()
         if day == today:
             return day
-        if day and today - timedelta(days=DAYS_BACK) <= day < today and self.pressed_at < _start_of(day + timedelta(days=1), self.zone):
+        if day and today - timedelta(days=DAYS_BACK) <= day < today and self.pressed_at < clock.start_of_day(day + timedelta(days=1), self.zone.key):
             return day
         abort(400, description=_("This page is from another day. Open the page again."))
 
     @cached_property
     def at(self) -> datetime:
         """When the button was pressed, never before the start of its day."""
-        return max(self.pressed_at, _start_of(self.day, self.zone))
+        return max(self.pressed_at, clock.start_of_day(self.day, self.zone.key))
 
     def receipt_day(self) -> date:
         """The day to file a refused press under, when its day may be the refusal."""
@@ -121,7 +116,7 @@ def _press(kind: ActionKind, dated: bool) -> Press:
         key=_key(),
         received_at=received_at,
         pressed_at=received_at - _age(),
-        zone=ZoneInfo(g.user.organisation.time_zone),
+        zone=clock.zone(g.user.organisation.time_zone),
         form_day=request.form.get("day", "") if dated else None,
     )
 
@@ -219,7 +214,7 @@ def sent_late(action: ClientAction) -> bool:
 
 def for_day(db: Session, client_id: int, day: date, zone: str) -> list[ClientAction]:
     """The client's presses for the day or received that day, in the order pressed."""
-    start = _start_of(day, ZoneInfo(zone))
+    start = clock.start_of_day(day, zone)
     return list(
         db.scalars(
             select(ClientAction)

@@ -1,12 +1,11 @@
 """'I need help': the client flags the coach, saying where they are."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from selko import clock
-from selko.alarms import wall_clock
 from selko.day.tasks import TaskToday
 from selko.models import HelpRequest, TaskStep, User
 
@@ -51,8 +50,8 @@ def cancelled_on(db: Session, client_ids: list[int], day: date, time_zone: str) 
             select(HelpRequest)
             .where(
                 HelpRequest.client_id.in_(client_ids),
-                HelpRequest.cancelled_at >= wall_clock(day, time.min, time_zone),
-                HelpRequest.cancelled_at < wall_clock(day + timedelta(days=1), time.min, time_zone),
+                HelpRequest.cancelled_at >= clock.start_of_day(day, time_zone),
+                HelpRequest.cancelled_at < clock.start_of_day(day + timedelta(days=1), time_zone),
             )
             .order_by(HelpRequest.cancelled_at)
         )
@@ -82,7 +81,7 @@ def shown(newest: HelpRequest | None) -> HelpRequest | None:
 
 def shown_to_client(db: Session, client: User, day: date) -> HelpRequest | None:
     """The request the client sees on every page: shown() of the day's newest."""
-    return shown(db.scalar(newest_since(client.id, wall_clock(day, time.min, client.organisation.time_zone))))
+    return shown(db.scalar(newest_since(client.id, clock.start_of_day(day, client.organisation.time_zone))))
 
 
 def mark_handled(db: Session, request: HelpRequest, coach_id: int) -> None:

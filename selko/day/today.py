@@ -5,12 +5,12 @@ phone rings by push. Clients open Today all day long, so each of these is a
 join here rather than a query of its own."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from selko.alarms import wall_clock
+from selko import clock
 from selko.day import client_action, help_request
 from selko.models import Attendance, HelpRequest, PushSubscription, SelfAssessment, User, WorkNote
 
@@ -46,7 +46,7 @@ _RECORDS = _query()
 
 
 def records(db: Session, client: User, day: date, device_id: int) -> DayRecords:
-    since = wall_clock(day, time.min, client.organisation.time_zone)
+    since = clock.start_of_day(day, client.organisation.time_zone)
     attendance, assessment, note, newest, superseded, subscription = db.execute(
         _RECORDS, {"client_id": client.id, "day": day, "since": since, "device_id": device_id}
     ).first()

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, or_, select, text
 from sqlalchemy.pool import NullPool
 
 from selko import config, db, i18n
+from selko.clock import DEFAULT_ZONE
 from selko.models import Organisation, PushSubscription
 
 # Push services a phone can use before any has subscribed: one real host for
@@ -140,7 +141,7 @@ def clock(server_now) -> Finding:
         zones = {ZoneInfo(name) for name in db.session().scalars(select(Organisation.time_zone).distinct())}
     except Exception as error:  # noqa: BLE001 - a zone missing from tzdata
         return Finding("clock", False, f"a time zone cannot be read ({error}); install tzdata")
-    zones.add(ZoneInfo(i18n.DEFAULT_TIME_ZONE))
+    zones.add(ZoneInfo(DEFAULT_ZONE))
     return Finding("clock", True, f"{now:%Y-%m-%d %H:%M:%S} UTC; time zones: {', '.join(sorted(map(str, zones)))}")
 
 

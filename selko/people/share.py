@@ -5,7 +5,6 @@ never absences, answers, notes or phone numbers."""
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone
@@ -55,7 +54,7 @@ def find(db: Session, token: str) -> Share | None:
     share = db.scalar(select(Share).where(Share.token_hash == _hash(token)))
     if share is None or share.stopped_at is not None or share.client.erased_at is not None:
         return None
-    if share.ends_on is not None and schedule.local_now(share.client.organisation).date() > share.ends_on:
+    if share.ends_on is not None and clock.local_now(share.client.organisation).date() > share.ends_on:
         return None
     return share
 
@@ -78,7 +77,7 @@ def weeks(db: Session, share: Share, count: int = 2) -> Weeks:
 
 
 def this_monday(client: User) -> date:
-    today = schedule.local_now(client.organisation).date()
+    today = clock.local_now(client.organisation).date()
     return today - timedelta(days=today.weekday())
 
 
@@ -98,7 +97,7 @@ def calendar(db: Session, share: Share, *, work: str, brk: str) -> bytes:
     UIDs name the share, the day and the event, so calendar apps update
     events on the next refresh instead of adding copies."""
     zone_name = share.client.organisation.time_zone
-    zone = ZoneInfo(zone_name)
+    zone = clock.zone(zone_name)
     monday = this_monday(share.client)
     last = monday + timedelta(weeks=FEED_WEEKS)
     feed = Calendar()

@@ -24,12 +24,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from selko import clock
 from selko.day import attendance, schedule
 from selko.i18n import short_date
 from selko.models import AbsenceReason, Attendance, AttendanceCorrection, ClientProfile, Organisation, User
@@ -163,7 +163,7 @@ def months(db: Session, organisation: Organisation, clients: list[User], first: 
     zone = organisation.time_zone
     result = []
     for client in clients:
-        started = profiles.get(client.id) or client.created_at.astimezone(ZoneInfo(zone)).date()
+        started = profiles.get(client.id) or clock.local(client.created_at, zone).date()
         days = [_day(plan, records.get((client.id, plan.day)), corrections.get((client.id, plan.day), []), started, today, zone) for plan in plans[client.id]]
         result.append(Month(client, first, today, days, organisation.daily_compensation or Decimal(0), organisation.half_day_counts_half))
     return result
