@@ -15,6 +15,11 @@ from selko.models import Role
 
 bp = Blueprint("client", __name__, template_folder="templates")
 access.audience_of_blueprint(bp.name, access.CLIENT)
+# The check-in block (_check_in.html) shows the state attendance.state decides,
+# and hidden the states a press can lead to, for the page to show offline.
+bp.add_app_template_global(attendance.state, "check_in_state")
+bp.add_app_template_global(attendance.NEXT, "check_in_next")
+bp.add_app_template_global({press.value: after.value for press, after in attendance.AFTER_PRESS.items()}, "check_in_after_press")
 
 
 def todays_date() -> date:

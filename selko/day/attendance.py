@@ -4,6 +4,7 @@ The client's presses take the instant the button was pressed (`at`), which is
 earlier than now when the phone sends them after being offline. The coach's
 correction of a day stands against presses made before it."""
 
+import enum
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from selko import clock
 from selko.day.schedule import DayPlan
-from selko.models import AbsenceReason, Attendance, AttendanceCorrection, User
+from selko.models import AbsenceReason, ActionKind, Attendance, AttendanceCorrection, User
 
 # Going home this much before the day's end asks first ("Lähdetkö nyt kotiin?").
 EARLY_LEAVING = timedelta(minutes=15)
@@ -20,6 +21,42 @@ UNDO_LEAVING = timedelta(minutes=5)
 # A check-in this long before the start, after the end, or on a day off is
 # kept but marked for the coach: it is not an ordinary work day.
 BEFORE_START = timedelta(hours=2)
+
+
+class CheckIn(enum.StrEnum):
+    """Where a client's day stands: the one rule Today, the board, the
+    register and the page's offline states (data-part) all read."""
+
+    none = "none"
+    arrived = "arrived"
+    left = "left"
+    absent = "absent"
+
+
+def state_of(arrived_at: datetime | None, left_at: datetime | None, absence_reason: AbsenceReason | None) -> CheckIn:
+    """The state of a day's record, or of the values a correction changed."""
+    if absence_reason is not None:
+        return CheckIn.absent
+    if left_at is not None:
+        return CheckIn.left
+    if arrived_at is not None:
+        return CheckIn.arrived
+    return CheckIn.none
+
+
+def state(record: Attendance | None) -> CheckIn:
+    return CheckIn.none if record is None else state_of(record.arrived_at, record.left_at, record.absence_reason)
+
+
+# What each press makes of the day; offline, the page shows that state at once.
+AFTER_PRESS = {ActionKind.arrive: CheckIn.arrived, ActionKind.leave: CheckIn.left, ActionKind.absent: CheckIn.absent}
+# The states a press can lead to from each state.
+NEXT = {
+    CheckIn.none: (CheckIn.arrived, CheckIn.left, CheckIn.absent),
+    CheckIn.absent: (CheckIn.arrived, CheckIn.left),
+    CheckIn.arrived: (CheckIn.left,),
+    CheckIn.left: (),
+}
 
 
 def leaves_early(plan: DayPlan, at: time) -> bool:

@@ -41,14 +41,10 @@ class BoardRow:
 
     @property
     def status(self) -> str:
-        """arrived, left, absent, late, not_yet or day_off."""
-        a = self.attendance
-        if a is not None and a.absence_reason is not None:
-            return "absent"
-        if a is not None and a.left_at is not None:
-            return "left"
-        if a is not None and a.arrived_at is not None:
-            return "arrived"
+        """The day's check-in state (arrived, left, absent), else day_off or not_yet."""
+        checked_in = attendance_rules.state(self.attendance)
+        if checked_in is not attendance_rules.CheckIn.none:
+            return checked_in.value
         if not self.plan.works:
             return "day_off"
         return "not_yet"

@@ -175,7 +175,8 @@ def _day(plan, record, corrections, started: date, today: date, zone: str) -> Re
         return RegisterDay(day, plan, record, DayKind.coming, corrections=corrections)
     if day < started and record is None:
         return RegisterDay(day, plan, record, DayKind.not_started, corrections=corrections)
-    present = record is not None and (record.arrived_at is not None or record.present_by_word)
+    checked_in = attendance.state(record)
+    present = checked_in in (attendance.CheckIn.arrived, attendance.CheckIn.left) or (record is not None and record.present_by_word)
     if present and attendance.to_check(record, plan, zone):
         return RegisterDay(day, plan, record, DayKind.to_check, corrections=corrections)
     if present:
@@ -187,7 +188,7 @@ def _day(plan, record, corrections, started: date, today: date, zone: str) -> Re
         return RegisterDay(day, plan, record, DayKind.half if half else DayKind.present, minutes, corrections)
     if not plan.works:
         return RegisterDay(day, plan, record, DayKind.day_off, corrections=corrections)
-    if record is not None and record.absence_reason is not None:
+    if checked_in is attendance.CheckIn.absent:
         return RegisterDay(day, plan, record, DayKind.absent, corrections=corrections)
     return RegisterDay(day, plan, record, DayKind.missing, corrections=corrections)
 

@@ -153,10 +153,15 @@
   }
 
   // How a kept action shows before Selko has it; each returns what it changed.
+  // The check-in block names the state each press leads to (attendance.AFTER_PRESS).
+  function showCheckIn(action) {
+    var box = document.getElementById("check-in");
+    return box && showPart(box, JSON.parse(box.dataset.afterPress)[action.kind]);
+  }
   var SHOW_KEPT = {
-    arrive: function () { return showPart(document.getElementById("check-in"), "arrive"); },
-    leave: function () { return showPart(document.getElementById("check-in"), "leave"); },
-    absent: function () { return showPart(document.getElementById("check-in"), "absent"); },
+    arrive: showCheckIn,
+    leave: showCheckIn,
+    absent: showCheckIn,
     tick: showStep,
     help: function () { return showPart(document.getElementById("help"), "help"); },
     assessment: function () { return showPart(document.getElementById("went"), "assessment"); },

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind
+from selko.day import attendance
 from selko.day.self_assessment import AREAS, FACES
 from selko.i18n import clock_time, local
 from selko.models import AbsenceReason, ActionKind, ActionOutcome, ContactKind
@@ -38,14 +39,15 @@ def absence_label(reason: AbsenceReason | str) -> str:
 
 def register_state(arrived_at, left_at, absence_reason, present_by_word) -> str:
     """A day of the register in a few words, before or after a coach's change."""
-    if absence_reason is not None:
+    checked_in = attendance.state_of(arrived_at, left_at, absence_reason)
+    if checked_in is attendance.CheckIn.absent:
         return _("Absent: %(reason)s", reason=absence_label(absence_reason))
     if present_by_word:
         return _("Present on the coach's word")
-    if arrived_at is not None:
-        left = clock_time(local(left_at)) if left_at is not None else "…"
-        return f"{clock_time(local(arrived_at))}–{left}"
-    return _("Nothing recorded")
+    if checked_in is attendance.CheckIn.none:
+        return _("Nothing recorded")
+    left = clock_time(local(left_at)) if left_at is not None else "…"
+    return f"{clock_time(local(arrived_at))}–{left}"
 
 
 REGISTER_KINDS = {
