@@ -78,6 +78,32 @@ class AbsenceReason(str, enum.Enum):
     other = "other"
 
 
+class AuditAction(enum.StrEnum):
+    """What an audit row says was done with a client's data."""
+
+    read = "read"
+    change = "change"
+    export = "export"
+    erase = "erase"
+    link = "link"  # a sign-in link made for the person
+    passkey = "passkey"  # a passkey added through a sign-in link
+
+
+class ChallengePurpose(enum.StrEnum):
+    """What a passkey challenge was made for."""
+
+    register = "register"
+    sign_in = "sign_in"
+
+
+class Permission(enum.StrEnum):
+    """The browser's notification permission, as the page last saw it."""
+
+    default = "default"
+    granted = "granted"
+    denied = "denied"
+
+
 class ActionKind(enum.StrEnum):
     """What a client pressed on the phone: the actions that work offline."""
 
@@ -445,7 +471,7 @@ class DeviceSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # The browser's notification permission as the page last saw it: default, granted or denied.
+    # A Permission, or "" before the page has said.
     notification_permission: Mapped[str] = mapped_column(String(16), default="")
     # Opened by a sign-in link for a coach who has a passkey already: it may only
     # register a new passkey (the recovery path), never read clients' data.
@@ -492,7 +518,7 @@ class PasskeyChallenge(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge: Mapped[bytes] = mapped_column(LargeBinary(64), unique=True)
-    purpose: Mapped[str] = mapped_column(String(16))  # register or sign_in
+    purpose: Mapped[str] = mapped_column(String(16))  # a ChallengePurpose
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -507,7 +533,7 @@ class AuditEvent(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
-    action: Mapped[str] = mapped_column(String(16))  # read, change, export, erase
+    action: Mapped[str] = mapped_column(String(16))  # an AuditAction
     what: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 

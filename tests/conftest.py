@@ -96,6 +96,7 @@ class CheckedClient(FlaskClient):
                 htmx=bool(response.request.headers.get("HX-Request")),
                 template=template,
                 language=language,
+                status=response.status_code,
             )
             if problems:
                 pytest.fail(

@@ -296,7 +296,17 @@ def english_problems(document: Element) -> list[str]:
     return problems
 
 
-def problems(html: str, *, htmx: bool = False, template: str = "", language: str = "") -> list[str]:
+def refused_title_problems(document: Element, status: int) -> list[str]:
+    """A form shown again because it was refused (400) says so first: its
+    title starts with "Error: ". (An error page of its own has no form.)"""
+    titles = document.find("title")
+    title = titles[0].text() if titles else ""
+    if status == 400 and document.find("form") and not title.startswith(error_prefixes()):
+        return [f"a refused form's page (400) has the title {title!r}, without the error prefix"]
+    return []
+
+
+def problems(html: str, *, htmx: bool = False, template: str = "", language: str = "", status: int = 200) -> list[str]:
     """The problems of an answer. An answer to htmx without <html> is a
     partial: it has no <body> to say whose page it is part of, nor a lang,
     so the template that made it (coach/ and admin/ ones are professional)
@@ -304,7 +314,7 @@ def problems(html: str, *, htmx: bool = False, template: str = "", language: str
     document = parse(html)
     if htmx and not is_whole_page(document):
         return _shared_problems(document, template.startswith(("coach/", "admin/")), language)
-    problems = heading_problems(document) + language_problems(document)
+    problems = heading_problems(document) + language_problems(document) + refused_title_problems(document, status)
     return problems + _shared_problems(document, is_professional_page(document), page_language(document))
 
 

@@ -37,6 +37,16 @@ def test_the_title_starts_with_the_h1():
     assert problems(page('<h1><span aria-hidden="true">🍽️</span> Tänään</h1>', title="Virhe: Tänään – Selko")) == ""
 
 
+def test_a_refused_forms_page_says_error_first():
+    refused = page(
+        '<h1>Tänään</h1><section data-read><p>Valitse syy.</p><button type="button" data-read-aloud hidden>Lue ääneen</button></section>'
+        '<form method="get" action="/absent"><button type="submit">Lähetä</button></form>'
+    )
+    assert "without the error prefix" in problems(refused, status=400)
+    assert problems(refused.replace("<title>Tänään", "<title>Virhe: Tänään"), status=400) == ""
+    assert problems(refused, status=200) == ""
+
+
 def test_the_page_has_a_language():
     assert "<html> has no lang" in problems(page("<h1>Tänään</h1>", lang=""))
 

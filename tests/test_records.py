@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, select
 
 from selko.day import attendance
-from selko.models import Attendance, AttendanceCorrection, Organisation, Role, WorkNote
+from selko.models import Attendance, AttendanceCorrection, AuditEvent, Organisation, Role, WorkNote
 from tests.conftest import HELSINKI, visible_text
 
 NOVEMBER = "/attendance-2026-11"
@@ -246,3 +246,14 @@ def test_the_report_costs_the_same_queries_for_any_caseload(app, make, coach, de
     assert page.get_data(as_text=True).count("Asiakas ") >= large
     assert len(many) == len(few), f"{len(few)} statements for {small} clients, {len(many)} for {large}"
     print(f"\n{url}: {len(few)} SQL statements for {small} clients and for {large}")
+
+
+@pytest.mark.parametrize("url", ["/coach/reports" + NOVEMBER, "/coach/reports" + NOVEMBER + ".csv", "/coach/reports" + NOVEMBER + "/print"])
+def test_reading_the_caseload_report_is_on_each_clients_audit_trail(make, coach, desk, aino, session, url):
+    """The report shows every client's days and absences: a read of each
+    one's data, recorded as the client's own page is."""
+    other = make.client(coach=coach, name="Bea")
+    session.commit()
+    assert desk.get(url).status_code == 200
+    reads = session.scalars(select(AuditEvent.client_id).where(AuditEvent.actor_id == coach.id, AuditEvent.action == "read")).all()
+    assert sorted(reads) == sorted([aino.id, other.id])

@@ -9,6 +9,7 @@ Strangers get 404, so links tell nothing.
 """
 
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import generate_csrf
@@ -16,7 +17,9 @@ from sqlalchemy import select
 
 from selko import db
 from selko.access import audit, signin
-from selko.models import ClientProfile, Role, User
+from selko.models import AuditAction, ClientProfile, Role, User
+
+T = TypeVar("T")
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -145,12 +148,22 @@ def clients_of(coach: User) -> list[User]:
     )
 
 
+def owned(model: type[T], row_id: int | None, **by) -> T:
+    """The `model` row with this id that belongs where `by` says (say
+    client_id=client.id), or 404: someone else's id answers exactly as a
+    missing one does. Rows of a client: reach the client first (client_for_coach)."""
+    row = db.session().get(model, row_id) if row_id is not None else None
+    if row is None or any(getattr(row, column) != value for column, value in by.items()):
+        abort(404)
+    return row
+
+
 def client_for_coach(client_id: int) -> User:
     """The signed-in coach's own client, or 404. The access is audited."""
     client = db.session().get(User, client_id)
     if client is None or client.erased_at is not None or client.client_profile is None or client.client_profile.coach_id != g.user.id:
         abort(404)
-    audit.note(client, "read" if request.method == "GET" else "change")
+    audit.note(client, AuditAction.read if request.method == "GET" else AuditAction.change)
     return client
 
 
@@ -159,7 +172,7 @@ def client_for_admin(client_id: int) -> User:
     client = db.session().get(User, client_id)
     if client is None or client.role != Role.client or client.organisation_id != g.user.organisation_id:
         abort(404)
-    audit.note(client, "read" if request.method == "GET" else "change")
+    audit.note(client, AuditAction.read if request.method == "GET" else AuditAction.change)
     return client
 
 

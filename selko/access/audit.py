@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from selko import clock, db
-from selko.models import AuditEvent, Role, User
+from selko.models import AuditAction, AuditEvent, Role, User
 
 
 def note(client: User, action: str) -> None:
@@ -46,8 +46,8 @@ def _write_notes(response):
         db.rollback()
     rows, seen = [], set()
     for client_id, action in notes:
-        if refused and action == "change":
-            action = "read"
+        if refused and action == AuditAction.change:
+            action = AuditAction.read
         if (client_id, action) in seen:
             continue
         seen.add((client_id, action))

@@ -24,7 +24,7 @@ from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor, ResidentKeyRequirement, UserVerificationRequirement
 
 from selko import clock
-from selko.models import Passkey, PasskeyChallenge, Role, User
+from selko.models import ChallengePurpose, Passkey, PasskeyChallenge, Role, User
 
 CHALLENGE_MINUTES = 5
 
@@ -44,7 +44,7 @@ def relying_party(origin: str) -> tuple[str, str]:
     return urlsplit(origin).hostname or "localhost", origin
 
 
-def _new_challenge(db: Session, purpose: str, user: User | None) -> bytes:
+def _new_challenge(db: Session, purpose: ChallengePurpose, user: User | None) -> bytes:
     challenge = secrets.token_bytes(32)
     db.add(
         PasskeyChallenge(
@@ -57,7 +57,7 @@ def _new_challenge(db: Session, purpose: str, user: User | None) -> bytes:
     return challenge
 
 
-def _use_challenge(db: Session, credential: dict, purpose: str, user: User | None) -> bytes:
+def _use_challenge(db: Session, credential: dict, purpose: ChallengePurpose, user: User | None) -> bytes:
     """Find the challenge the browser signed and use it up, or refuse."""
     try:
         client_data = parse_client_data_json(base64url_to_bytes(credential["response"]["clientDataJSON"]))
@@ -95,7 +95,7 @@ def registration_options(db: Session, user: User, origin: str) -> str:
         user_id=user.webauthn_id,
         user_name=user.name,
         user_display_name=user.name,
-        challenge=_new_challenge(db, "register", user),
+        challenge=_new_challenge(db, ChallengePurpose.register, user),
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.REQUIRED,
             user_verification=(UserVerificationRequirement.REQUIRED if _verification_required(user) else UserVerificationRequirement.PREFERRED),
@@ -107,7 +107,7 @@ def registration_options(db: Session, user: User, origin: str) -> str:
 
 def register(db: Session, user: User, credential_json: str, origin: str, name: str = "") -> Passkey:
     credential = _parse(credential_json)
-    challenge = _use_challenge(db, credential, "register", user)
+    challenge = _use_challenge(db, credential, ChallengePurpose.register, user)
     rp_id, expected_origin = relying_party(origin)
     try:
         verified = verify_registration_response(
@@ -137,7 +137,7 @@ def authentication_options(db: Session, origin: str) -> str:
     rp_id, _ = relying_party(origin)
     options = generate_authentication_options(
         rp_id=rp_id,
-        challenge=_new_challenge(db, "sign_in", None),
+        challenge=_new_challenge(db, ChallengePurpose.sign_in, None),
         user_verification=UserVerificationRequirement.PREFERRED,
     )
     return options_to_json(options)
@@ -151,7 +151,7 @@ def authenticate(db: Session, credential_json: str, origin: str) -> User:
     except (KeyError, TypeError, ValueError):
         raise PasskeyError("no credential id") from None
     passkey = db.scalar(select(Passkey).where(Passkey.credential_id == credential_id))
-    challenge = _use_challenge(db, credential, "sign_in", None)
+    challenge = _use_challenge(db, credential, ChallengePurpose.sign_in, None)
     if passkey is None:
         raise PasskeyError("unknown passkey")
     user = db.get(User, passkey.user_id)

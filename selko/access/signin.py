@@ -4,6 +4,7 @@ Tokens are random, shown once, and stored only as SHA-256 hashes, so a copy
 of the database cannot be used to sign in.
 """
 
+import enum
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from selko import clock
 from selko.access import audit
-from selko.models import ClientProfile, DeviceSession, Passkey, PushSubscription, Role, SignInToken, User
+from selko.models import AuditAction, ClientProfile, DeviceSession, Passkey, PushSubscription, Role, SignInToken, User
 
 # Renew a device session at most this often, so reading a page is not a write.
 RENEW_EVERY = timedelta(hours=1)
@@ -39,28 +40,34 @@ def create_link_token(db: Session, user: User, *, minutes: int, created_by: User
     )
     if created_by is not None:
         # A link lets its holder in as that person: who made it is on the trail.
-        audit.record(db, created_by, user, "link", "sign-in link")
+        audit.record(db, created_by, user, AuditAction.link, "sign-in link")
     return token
+
+
+class LinkProblemKind(enum.StrEnum):
+    unknown = "unknown"
+    used = "used"
+    expired = "expired"
 
 
 @dataclass
 class LinkProblem(Exception):
-    """Why a sign-in link cannot be used: 'unknown', 'used' or 'expired'."""
+    """Why a sign-in link cannot be used."""
 
-    kind: str
+    kind: LinkProblemKind
 
 
 def find_link(db: Session, token: str) -> SignInToken:
     """The usable sign-in token for this link, or LinkProblem."""
     if not token or len(token) > 100:
-        raise LinkProblem("unknown")
+        raise LinkProblem(LinkProblemKind.unknown)
     row = db.scalar(select(SignInToken).where(SignInToken.token_hash == _hash(token)))
     if row is None or row.user.gone:
-        raise LinkProblem("unknown")
+        raise LinkProblem(LinkProblemKind.unknown)
     if row.used_at is not None:
-        raise LinkProblem("used")
+        raise LinkProblem(LinkProblemKind.used)
     if row.expires_at <= clock.now():
-        raise LinkProblem("expired")
+        raise LinkProblem(LinkProblemKind.expired)
     return row
 
 
@@ -100,7 +107,7 @@ def redeem_link(db: Session, token: str, *, length: Callable[[User], timedelta],
     # Mark used with a guarded UPDATE so two simultaneous redemptions cannot both win.
     claimed = db.execute(update(SignInToken).where(SignInToken.id == row.id, SignInToken.used_at.is_(None)).values(used_at=now))
     if claimed.rowcount != 1:
-        raise LinkProblem("used")
+        raise LinkProblem(LinkProblemKind.used)
     recovery = needs_passkey_to_read(db, row.user)
     return row.user, open_device_session(db, row.user, length=length(row.user), user_agent=user_agent, recovery=recovery)
 

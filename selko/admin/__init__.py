@@ -4,7 +4,7 @@ import csv
 import io
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,10 +13,10 @@ from selko.access import audit, client_for_admin, signin
 from selko.coach import records
 from selko.ids import parse_id
 from selko.input_text import name_problem
-from selko.models import AuditEvent, Role, User
+from selko.models import AuditAction, AuditEvent, Role, User
 from selko.people import client_data
 from selko.people.clients import deactivate_coach, move_clients
-from selko.web.pages import public_url
+from selko.web.pages import page, public_url
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 access.audience_of_blueprint(bp.name, access.ADMIN)
@@ -39,8 +39,9 @@ def _staff() -> list[User]:
 def _organisation_page(error: str | None = None, status: int = 200, **extra):
     staff = _staff()
     today = clock.local_now(g.user.organisation).date()
-    return render_template(
+    return page(
         "admin/organisation.html",
+        status=status,
         coaches=[c for c in staff if c.deactivated_at is None],
         former=[c for c in staff if c.deactivated_at is not None],
         clients=_people(Role.client),
@@ -48,7 +49,7 @@ def _organisation_page(error: str | None = None, status: int = 200, **extra):
         today=today,
         compensation_form=extra.pop("compensation_form", None),
         **extra,
-    ), status
+    )
 
 
 @bp.get("/")
@@ -85,7 +86,7 @@ def _coaches_to_take_over(coach: User) -> list[User]:
 
 
 def _coach_page(coach: User, error: str | None = None, status: int = 200):
-    return render_template("admin/coach.html", coach=coach, clients=access.clients_of(coach), others=_coaches_to_take_over(coach), error=error), status
+    return page("admin/coach.html", status=status, coach=coach, clients=access.clients_of(coach), others=_coaches_to_take_over(coach), error=error)
 
 
 @bp.get("/coaches/<id:user_id>")
@@ -133,7 +134,7 @@ def _link_page(coach: User):
     token = signin.create_link_token(db.session(), coach, minutes=current_app.config["SIGN_IN_LINK_MINUTES"], created_by=g.user)
     db.session().commit()
     link = public_url("auth.sign_in_link", token=token)
-    return render_template("admin/link.html", coach=coach, link=link, minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
+    return page("admin/link.html", coach=coach, link=link, minutes=current_app.config["SIGN_IN_LINK_MINUTES"])
 
 
 def spreadsheet_safe(value):
@@ -199,7 +200,7 @@ def attendance_report_print(year: int, month: int):
 @bp.get("/audit")
 def audit_log():
     client_id = parse_id(request.args.get("client"))
-    return render_template("admin/audit.html", events=_audit_rows(client_id, AUDIT_PAGE), clients=_people(Role.client), client_id=client_id)
+    return page("admin/audit.html", events=_audit_rows(client_id, AUDIT_PAGE), clients=_people(Role.client), client_id=client_id)
 
 
 @bp.get("/audit.csv")
@@ -233,7 +234,7 @@ def audit_csv():
 @bp.get("/clients/<id:client_id>/export.json")
 def client_export(client_id: int):
     client = client_for_admin(client_id)
-    audit.record(db.session(), g.user, client, "export", "admin.client_export")
+    audit.record(db.session(), g.user, client, AuditAction.export, "admin.client_export")
     db.session().commit()
     response = jsonify(client_data.export(db.session(), client))
     response.headers["Content-Disposition"] = f"attachment; filename=selko-client-{client.id}.json"
@@ -246,10 +247,10 @@ def client_erase(client_id: int):
     if client.erased_at is not None:
         return redirect(url_for(".organisation"), code=303)
     if request.method == "GET":
-        return render_template("admin/erase.html", client=client)
+        return page("admin/erase.html", client=client)
     if request.form.get("confirm") != client.name:
-        return render_template("admin/erase.html", client=client, error=_("Write the client's name to confirm.")), 400
+        return page("admin/erase.html", status=400, client=client, error=_("Write the client's name to confirm."))
     client_data.erase(db.session(), client)
-    audit.record(db.session(), g.user, client, "erase", "admin.client_erase")
+    audit.record(db.session(), g.user, client, AuditAction.erase, "admin.client_erase")
     db.session().commit()
     return redirect(url_for(".organisation"), code=303)

@@ -1,6 +1,6 @@
 """Signing in (one-time link, passkey), the person's own passkeys and sessions, language."""
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -8,7 +8,8 @@ from selko import access, db
 from selko.access import audit, passkeys, signin
 from selko.i18n import LANGUAGES
 from selko.input_text import name_problem
-from selko.models import Passkey, Role, User
+from selko.models import AuditAction, Passkey, Role, User
+from selko.web.pages import page
 from selko.web.security import SIGN_IN_LIMIT, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -27,19 +28,19 @@ def _home_for(user: User) -> str:
 
 def _link_problem_page(problem: signin.LinkProblem):
     messages = {
-        "used": (_("This link is already used."), 410),
-        "expired": (_("This link is too old."), 410),
-        "unknown": (_("This link does not work."), 404),
+        signin.LinkProblemKind.used: (_("This link is already used."), 410),
+        signin.LinkProblemKind.expired: (_("This link is too old."), 410),
+        signin.LinkProblemKind.unknown: (_("This link does not work."), 404),
     }
     heading, status = messages[problem.kind]
-    return render_template("auth/link_problem.html", heading=heading), status
+    return page("auth/link_problem.html", status=status, heading=heading)
 
 
 @bp.get("/welcome")
 def welcome():
     if g.user is not None:
         return redirect(_home_for(g.user))
-    return render_template("auth/welcome.html")
+    return page("auth/welcome.html")
 
 
 @bp.get("/signin/<token>")
@@ -53,7 +54,7 @@ def sign_in_link(token: str):
         return _link_problem_page(problem)
     if _someone_else_here(link.user):
         return _switch_question(token, link.user)
-    return render_template("auth/sign_in.html", token=token, name=link.user.name)
+    return page("auth/sign_in.html", token=token, name=link.user.name)
 
 
 def _someone_else_here(owner: User) -> bool:
@@ -64,7 +65,7 @@ def _someone_else_here(owner: User) -> bool:
 
 def _switch_question(token: str, owner: User):
     """Ask before signing anybody out; "No" keeps everything as it was."""
-    return render_template("auth/sign_in_switch.html", token=token, owner=owner.name, current=g.user.name, home=_home_for(g.user))
+    return page("auth/sign_in_switch.html", token=token, owner=owner.name, current=g.user.name, home=_home_for(g.user))
 
 
 @bp.post("/signin/<token>")
@@ -121,7 +122,7 @@ def _passkey_failed(status: int = 400):
 @bp.get("/passkeys/new")
 @access.signed_in
 def passkey_new():
-    return render_template("auth/passkey_new.html", required=g.user.role != Role.client)
+    return page("auth/passkey_new.html", required=g.user.role != Role.client)
 
 
 @bp.post("/passkeys/options")
@@ -151,7 +152,7 @@ def passkey_register():
     if g.device.recovery:
         # The person proved they hold the new passkey: this device is theirs again.
         g.device.recovery = False
-        audit.record(db.session(), g.user, g.user, "passkey", "new passkey through a sign-in link")
+        audit.record(db.session(), g.user, g.user, AuditAction.passkey, "new passkey through a sign-in link")
     db.session().commit()
     return jsonify(next=_home_for(g.user))
 
@@ -191,16 +192,13 @@ def device_name(user_agent: str) -> str:
 
 
 def _own_passkey(passkey_id: int) -> Passkey:
-    passkey = db.session().get(Passkey, passkey_id)
-    if passkey is None or passkey.user_id != g.user.id:
-        abort(404)
-    return passkey
+    return access.owned(Passkey, passkey_id, user_id=g.user.id)
 
 
 def _account_page(error: str | None = None, status: int = 200):
     mine = db.session().scalars(select(Passkey).where(Passkey.user_id == g.user.id).order_by(Passkey.created_at)).all()
     devices = signin.active_device_sessions(db.session(), g.user.id)
-    return render_template("auth/account.html", passkeys=mine, devices=devices, error=error), status
+    return page("auth/account.html", status=status, passkeys=mine, devices=devices, error=error)
 
 
 @bp.get("/account")
@@ -235,10 +233,10 @@ def language():
     if request.method == "POST":
         chosen = request.form.get("language")
         if chosen not in LANGUAGES:
-            return render_template("auth/language.html", error=_("Choose one language.")), 400
+            return page("auth/language.html", status=400, error=_("Choose one language."))
         session["language"] = chosen
         if g.user is not None:
             g.user.language = chosen
             db.session().commit()
         return redirect(url_for("client.today"), code=303)
-    return render_template("auth/language.html")
+    return page("auth/language.html")

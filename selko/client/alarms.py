@@ -8,7 +8,7 @@ from selko import access, clock, db
 from selko.alarms import SCHEDULE_KINDS, Kind, messages, ring_now, webpush
 from selko.client.blueprint import bp, posted_day, todays_date
 from selko.ids import parse_id
-from selko.models import PushSubscription
+from selko.models import Permission, PushSubscription
 from selko.web.pages import page
 
 
@@ -93,7 +93,7 @@ def alarms_heard():
 def alarms_permission():
     """The page tells what the browser allows, so the coach knows if alarms can ring."""
     state = request.form.get("permission", "")
-    if state not in ("default", "granted", "denied"):
+    if state not in set(Permission):
         abort(400)
     g.device.notification_permission = state
     db.session().commit()

@@ -1,8 +1,8 @@
 """Who can see my work days: the client's own family shares."""
 
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 
-from selko import db
+from selko import access, db
 from selko.client.blueprint import bp
 from selko.models import Share
 from selko.people import share
@@ -31,9 +31,7 @@ def shares():
 
 @bp.post("/share/<id:share_id>/stop")
 def share_stop(share_id: int):
-    found = db.session().get(Share, share_id)
-    if found is None or found.client_id != g.user.id:
-        abort(404)
+    found = access.owned(Share, share_id, client_id=g.user.id)
     share.stop(found)
     db.session().commit()
     return redirect(url_for(".shares"), code=303)

@@ -180,9 +180,7 @@ def help_sent():
 
 @bp.post("/help/<id:request_id>/cancel")
 def help_cancel(request_id: int):
-    found = db.session().get(HelpRequest, request_id)
-    if found is None or found.client_id != g.user.id:
-        abort(404)
+    found = access.owned(HelpRequest, request_id, client_id=g.user.id)
     help_request.cancel(found)
     db.session().commit()
     return _help_answer(cancelled=True)

@@ -4,9 +4,9 @@ from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 
 from selko import db
-from selko.access import audit, client_for_coach, clients_of
+from selko.access import audit, client_for_coach, clients_of, owned
 from selko.coach.blueprint import bp, org_now, saved
-from selko.models import HelpRequest, SelfAssessment
+from selko.models import AuditAction, HelpRequest, SelfAssessment
 from selko.records import contacts
 from selko.records.board import is_late
 from selko.records.board import rows as board_rows
@@ -22,7 +22,7 @@ def _board_page(status: int = 200, error: str | None = None):
     now = org_now()
     rows = board_rows(db.session(), clients_of(g.user), now.date(), now)
     for row in rows:
-        audit.note(row.client, "read")
+        audit.note(row.client, AuditAction.read)
     return page(
         "coach/board.html",
         "coach/_board.html",
@@ -37,9 +37,7 @@ def _board_page(status: int = 200, error: str | None = None):
 
 @bp.post("/help/<id:request_id>/handled")
 def help_handled(request_id: int):
-    help_req = db.session().get(HelpRequest, request_id)
-    if help_req is None:
-        abort(404)
+    help_req = owned(HelpRequest, request_id)
     client = client_for_coach(help_req.client_id)
     return _handled(client, lambda log_as: contacts.help_handled(db.session(), help_req, g.user, org_now().date(), log_as))
 
@@ -73,5 +71,5 @@ def caseload_page():
     today = org_now().date()
     rows = contacts.caseload(db.session(), clients_of(g.user), today)
     for row in rows:
-        audit.note(row.client, "read")
+        audit.note(row.client, AuditAction.read)
     return page("coach/caseload.html", rows=rows, caseload_size=contacts.CaseloadSize(len(rows)), today=today)

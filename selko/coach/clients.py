@@ -25,7 +25,7 @@ def client_new():
     form = {k: request.form.get(k, "").strip() for k in ("name", "phone", "workplace", "language")}
     errors = check_client(form)
     if errors:
-        return page("coach/client_new.html", status=400, form=form, errors=errors, error=True)
+        return page("coach/client_new.html", status=400, form=form, errors=errors)
     client = create_client(db.session(), coach=g.user, **form)
     db.session().commit()
     return saved(_("Client added."), url_for(".client_page", client_id=client.id))

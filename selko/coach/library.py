@@ -1,11 +1,11 @@
 """The task library: tasks, their steps, pictures, photos and the coach's voice."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from selko import db
-from selko.access import client_for_coach, clients_of
+from selko.access import client_for_coach, clients_of, owned
 from selko.coach.blueprint import WEEKDAYS, bp, saved
 from selko.day.tasks import assign_task
 from selko.i18n import weekday_name
@@ -79,10 +79,7 @@ def task_copy(task_id: int):
 
 
 def _library_task(task_id: int) -> Task:
-    task = db.session().get(Task, task_id)
-    if task is None or task.organisation_id != g.user.organisation_id:
-        abort(404)
-    return task
+    return owned(Task, task_id, organisation_id=g.user.organisation_id)
 
 
 def _picture_choices(query: str) -> dict:
@@ -128,7 +125,7 @@ def task_edit(task_id: int | None):
         return page("coach/task_edit.html", task=task, form=form, chosen=form["emoji"].strip(), **choices)
     errors, steps = check_task(form, current_picture=task.emoji if task else "")
     if errors:
-        return page("coach/task_edit.html", status=400, task=task, form=form, chosen=form["emoji"].strip(), errors=errors, error=True, **choices)
+        return page("coach/task_edit.html", status=400, task=task, form=form, chosen=form["emoji"].strip(), errors=errors, **choices)
     if task is None:
         task = Task(organisation_id=g.user.organisation_id)
         db.session().add(task)
@@ -177,7 +174,7 @@ def _photo_answer(task: Task, step: TaskStep | None, message: str | None = None,
             return redirect(url_for(".task_edit", task_id=task.id) + f"#{block}", code=303)
     photo_problem = {block: problem} if problem else {}
     if wants_partial():
-        return render_template(partial, task=task, step=step, photo_problem=photo_problem), status, {"Vary": "HX-Request"}
+        return page(partial, status=status, task=task, step=step, photo_problem=photo_problem)
     return _task_page(task, status, photo_problem=photo_problem, errors={f"{block}-camera": problem})
 
 
@@ -235,7 +232,7 @@ def step_voice(task_id: int, step_id: int):
     sound = voice.attach(db.session(), step, data)
     if isinstance(sound, voice.Refused):
         db.session().rollback()
-        return _task_page(task, 400, voice_errors={step.id: str(sound)}, error=True)
+        return _task_page(task, 400, voice_errors={step.id: str(sound)})
     db.session().commit()
     number = task.steps.index(step) + 1
     return saved(_("Recording saved: step %(num)s.", num=number), url_for(".task_edit", task_id=task.id), f"step-{step.id}-media")

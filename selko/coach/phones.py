@@ -1,17 +1,16 @@
 """A client's phones: connecting one, signing one out, passkeys, family shares, a lost phone."""
 
-from datetime import date
-
 import segno
-from flask import abort, current_app, g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete
 
 from selko import db
-from selko.access import client_for_coach, signin
+from selko.access import client_for_coach, owned, signin
 from selko.coach.blueprint import bp, client_saved
 from selko.coach.clients import client_tab
+from selko.forms import read_date
 from selko.models import DeviceSession, Passkey, Share
 from selko.people import share
 from selko.web.pages import page, public_url
@@ -36,9 +35,7 @@ def connect_phone(client_id: int):
 @bp.post("/clients/<id:client_id>/devices/<id:device_id>/sign-out")
 def device_sign_out(client_id: int, device_id: int):
     client = client_for_coach(client_id)
-    device = db.session().get(DeviceSession, device_id)
-    if device is None or device.user_id != client.id:
-        abort(404)
+    device = owned(DeviceSession, device_id, user_id=client.id)
     signin.end(db.session(), device)
     db.session().commit()
     return client_saved(client, "phones", _("The phone is signed out."))
@@ -47,9 +44,7 @@ def device_sign_out(client_id: int, device_id: int):
 @bp.post("/clients/<id:client_id>/passkeys/<id:passkey_id>/delete")
 def passkey_delete(client_id: int, passkey_id: int):
     client = client_for_coach(client_id)
-    deleted = db.session().execute(delete(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == client.id))
-    if deleted.rowcount != 1:
-        abort(404)
+    db.session().delete(owned(Passkey, passkey_id, user_id=client.id))
     db.session().commit()
     return client_saved(client, "phones", _("The passkey is removed."))
 
@@ -65,9 +60,8 @@ def share_add(client_id: int):
     if not error and form.get("agreed") != "1":
         error = _("Share only when the client agrees. Tick the box when they do.")
     elif not error and form.get("ends_on"):
-        try:
-            ends_on = date.fromisoformat(form["ends_on"])
-        except ValueError:
+        ends_on = read_date(form["ends_on"])
+        if ends_on is None:
             error = _("Give the end date as a date, or leave it empty.")
     if error:
         return client_tab(client, "phones", 400, error=error)
@@ -79,9 +73,7 @@ def share_add(client_id: int):
 @bp.post("/clients/<id:client_id>/shares/<id:share_id>/stop")
 def share_stop(client_id: int, share_id: int):
     client = client_for_coach(client_id)
-    found = db.session().get(Share, share_id)
-    if found is None or found.client_id != client.id:
-        abort(404)
+    found = owned(Share, share_id, client_id=client.id)
     share.stop(found)
     db.session().commit()
     return client_saved(client, "shares", _("Sharing stopped: %(name)s.", name=found.name))

@@ -8,12 +8,13 @@ from flask import Response, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from selko import clock, db
-from selko.access import client_for_coach, clients_of
+from selko.access import audit, client_for_coach, clients_of
 from selko.coach.blueprint import bp, client_saved, org_now, saved
 from selko.coach.clients import client_tab, page_of_client
 from selko.day import attendance, client_action, schedule
-from selko.i18n import clock_time, local
-from selko.models import AbsenceReason
+from selko.forms import read_date
+from selko.i18n import clock_time, local, short_date
+from selko.models import AbsenceReason, AuditAction
 from selko.records import contacts, register, work_diary
 from selko.web.pages import page
 from selko.words.labels import absence_label, register_kind_label
@@ -28,6 +29,9 @@ def month_or_404(year: int, month: int) -> date:
 
 
 def _report(clients, first: date) -> list[register.Month]:
+    """The month of each client; a read of each one's data, on the audit trail."""
+    for client in clients:
+        audit.note(client, AuditAction.read)
     return register.months(db.session(), g.user.organisation, clients, first, org_now().date())
 
 
@@ -65,10 +69,10 @@ def attendance_month_csv(client_id: int, year: int, month: int):
 
 
 def _day_or_404(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = read_date(value)
+    if day is None:
         abort(404)
+    return day
 
 
 @bp.route("/clients/<id:client_id>/attendance/<day>", methods=["GET", "POST"])
@@ -89,7 +93,7 @@ def attendance_day(client_id: int, day: str):
         else:
             db.session().commit()
             return saved(
-                _("Saved: %(day)s.", day=the_day.strftime("%d.%m.%Y")),
+                _("Saved: %(day)s.", day=short_date(the_day)),
                 url_for(".attendance_month", client_id=client.id, year=the_day.year, month=the_day.month),
                 f"day-{the_day.isoformat()}",
             )
@@ -224,26 +228,22 @@ def diary(client_id: int):
     if request.method == "POST":
         form = {"day": request.form.get("day", ""), "text": request.form.get("text", ""), "shown": request.form.get("shown") == "1"}
         errors = {}
-        try:
-            day = date.fromisoformat(form["day"])
-            if day > today:
-                errors["day"] = _("A note is for today or a day before it.")
-        except ValueError:
+        day = read_date(form["day"])
+        if day is None:
             errors["day"] = _("Give the date as a date.")
+        elif day > today:
+            errors["day"] = _("A note is for today or a day before it.")
         if problem := work_diary.check(form["text"]):
             errors["text"] = problem
         if not errors:
             work_diary.write(db.session(), client.id, day, form["text"], form["shown"], g.user)
             db.session().commit()
-            return saved(_("Note saved: %(day)s.", day=day.strftime("%d.%m.%Y")), url_for(".diary", client_id=client.id), "notes")
+            return saved(_("Note saved: %(day)s.", day=short_date(day)), url_for(".diary", client_id=client.id), "notes")
         status = 400
     else:
         status, errors = 200, {}
-        chosen = request.args.get("day", "")
-        try:
-            day = min(date.fromisoformat(chosen), today) if chosen else today
-        except ValueError:
-            day = today
+        chosen = read_date(request.args.get("day"))
+        day = min(chosen, today) if chosen else today
         note = work_diary.for_day(db.session(), client.id, day)
         form = {"day": day.isoformat(), "text": note.text if note else "", "shown": bool(note and note.shown_to_client)}
     return page_of_client(
@@ -252,6 +252,5 @@ def diary(client_id: int):
         status,
         form=form,
         errors=errors,
-        error=bool(errors),
         notes=work_diary.recent(db.session(), client.id),
     )

@@ -1,18 +1,17 @@
 """A client's week: the hours of each weekday, dates that differ, the tasks of each day."""
 
-from datetime import date
-
 from flask import abort, request
 from flask_babel import gettext as _
 from sqlalchemy import delete
 
 from selko import alarms, db
-from selko.access import client_for_coach
+from selko.access import client_for_coach, owned
 from selko.coach.blueprint import WEEKDAYS, bp, client_saved, org_now
 from selko.coach.clients import client_tab
 from selko.coach.library import weekday_and_task
 from selko.day import schedule
 from selko.day.tasks import assign_task, move_assignment_up
+from selko.forms import read_date
 from selko.i18n import clock_time, day_in_words, weekday_name
 from selko.models import ScheduleException, TaskAssignment
 from selko.web.pages import page
@@ -84,7 +83,9 @@ def exception_add(client_id: int):
     form = request.form
     error = None
     try:
-        day = date.fromisoformat(form.get("date", ""))
+        day = read_date(form.get("date"))
+        if day is None:
+            raise ValueError("no date")
         day_off = form.get("kind") == "off"
         hours = None if day_off else (schedule.parse_time(form.get("starts", "")), schedule.parse_time(form.get("ends", "")))
         if hours and hours[1] <= hours[0]:
@@ -111,9 +112,7 @@ def exception_add(client_id: int):
 @bp.post("/clients/<id:client_id>/exceptions/<id:exception_id>/delete")
 def exception_delete(client_id: int, exception_id: int):
     client = client_for_coach(client_id)
-    deleted = db.session().execute(delete(ScheduleException).where(ScheduleException.id == exception_id, ScheduleException.client_id == client.id))
-    if deleted.rowcount != 1:
-        abort(404)
+    db.session().delete(owned(ScheduleException, exception_id, client_id=client.id))
     _schedule_changed(client)
     return client_saved(client, "exceptions", _("Date removed."))
 
@@ -141,10 +140,7 @@ def one_step_set(client_id: int):
 
 
 def _assignment(client, assignment_id: int) -> TaskAssignment:
-    assignment = db.session().get(TaskAssignment, assignment_id)
-    if assignment is None or assignment.client_id != client.id:
-        abort(404)
-    return assignment
+    return owned(TaskAssignment, assignment_id, client_id=client.id)
 
 
 @bp.post("/clients/<id:client_id>/assignments/<id:assignment_id>/delete")

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from selko import clock, db
 from selko.day.attendance import CorrectedByCoach
+from selko.forms import read_date
 from selko.models import ActionKind, ActionOutcome, ClientAction
 
 AGE_HEADER = "Selko-Action-Age"
@@ -41,14 +42,6 @@ ATTENDANCE_KINDS = (ActionKind.arrive, ActionKind.leave, ActionKind.absent)
 ENDPOINTS: dict[str, ActionKind] = {}
 
 _AGE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _form_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if _DAY.fullmatch(text) else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -71,7 +64,7 @@ class Press:
         is today. A form without a day is for the day it was pressed."""
         if self.form_day is None:
             return self.pressed_at.astimezone(self.zone).date()
-        day, today = _form_date(self.form_day), self.received_at.astimezone(self.zone).date()
+        day, today = read_date(self.form_day), self.received_at.astimezone(self.zone).date()
         if day == today:
             return day
         if day and today - timedelta(days=DAYS_BACK) <= day < today and self.pressed_at < clock.start_of_day(day + timedelta(days=1), self.zone.key):
@@ -85,7 +78,7 @@ class Press:
 
     def receipt_day(self) -> date:
         """The day to file a refused press under, when its day may be the refusal."""
-        return _form_date(self.form_day or "") or self.pressed_at.astimezone(self.zone).date()
+        return read_date(self.form_day) or self.pressed_at.astimezone(self.zone).date()
 
 
 def _key() -> str:

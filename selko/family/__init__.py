@@ -1,13 +1,13 @@
 """What a family member sees through a share link: the weeks, and a calendar feed."""
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 
 from selko import access, db
 from selko.day import schedule
 from selko.i18n import LANGUAGES
 from selko.people import share
-from selko.web.pages import public_url
+from selko.web.pages import page, public_url
 from selko.web.security import limiter
 
 bp = Blueprint("family", __name__, template_folder="templates")
@@ -39,7 +39,7 @@ def _not_for_search_engines(response):
 def week(token: str):
     found = _share_or_404(token)
     feed = public_url("family.feed", token=token)
-    return render_template(
+    return page(
         "family/week.html",
         share=found,
         weeks=share.weeks(db.session(), found),

@@ -5,7 +5,6 @@ The contact log per client, each client's last contact (one grouped query
 for a whole caseload), what the client has asked for that the coach has not
 handled yet, and handling it with the contact logged at the same time."""
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -16,15 +15,13 @@ from sqlalchemy.orm import Session
 
 from selko import clock
 from selko.day import help_request
+from selko.forms import read_date
 from selko.models import Contact, ContactKind, HelpRequest, SelfAssessment, User
 
 # "No contact in 30 days" is flagged from the 31st day on.
 CONTACT_DAYS = 30
 MAX_CLIENTS = 20
 NOTE_LENGTH = 500
-# A date input sends 2026-11-23; fromisoformat alone would also take other
-# ISO forms ("20261123", "2026-W48-1") and digits of other scripts.
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ def check(form: dict, today: date) -> tuple[dict[str, str], dict]:
     kind = form.get("kind", "")
     if kind not in {k.value for k in ContactKind}:
         errors["kind"] = _("Choose the kind of contact.")
-    day = parse_day(form.get("date", "").strip())
+    day = read_date(form.get("date", "").strip())
     if day is None:
         errors["date"] = _("Give the date of the contact.")
     elif day > today:
@@ -87,15 +84,6 @@ def check(form: dict, today: date) -> tuple[dict[str, str], dict]:
     if errors:
         return errors, {}
     return {}, {"kind": ContactKind(kind), "on": day, "note": note}
-
-
-def parse_day(text: str) -> date | None:
-    if not ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def kind_to_log(value: str) -> ContactKind | None:

@@ -14,7 +14,10 @@ def wants_partial() -> bool:
 
 
 def page(template: str, partial: str | None = None, status: int = 200, **context):
+    """The page, or its partial for htmx. A page that refused a form (400)
+    has "Error:" in its title, whatever its template calls the problems."""
     name = partial if partial and wants_partial() else template
+    context.setdefault("refused", status == 400)
     return render_template(name, **context), status, {"Vary": "HX-Request"}
 
 

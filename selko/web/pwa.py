@@ -6,7 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +14,7 @@ from selko import access
 from selko.day import client_action
 from selko.i18n import language
 from selko.library import pictures
+from selko.web.pages import page
 
 bp = Blueprint("pwa", __name__)
 access.audience_of_blueprint(bp.name, access.PUBLIC)
@@ -160,7 +161,7 @@ def _package(npm_name: str) -> dict:
 def about():
     """Who made the pictures and the other parts, and their licences: for everyone."""
     packages = [{"npm": npm, "name": name, "does": does, **_package(npm)} for npm, name, does in CREDITS]
-    return render_template("about.html", packages=packages)
+    return page("about.html", packages=packages)
 
 
 @bp.get("/about/licences/<package>.txt")

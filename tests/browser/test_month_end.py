@@ -33,7 +33,7 @@ def test_a_coach_runs_the_month_end(make, session, new_context, open_link):
     assert desk.url.endswith("/attendance-2026-11#day-2026-11-03")
     tuesday = desk.locator("#day-2026-11-03")
     assert "Present" in tuesday.inner_text() and "8:05–13:30" in tuesday.inner_text()
-    assert "Saved: 03.11.2026." in tuesday.get_by_role("status").inner_text()
+    assert "Saved: 3.11.2026." in tuesday.get_by_role("status").inner_text()
     totals = desk.locator(".totals").inner_text()
     assert "Days present\n2" in totals and "Hours\n11.42" in totals
 
