@@ -194,10 +194,25 @@ def test_a_date_exception_with_other_hours(make, coach, desk, client_factory, si
     assert "Coffee" not in page, "the 10.00 break is outside the day's hours"
 
 
-def test_a_bad_date_exception_is_refused(make, coach, desk, session):
+@pytest.mark.parametrize(
+    "form, field, words",
+    [
+        ({"date": "31.2.2026", "kind": "off"}, "exc-date", "Give the date as a date."),
+        # The form's one date reader: a date input sends 2026-12-01, never 20261201.
+        ({"date": "20261201", "kind": "off"}, "exc-date", "Give the date as a date."),
+        ({"date": "0001-12-01", "kind": "off"}, "exc-date", "Give the date as a date."),
+        ({"date": DAY, "kind": "hours", "starts": "16", "ends": "12"}, "exc-ends", "Work must end after it starts."),
+        ({"date": DAY, "kind": "hours", "starts": "8.99", "ends": "12"}, "exc-starts", "Write times like 8.00 or 14.30."),
+    ],
+)
+def test_a_bad_date_exception_says_why_at_its_field_and_is_refused(make, coach, desk, session, form, field, words):
     client = make.client(coach=coach)
-    for form in [{"date": "31.2.2026", "kind": "off"}, {"date": DAY, "kind": "hours", "starts": "16", "ends": "12"}]:
-        assert desk.post(f"/coach/clients/{client.id}/exceptions", form).status_code == 400
+    response = desk.post(f"/coach/clients/{client.id}/exceptions", form)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "<title>Error: " in html
+    assert f'<a href="#{field}">{words}</a>' in html, "the summary links to the field"
+    assert f"Error: {words}" in visible_text(response), "and the field says it"
     session.expire_all()
     assert session.scalar(select(ScheduleException)) is None
 

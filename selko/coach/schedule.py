@@ -2,7 +2,6 @@
 
 from flask import abort, request
 from flask_babel import gettext as _
-from sqlalchemy import delete
 
 from selko import alarms, db
 from selko.access import client_for_coach, owned
@@ -11,7 +10,6 @@ from selko.coach.clients import client_tab
 from selko.coach.library import weekday_and_task
 from selko.day import schedule
 from selko.day.tasks import assign_task, move_assignment_up
-from selko.forms import read_date
 from selko.i18n import clock_time, day_in_words, weekday_name
 from selko.models import ScheduleException, TaskAssignment
 from selko.web.pages import page
@@ -80,33 +78,12 @@ def schedule_form(plan: schedule.DayPlan) -> dict:
 @bp.post("/clients/<id:client_id>/exceptions")
 def exception_add(client_id: int):
     client = client_for_coach(client_id)
-    form = request.form
-    error = None
-    try:
-        day = read_date(form.get("date"))
-        if day is None:
-            raise ValueError("no date")
-        day_off = form.get("kind") == "off"
-        hours = None if day_off else (schedule.parse_time(form.get("starts", "")), schedule.parse_time(form.get("ends", "")))
-        if hours and hours[1] <= hours[0]:
-            error = _("Work must end after it starts.")
-    except ValueError:
-        error = _("Give a date, and times like 8.00 or 14.30.")
-    if error:
-        return client_tab(client, "schedule", 400, error=error, exception_form=form)
-    db.session().execute(delete(ScheduleException).where(ScheduleException.client_id == client.id, ScheduleException.date == day))
-    db.session().add(
-        ScheduleException(
-            client_id=client.id,
-            date=day,
-            day_off=day_off,
-            starts=hours[0] if hours else None,
-            ends=hours[1] if hours else None,
-            note=form.get("note", "").strip()[:200],
-        )
-    )
+    errors, exception = schedule.check_exception(request.form)
+    if errors:
+        return client_tab(client, "schedule", 400, exception_errors=errors, exception_form=request.form)
+    schedule.set_exception(db.session(), client.id, **exception)
     _schedule_changed(client)
-    return client_saved(client, "exceptions", _("Date saved: %(day)s.", day=day_in_words(day)))
+    return client_saved(client, "exceptions", _("Date saved: %(day)s.", day=day_in_words(exception["day"])))
 
 
 @bp.post("/clients/<id:client_id>/exceptions/<id:exception_id>/delete")

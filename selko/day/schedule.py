@@ -14,10 +14,11 @@ import holidays
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from selko import clock
+from selko.forms import Errors, read_date
 from selko.input_text import is_plain_number
 from selko.models import Break, ScheduleException, WorkDay
 
@@ -250,6 +251,34 @@ def set_weekday(db: Session, client_id: int, weekday: int, hours: tuple[time, ti
     db.add(WorkDay(client_id=client_id, weekday=weekday, starts=hours[0], ends=hours[1]))
     for b in breaks:
         db.add(Break(client_id=client_id, weekday=weekday, starts=b.starts, ends=b.ends, name=b.name))
+
+
+def check_exception(form) -> tuple[Errors, dict]:
+    """A date that differs from the week, from the coach's form: its Errors
+    (keyed by the form's field ids), and set_exception's arguments."""
+    errors = {}
+    day = read_date(form.get("date"))
+    if day is None:
+        errors["exc-date"] = _("Give the date as a date.")
+    day_off = form.get("kind") == "off"
+    hours = None
+    if not day_off:
+        try:
+            hours = (parse_time(form.get("starts", "")), parse_time(form.get("ends", "")))
+        except ValueError:
+            errors["exc-starts"] = _("Write times like 8.00 or 14.30.")
+        else:
+            if hours[1] <= hours[0]:
+                errors["exc-ends"] = _("Work must end after it starts.")
+    return errors, {"day": day, "hours": hours, "note": form.get("note", "").strip()[:200]}
+
+
+def set_exception(db: Session, client_id: int, *, day: date, hours: tuple[time, time] | None, note: str) -> None:
+    """The day's hours (None: a day off) instead of the week's, replacing an earlier change of that day."""
+    db.execute(delete(ScheduleException).where(ScheduleException.client_id == client_id, ScheduleException.date == day))
+    db.add(
+        ScheduleException(client_id=client_id, date=day, day_off=hours is None, starts=hours[0] if hours else None, ends=hours[1] if hours else None, note=note)
+    )
 
 
 def check_day(hours: tuple[time, time], breaks: list[BreakTime]) -> str | None:
