@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from selko import clock, db
 from selko.alarms import planning
-from selko.alarms.kinds import Kind, Recipient, Status, alarm_message
+from selko.alarms.kinds import SCHEDULE_KINDS, Kind, Recipient, Status, alarm_message
 from selko.alarms.webpush import Answer, Sender, Subscription
 from selko.models import ClientProfile, PushSubscription, Reminder, User
 from selko.ops import prune
@@ -91,7 +91,7 @@ def _wanted(reminder, profile: ClientProfile | None) -> bool:
         return True
     if profile.alarms_silenced_on == reminder.day:
         return False
-    return getattr(profile, f"alarm_{reminder.kind}")
+    return getattr(profile, Kind(reminder.kind).column)
 
 
 def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | None = None) -> Outcome:
@@ -109,10 +109,7 @@ def send_due(db_session, sender: Sender, limit: int = BATCH, deadline: float | N
             select(
                 ClientProfile.user_id,
                 ClientProfile.coach_id,
-                ClientProfile.alarm_work_start,
-                ClientProfile.alarm_break_start,
-                ClientProfile.alarm_break_end,
-                ClientProfile.alarm_work_end,
+                *(getattr(ClientProfile, kind.column) for kind in SCHEDULE_KINDS),
                 ClientProfile.alarms_silenced_on,
             ).where(among(db_session, ClientProfile.user_id, client_ids))
         )

@@ -19,6 +19,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from selko import clock
+from selko.alarms.kinds import Kind
 from selko.input_text import is_plain_number
 from selko.models import Break, Organisation, ScheduleException, WorkDay
 
@@ -74,7 +75,7 @@ class DayPlan:
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # work_start, break_start, break_end, work_end
+    kind: Kind  # one of SCHEDULE_KINDS
     at: time
     name: str = ""
 
@@ -199,10 +200,10 @@ def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkD
 def events(plan: DayPlan) -> list[Event]:
     if not plan.works:
         return []
-    result = [Event("work_start", plan.starts)]
+    result = [Event(Kind.work_start, plan.starts)]
     for b in plan.breaks:
-        result += [Event("break_start", b.starts, b.name), Event("break_end", b.ends, b.name)]
-    result.append(Event("work_end", plan.ends))
+        result += [Event(Kind.break_start, b.starts, b.name), Event(Kind.break_end, b.ends, b.name)]
+    result.append(Event(Kind.work_end, plan.ends))
     return result
 
 
