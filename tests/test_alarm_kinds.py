@@ -1,12 +1,14 @@
 """The kinds and statuses of alarms have one home, selko/alarms/kinds.py:
-the model's columns and the schedule's events follow it."""
+the model's columns, the schedule's events and the worker's counts follow it."""
 
 import re
+from collections import Counter
 from datetime import date, time
 
 from sqlalchemy import Boolean
 
-from selko.alarms.kinds import SCHEDULE_KINDS, Kind, Status
+from selko.alarms.batch import Outcome
+from selko.alarms.kinds import FINISHED, SCHEDULE_KINDS, Kind, Status
 from selko.day import schedule
 from selko.models import ClientProfile, Reminder
 from tests.conftest import visible_text
@@ -31,6 +33,14 @@ def test_the_schedules_events_are_the_kinds_planned_from_it():
 def test_every_kind_and_status_fits_its_column():
     assert max(len(kind) for kind in Kind) <= Reminder.__table__.columns["kind"].type.length
     assert max(len(status) for status in Status) <= Reminder.__table__.columns["status"].type.length
+
+
+def test_the_workers_outcome_counts_every_finished_status_by_its_name():
+    for status in FINISHED:
+        outcome = Outcome(Counter({status: 2}), retried=1)
+        assert getattr(outcome, status) == 2
+        assert outcome.claimed == 3
+        assert sum(getattr(outcome, other) for other in FINISHED) == 2
 
 
 def test_the_clients_choices_show_on_both_phones(make, client_factory, sign_in, session):
