@@ -8,7 +8,7 @@ a shared machine it moves less than requests a second.
 It also prints the SQL statements that Today, a task page and the coach's
 board send, counted in-process.
 
-The data is the demo (selko/demo/__init__.py) in a fresh SQLite file, or in
+The data is the demo (selko/demo/) in a fresh SQLite file, or in
 SELKO_BENCH_DATABASE_URL (a PostgreSQL database it empties first).
 Needs wrk, the HTTP load generator (Debian: apt-get install wrk).
 

@@ -175,7 +175,8 @@ class ClientProfile(Base):
     workplace: Mapped[str] = mapped_column(String(200), default="")
     # The first day in the service: the register counts from it.
     started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    # Which alarms ring on the client's phone: the client's own choice.
+    # Which alarms ring on the client's phone: the client's own choice, a
+    # column for each Kind that has one (Kind.column).
     alarm_work_start: Mapped[bool] = mapped_column(Boolean, default=True)
     alarm_break_start: Mapped[bool] = mapped_column(Boolean, default=True)
     alarm_break_end: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -571,10 +572,10 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     day: Mapped[date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(16))  # work_start, break_start, break_end, work_end, coach, test
+    kind: Mapped[str] = mapped_column(String(16))  # a Kind of selko/alarms/kinds.py, listed there only
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     text: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[str] = mapped_column(String(16), default="planned", index=True)  # planned, sending, sent, dropped, failed
+    status: Mapped[str] = mapped_column(String(16), default="planned", index=True)  # a Status of selko/alarms/kinds.py, listed there only
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

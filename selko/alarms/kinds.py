@@ -1,5 +1,6 @@
 """Every kind of alarm and its rules, in one place: how late it may still
-ring, how urgent it is, whose phone rings, and its words.
+ring, how urgent it is, whose phone rings, its words, and the column where
+the client turns it off.
 
 Kinds and statuses are `str` enums, so the reminders table keeps plain
 strings and a row read back compares equal to its member.
@@ -51,7 +52,13 @@ class Kind(StrEnum):
 
     @property
     def from_schedule(self) -> bool:
+        """An event of the day's schedule (schedule.events), which the client can turn off."""
         return self.choice is not None
+
+    @property
+    def column(self) -> str | None:
+        """The ClientProfile column that turns this kind on or off, if the client can."""
+        return f"alarm_{self.value}" if self.from_schedule else None
 
 
 # The alarms planned from the schedule, which the client chooses to hear.

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from selko import clock
 from selko.alarms.kinds import SCHEDULE_KINDS, Kind, Status
-from selko.clock import wall_clock
 from selko.day import schedule
 from selko.models import Organisation, Reminder, Role, User
 
@@ -40,7 +39,7 @@ def plan_clients(db: Session, client_ids: list[int], day: date, zone: str) -> No
         existing.setdefault(row.client_id, []).append((row.id, row.kind, row.due_at, row.status))
     stale, new = [], []
     for client_id, plan in plans.items():
-        wanted = {(e.kind, wall_clock(day, e.at, zone)): e.name for e in schedule.events(plan)}
+        wanted = {(e.kind, clock.wall_clock(day, e.at, zone)): e.name for e in schedule.events(plan)}
         have = set()
         for reminder_id, kind, due_at, status in existing.get(client_id, []):
             have.add((kind, due_at))

@@ -21,7 +21,7 @@ def alarms():
     profile = g.user.client_profile
     if request.method == "POST":
         for kind in SCHEDULE_KINDS:
-            setattr(profile, f"alarm_{kind}", request.form.get(kind) == "1")
+            setattr(profile, kind.column, request.form.get(kind) == "1")
         db.session().commit()
         return redirect(url_for(".alarms"), code=303)
     return page(

@@ -44,7 +44,7 @@ def _alarms_in_page(plan, now, subscription: PushSubscription | None) -> list[di
     result = []
     for event in schedule.events(plan):
         at = clock.wall_clock(plan.day, event.at, g.user.organisation.time_zone)
-        if at > now and getattr(profile, f"alarm_{event.kind}"):
+        if at > now and getattr(profile, event.kind.column):
             words = alarm_message(SimpleNamespace(id=0, kind=event.kind, text=event.name), g.user.language)
             result.append({"at": int(at.timestamp() * 1000), "title": words["title"], "body": words["body"]})
     return result

@@ -18,13 +18,10 @@ from sqlalchemy import and_, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from selko import clock
+from selko.alarms.kinds import Kind
 from selko.forms import Errors, read_date
 from selko.input_text import is_plain_number
 from selko.models import Break, ScheduleException, WorkDay
-
-# The demo reads the time through here until it moves to clock.local_now.
-local_now = clock.local_now
-
 
 # Finland's public holidays and the usual closed eves (Midsummer Eve, Christmas
 # Eve) from the kept `holidays` package, named in the reader's language.
@@ -73,7 +70,7 @@ class DayPlan:
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # work_start, break_start, break_end, work_end
+    kind: Kind  # one of SCHEDULE_KINDS
     at: time
     name: str = ""
 
@@ -194,10 +191,10 @@ def _plan(day: date | None, exception: ScheduleException | None, work_day: WorkD
 def events(plan: DayPlan) -> list[Event]:
     if not plan.works:
         return []
-    result = [Event("work_start", plan.starts)]
+    result = [Event(Kind.work_start, plan.starts)]
     for b in plan.breaks:
-        result += [Event("break_start", b.starts, b.name), Event("break_end", b.ends, b.name)]
-    result.append(Event("work_end", plan.ends))
+        result += [Event(Kind.break_start, b.starts, b.name), Event(Kind.break_end, b.ends, b.name)]
+    result.append(Event(Kind.work_end, plan.ends))
     return result
 
 

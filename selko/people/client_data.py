@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from selko import clock
+from selko.alarms.kinds import SCHEDULE_KINDS
 from selko.models import Base, User
 
 
@@ -57,10 +58,7 @@ TABLES = {
         exported=(
             "coach_id",
             "workplace",
-            "alarm_work_start",
-            "alarm_break_start",
-            "alarm_break_end",
-            "alarm_work_end",
+            *(kind.column for kind in SCHEDULE_KINDS),
             "alarms_silenced_on",
             "started_on",
             "one_step_at_a_time",

@@ -6,6 +6,7 @@ selkokieli: the catalogue lint holds every message of this module to it."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from selko.alarms.kinds import Kind
 from selko.day.schedule import Event
 from selko.i18n import clock_time
 from selko.models import AbsenceReason
@@ -65,10 +66,10 @@ def goodbye(at) -> str:
 
 def event_text(event: Event) -> str:
     time = clock_time(event.at)
-    if event.kind == "work_start":
+    if event.kind == Kind.work_start:
         return _("Work starts at %(time)s.", time=time)
-    if event.kind == "break_start":
+    if event.kind == Kind.break_start:
         return _("%(name)s starts at %(time)s.", name=event.name or _("Break"), time=time)
-    if event.kind == "break_end":
+    if event.kind == Kind.break_end:
         return _("%(name)s ends at %(time)s.", name=event.name or _("Break"), time=time)
     return _("Work ends at %(time)s.", time=time)
