@@ -19,7 +19,7 @@ from selko.models import (
     User,
 )
 from selko.records import work_diary
-from tests.conftest import HELSINKI, visible_text
+from tests.conftest import HELSINKI, html_of, visible_text
 
 DAY = "2026-11-23"
 
@@ -40,54 +40,55 @@ def phone(web, sign_in, aino):
     return sign_in(web, aino)
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def attendance(session, client) -> Attendance | None:
     session.expire_all()
     return session.scalar(select(Attendance).where(Attendance.client_id == client.id))
 
 
 def test_today_says_the_day_hours_and_what_comes_next(phone):
-    page = text(phone.get("/"))
-    assert '<h1 id="today-heading">Today is Monday 23 November</h1>' in page
+    response = phone.get("/")
+    page = visible_text(response)
+    assert "Today is Monday 23 November" in page
     assert "Work starts at 8:00." in page
     assert "Work ends at 14:00." in page
-    assert "Next:</strong> Coffee break starts at 10:00." in page
+    assert "Next: Coffee break starts at 10:00." in page
     assert "Your next break starts in 30 minutes." in page
-    assert 'max="120" value="30"' in page, "the time bar: 30 of the 120 minutes since work started"
+    # The time bar is drawn from its attributes: 30 of the 120 minutes since work started.
+    assert 'max="120" value="30"' in html_of(response)
 
 
 def test_a_break_more_than_an_hour_away_is_told_by_the_clock(phone, now):
     now.set(datetime(2026, 11, 23, 8, 30, tzinfo=HELSINKI))
-    assert "Your next break starts at 10:00." in text(phone.get("/"))
+    assert "Your next break starts at 10:00." in visible_text(phone.get("/"))
 
 
 def test_today_during_a_break_shows_the_time_left_of_it(phone, now):
     now.set(datetime(2026, 11, 23, 10, 5, tzinfo=HELSINKI))
-    page = text(phone.get("/"))
+    response = phone.get("/")
+    page = visible_text(response)
     assert "You are on a break." in page
     assert "The break ends in 10 minutes." in page
-    assert 'max="15" value="10"' in page
+    assert 'max="15" value="10"' in html_of(response), "the time bar"
     assert "Coffee break ends at 10:15." in page
 
 
 def test_today_in_finnish_speaks_of_a_day_off(make, web, sign_in):
     client = make.client(language="fi", works=[1, 2])
     sign_in(web, client)
-    page = text(web.get("/"))
-    assert '<html lang="fi">' in page
-    assert "maanantai 23.11." in page
-    assert 'action="/arrive"' not in page, "no check-in on a day off"
+    response = web.get("/")
+    assert '<html lang="fi">' in html_of(response)
+    assert "maanantai 23.11." in visible_text(response)
+    assert 'action="/arrive"' not in html_of(response), "no check-in on a day off, not even a hidden one"
 
 
 def test_every_client_page_shows_how_to_call_the_coach(phone, make, aino, session):
     task = make.task(organisation_id=aino.organisation_id)
     assignment = make.assignment(client=aino, task=task)
     for url in ["/", "/tasks", f"/tasks/{assignment.id}", "/absent", "/today-went", "/help"]:
-        page = text(phone.get(url))
-        assert "Your coach is Sanna Coach." in page, url
+        response = phone.get(url)
+        assert "Your coach is Sanna Coach." in visible_text(response), url
+        # The call and message links, and the help form: markup.
+        page = html_of(response)
         assert 'href="tel:0401234567"' in page, url
         assert 'href="sms:0401234567"' in page, url
         assert 'action="/help"' in page, url
@@ -96,7 +97,7 @@ def test_every_client_page_shows_how_to_call_the_coach(phone, make, aino, sessio
 def test_checking_in_records_the_time_once(phone, aino, session, now):
     response = phone.post("/arrive", {"day": DAY})
     assert response.status_code == 303
-    assert "You came to work at 9:30." in text(phone.get("/"))
+    assert "You came to work at 9:30." in visible_text(phone.get("/"))
     now.set(now.value + timedelta(minutes=20))
     phone.post("/arrive", {"day": DAY})
     record = attendance(session, aino)
@@ -108,7 +109,7 @@ def test_going_home_records_the_time(phone, aino, session, now):
     now.set(datetime(2026, 11, 23, 14, 2, tzinfo=HELSINKI))
     phone.post("/leave", {"day": DAY, "sure": "1"})
     assert attendance(session, aino).left_at == datetime(2026, 11, 23, 14, 2, tzinfo=HELSINKI)
-    assert "You went home at 14:02." in text(phone.get("/"))
+    assert "You went home at 14:02." in visible_text(phone.get("/"))
 
 
 def test_going_home_without_checking_in_changes_nothing(phone, aino, session):
@@ -120,29 +121,29 @@ def test_htmx_check_in_answers_with_the_check_in_block_only(phone):
     response = phone.post("/arrive", {"day": DAY}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
-    body = text(response)
+    body = html_of(response)
     assert body.lstrip().startswith('<section class="block check-in" id="check-in"')
     assert "<html" not in body
-    assert "You came to work at 9:30." in body
+    assert "You came to work at 9:30." in visible_text(response)
 
 
 def test_reporting_absent_with_a_reason_and_text(phone, aino, session):
-    page = text(phone.get("/absent"))
-    for reason in AbsenceReason:
+    page = html_of(phone.get("/absent"))
+    for reason in AbsenceReason:  # a picture button for each
         assert f'value="{reason.value}"' in page
     response = phone.post("/absent", {"day": DAY, "reason": "transport", "note": "The bus did not come."})
     assert response.status_code == 303
     record = attendance(session, aino)
     assert record.absence_reason == AbsenceReason.transport
     assert record.absence_note == "The bus did not come."
-    assert "You are not coming today." in text(phone.get("/"))
+    assert "You are not coming today." in visible_text(phone.get("/"))
 
 
 def test_absent_without_a_reason_says_what_is_missing_and_saves_nothing(phone, aino, session):
     response = phone.post("/absent", {"day": DAY, "note": "I am tired"})
     assert response.status_code == 400
-    assert "Choose one picture." in text(response)
-    assert "I am tired" in text(response), "what the client wrote is kept"
+    assert "Choose one picture." in visible_text(response)
+    assert "I am tired" in visible_text(response), "what the client wrote is kept"
     assert attendance(session, aino) is None
 
 
@@ -177,10 +178,10 @@ def test_ticking_every_step_finishes_the_task(phone, make, aino, session):
     assert "Steps done: 2" in page and "All steps: 3." in page
     assert "Well done!" not in page
     response = phone.post(f"/tasks/{assignment.id}/steps/{steps[2].id}", {"day": DAY, "done": "1"}, headers={"HX-Request": "true"})
-    assert "<html" not in text(response)
+    assert "<html" not in html_of(response)
     assert "Steps done: 3" in visible_text(response) and "All steps: 3." in visible_text(response)
     assert "Well done! The task is ready." in visible_text(response)
-    assert "Ready" in text(phone.get("/tasks"))
+    assert "Ready" in visible_text(phone.get("/tasks"))
 
 
 def test_unticking_a_step(phone, make, aino, session):
@@ -210,7 +211,7 @@ def test_help_inside_a_task_tells_the_coach_which_step(phone, make, aino, sessio
     phone.post(f"/tasks/{assignment.id}/steps/{task.steps[1].id}", {"day": DAY, "done": "1"})
     response = phone.post("/help", {"task": str(assignment.id)})
     assert response.status_code == 303
-    assert "Your coach got your message." in text(phone.get(response.headers["Location"]))
+    assert "Your coach got your message." in visible_text(phone.get(response.headers["Location"]))
     session.expire_all()
     request = session.scalar(select(HelpRequest))
     assert (request.task_id, request.step_position) == (task.id, 3)
@@ -218,13 +219,13 @@ def test_help_inside_a_task_tells_the_coach_which_step(phone, make, aino, sessio
     coach = session.get(User, aino.client_profile.coach_id)
     coach.language = "en"
     session.commit()
-    board = text(sign_in(client_factory(), coach).get("/coach/"))
+    board = visible_text(sign_in(client_factory(), coach).get("/coach/"))
     assert "Stuck on step 3 of Wash the dishes." in board
 
 
 def test_help_from_today_needs_no_task(phone, session):
     response = phone.post("/help", headers={"HX-Request": "true"})
-    assert "Your coach got your message." in text(response)
+    assert "Your coach got your message." in visible_text(response)
     session.expire_all()
     assert session.scalar(select(HelpRequest)).task_id is None
 
@@ -233,20 +234,20 @@ def test_answering_how_today_went(phone, aino, session):
     answers = {"energy": "3", "mind": "2", "skills": "3", "everyday": "1", "work": "3", "talk": "1", "day": DAY}
     response = phone.post("/today-went", answers)
     assert response.status_code == 303
-    assert "Thank you!" in text(phone.get(response.headers["Location"]))
+    assert "Thank you!" in visible_text(phone.get(response.headers["Location"]))
     session.expire_all()
     saved = session.scalar(select(SelfAssessment))
     assert (saved.energy, saved.mind, saved.skills, saved.everyday, saved.work) == (3, 2, 3, 1, 3)
     assert saved.wants_to_talk
-    page = text(phone.get("/today-went"))
-    assert 'name="everyday" value="1" checked' in page, "the form shows today's answers"
+    page = html_of(phone.get("/today-went"))
+    assert 'name="everyday" value="1" checked' in page, "the form shows today's answers: which face is chosen"
 
 
 def test_a_missing_face_keeps_the_answers_and_saves_nothing(phone, session):
     response = phone.post("/today-went", {"energy": "3", "mind": "2", "day": DAY})
     assert response.status_code == 400
-    assert "Choose one face for every question." in text(response)
-    assert 'name="energy" value="3" checked' in text(response)
+    assert "Choose one face for every question." in visible_text(response)
+    assert 'name="energy" value="3" checked' in html_of(response), "the chosen face stays chosen"
     session.expire_all()
     assert session.scalar(select(SelfAssessment)) is None
 
@@ -255,7 +256,7 @@ def test_the_language_choice_is_kept_for_the_client(phone, aino, session, client
     phone.post("/language", {"language": "sv"})
     session.expire_all()
     assert session.get(User, aino.id).language == "sv"
-    assert '<html lang="sv">' in text(phone.get("/"))
+    assert '<html lang="sv">' in html_of(phone.get("/"))
 
 
 def test_an_unknown_language_is_refused(phone, aino, session):

@@ -15,7 +15,7 @@ from selko.models import (
     User,
     WorkDay,
 )
-from tests.conftest import HELSINKI, visible_text
+from tests.conftest import HELSINKI, html_of, visible_text
 
 DAY = "2026-11-23"
 
@@ -34,10 +34,6 @@ def desk(web, sign_in, coach, session):
     return sign_in(web, coach)
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def test_the_board_shows_each_clients_day(make, coach, desk, client_factory, sign_in, now):
     arrived = make.client(coach=coach, name="Arto Arrived")
     absent = make.client(coach=coach, name="Bea Absent")
@@ -53,10 +49,13 @@ def test_the_board_shows_each_clients_day(make, coach, desk, client_factory, sig
     zoe.post("/help")
     now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
 
-    board = text(desk.get("/coach/"))
-    names = re.findall(r'<h2><a href="/coach/clients/\d+">([^<]+)</a></h2>', board)
+    response = desk.get("/coach/")
+    # Each client's row is headed by a link to the client.
+    names = re.findall(r'<h2><a href="/coach/clients/\d+">([^<]+)</a></h2>', html_of(response))
     assert names[0] == "Zoe Help", "help requests come first"
     assert names[1] == "Cai Late", "then clients late for work"
+    assert html_of(response).count("is-late") == 2, "Cai and Zoe are marked late: they have not checked in although work started"
+    board = visible_text(response)
     assert "At work since 8:05" in board
     assert "Absent: I go to the doctor" in board and "Dentist" in board
     assert "Not yet at work. Work started at 8:00." in board
@@ -64,22 +63,21 @@ def test_the_board_shows_each_clients_day(make, coach, desk, client_factory, sig
     assert "Day off" in board
     assert "Asks for help" in board
     assert "Wants to talk with you." in board
-    assert board.count("is-late") == 2, "Cai and Zoe have not checked in although work started"
 
 
 def test_a_handled_help_request_leaves_the_top(make, coach, desk, client_factory, sign_in):
     client = make.client(coach=coach, name="Zoe")
     sign_in(client_factory(), client).post("/help")
-    board = text(desk.get("/coach/"))
-    request_id = re.search(r"/coach/help/(\d+)/handled", board).group(1)
+    board = html_of(desk.get("/coach/"))
+    request_id = re.search(r"/coach/help/(\d+)/handled", board).group(1)  # the button's form
     assert desk.post(f"/coach/help/{request_id}/handled").status_code == 303
-    assert "Asks for help" not in text(desk.get("/coach/"))
+    assert "Asks for help" not in visible_text(desk.get("/coach/"))
 
 
 def test_the_board_refreshes_itself_with_htmx(coach, desk):
     response = desk.get("/coach/", headers={"HX-Request": "true"})
-    assert text(response).lstrip().startswith('<div id="board"')
-    assert 'hx-trigger="every 30s"' in text(response)
+    assert html_of(response).lstrip().startswith('<div id="board"')
+    assert 'hx-trigger="every 30s"' in html_of(response)
 
 
 def test_creating_a_client(coach, desk, session):
@@ -95,20 +93,21 @@ def test_creating_a_client(coach, desk, session):
 def test_a_client_needs_a_name_and_a_real_phone_number(coach, desk, session):
     response = desk.post("/coach/clients/new", {"name": "", "phone": "call me", "language": "fi"})
     assert response.status_code == 400
-    assert "Give the client&#39;s name." in text(response)
-    assert "Write the phone number with digits" in text(response)
-    assert 'value="call me"' in text(response)
+    assert "Give the client's name." in visible_text(response)
+    assert "Write the phone number with digits" in visible_text(response)
+    assert 'value="call me"' in html_of(response), "what was typed stays in the field"
     session.expire_all()
     assert session.scalars(select(User).where(User.role == "client")).all() == []
 
 
 def test_connecting_a_phone_shows_a_qr_code_of_a_fifteen_minute_link(make, coach, desk, client_factory):
     client = make.client(coach=coach)
-    page = text(desk.post(f"/coach/clients/{client.id}/connect"))
+    response = desk.post(f"/coach/clients/{client.id}/connect")
+    page = html_of(response)
     link = re.search(r'<a href="([^"]+)" data-sign-in-link>', page).group(1)
     assert link.startswith("http://localhost/signin/")
-    assert "<svg" in page and "QR code of the sign-in link" in page
-    assert "for 15 minutes" in page
+    assert "<svg" in page and "QR code of the sign-in link" in page, "the code, named in its <title> for a screen reader"
+    assert "for 15 minutes" in visible_text(response)
     phone = client_factory()
     assert phone.post(link.removeprefix("http://localhost")).status_code == 303
     assert phone.get("/").status_code == 200
@@ -135,8 +134,7 @@ def test_editing_a_weekday_with_breaks(make, coach, desk, session):
     assert (day.weekday, day.starts, day.ends) == (2, time(8, 30), time(15))
     breaks = session.scalars(select(Break).where(Break.client_id == client.id).order_by(Break.starts)).all()
     assert [(b.starts, b.ends, b.name) for b in breaks] == [(time(10), time(10, 15), "Coffee"), (time(12), time(12, 30), "")]
-    page = text(desk.get(f"/coach/clients/{client.id}/schedule"))
-    assert "8:30–15:00" in page
+    assert "8:30–15:00" in visible_text(desk.get(f"/coach/clients/{client.id}/schedule"))
 
 
 def test_taking_away_a_work_day(make, coach, desk, session):
@@ -161,7 +159,7 @@ def test_a_wrong_schedule_says_what_is_wrong_and_changes_nothing(make, coach, de
     client = make.client(coach=coach)
     response = desk.post(f"/coach/clients/{client.id}/schedule/0", {"works": "1", **form})
     assert response.status_code == 400
-    assert message in text(response)
+    assert message in visible_text(response)
     session.expire_all()
     day = session.scalar(select(WorkDay).where(WorkDay.client_id == client.id, WorkDay.weekday == 0))
     assert (day.starts, day.ends) == (time(8), time(14))
@@ -176,7 +174,7 @@ def test_a_date_exception_changes_that_day_only(make, coach, desk, session, clie
     client = make.client(coach=coach, language="en")
     response = desk.post(f"/coach/clients/{client.id}/exceptions", {"date": DAY, "kind": "off", "note": "Workplace closed"})
     assert response.status_code == 303
-    page = text(sign_in(client_factory(), client).get("/"))
+    page = visible_text(sign_in(client_factory(), client).get("/"))
     assert "You have a day off today." in page
     assert "Workplace closed" in page
     session.expire_all()
@@ -189,7 +187,7 @@ def test_a_date_exception_changes_that_day_only(make, coach, desk, session, clie
 def test_a_date_exception_with_other_hours(make, coach, desk, client_factory, sign_in):
     client = make.client(coach=coach, language="en")
     desk.post(f"/coach/clients/{client.id}/exceptions", {"date": DAY, "kind": "hours", "starts": "12", "ends": "16"})
-    page = text(sign_in(client_factory(), client).get("/"))
+    page = visible_text(sign_in(client_factory(), client).get("/"))
     assert "Work starts at 12:00." in page
     assert "Coffee" not in page, "the 10.00 break is outside the day's hours"
 
@@ -244,8 +242,8 @@ def test_editing_steps_keeps_todays_ticks_on_the_steps_that_stay(make, coach, de
 def test_a_task_needs_a_name_and_steps(coach, desk, session):
     response = desk.post("/coach/tasks/new", {"title": " ", "steps": "\n"})
     assert response.status_code == 400
-    assert "Give the task a name." in text(response)
-    assert "Write at least one step" in text(response)
+    assert "Give the task a name." in visible_text(response)
+    assert "Write at least one step" in visible_text(response)
     session.expire_all()
     assert session.scalar(select(Task)) is None
 
@@ -294,7 +292,7 @@ def test_the_clients_page_shows_local_dates_late_in_the_evening(make, coach, cli
     # 0.30 on Tuesday in Helsinki is still Monday in UTC.
     now.set(datetime(2026, 11, 24, 0, 30, tzinfo=HELSINKI))
     sign_in(client_factory(), client)
-    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
+    page = visible_text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
     assert "Last used: Tuesday 24 November" in page
     assert "23 November" not in page
 
@@ -305,7 +303,7 @@ def test_a_phone_row_names_the_phone_and_its_day_without_a_double_period(make, c
     session.commit()
     client = make.client(coach=coach)
     sign_in(client_factory(), client)  # the test client's browser names no phone
-    page = text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
+    page = visible_text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
     assert "Puhelin tai tietokone" in page and "Tämä laite" not in page
     assert "Käytetty viimeksi: maanantai 23.11." in page
     assert ".." not in page
@@ -324,16 +322,17 @@ def test_a_task_picture_is_one_picture_never_a_word(coach, desk, session, pictur
 
 
 def test_the_task_form_offers_pictures_with_names_and_keeps_an_older_one(make, coach, desk):
-    page = text(desk.get("/coach/tasks/new"))
-    assert 'name="emoji" value="🧹"' in page and "Broom" in page
-    assert re.search(r'name="emoji" value=""\s+checked', page), "no picture until one is chosen"
+    # The pictures are radio buttons (markup); their names are read.
+    response = desk.get("/coach/tasks/new")
+    assert 'name="emoji" value="🧹"' in html_of(response) and "Broom" in visible_text(response)
+    assert re.search(r'name="emoji" value=""\s+checked', html_of(response)), "no picture until one is chosen"
     older = make.task(organisation_id=coach.organisation_id, title="Polish", emoji="✨")
-    page = text(desk.get(f"/coach/tasks/{older.id}"))
-    assert re.search(r'name="emoji" value="✨"\s+checked', page) and "Sparkles" in page
+    response = desk.get(f"/coach/tasks/{older.id}")
+    assert re.search(r'name="emoji" value="✨"\s+checked', html_of(response)) and "Sparkles" in visible_text(response)
     # A picture Selko no longer offers (a flag) stays, as text, until the coach picks another.
     oldest = make.task(organisation_id=coach.organisation_id, title="Flag day", emoji="🇫🇮")
-    page = text(desk.get(f"/coach/tasks/{oldest.id}"))
-    assert re.search(r'name="emoji" value="🇫🇮"\s+checked', page) and "The picture it has now" in page
+    response = desk.get(f"/coach/tasks/{oldest.id}")
+    assert re.search(r'name="emoji" value="🇫🇮"\s+checked', html_of(response)) and "The picture it has now" in visible_text(response)
 
 
 def test_each_change_says_it_was_saved_where_it_was_made(make, coach, desk, session):
@@ -350,10 +349,12 @@ def test_each_change_says_it_was_saved_where_it_was_made(make, coach, desk, sess
         assert response.headers["Location"].endswith(f"/coach/clients/{client.id}{place}")
         section = place.split("#")[1]
         page = desk.get(response.headers["Location"])
-        status = re.search(r'<p class="saved" role="status"[^>]*>(.*?)</p>', text(page), re.S)
-        assert status and words in " ".join(re.sub("<[^>]+>", " ", status.group(1)).split()), (url, visible_text(page)[:300])
-        after = text(page)
+        assert words in visible_text(page), (url, visible_text(page)[:300])
+        # Where it is said, and that it is said once: the markup's order and class.
+        status = re.search(r'<p class="saved" role="status"[^>]*>(.*?)</p>', html_of(page), re.S)
+        assert status and words in " ".join(re.sub("<[^>]+>", " ", status.group(1)).split()), url
+        after = html_of(page)
         assert after.index(f'id="{section}"') < after.index('class="saved"'), "shown in the part that changed"
-        assert 'class="saved"' not in text(desk.get(response.headers["Location"])), "said once"
+        assert 'class="saved"' not in html_of(desk.get(response.headers["Location"])), "said once"
     response = desk.post("/coach/tasks/new", {"title": "Dust", "emoji": "", "steps": "Dust."})
     assert "Task saved: Dust." in visible_text(desk.get(response.headers["Location"]))

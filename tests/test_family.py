@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from selko.models import ScheduleException, Share, User
 from selko.people import share
-from tests.conftest import HELSINKI, visible_text
+from tests.conftest import HELSINKI, html_of, visible_text
 
 UTC = timezone.utc
 
@@ -29,10 +29,6 @@ def make_share(session, client, **kwargs) -> str:
     return token
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def test_the_family_page_shows_the_two_weeks_and_nothing_else(aino, make, session, client_factory, sign_in):
     session.add(ScheduleException(client_id=aino.id, date=date(2026, 11, 25), day_off=True, note="Doctor at 10"))
     session.add(ScheduleException(client_id=aino.id, date=date(2026, 12, 2), starts=time(12), ends=time(16), note="Therapy first"))
@@ -43,8 +39,8 @@ def test_the_family_page_shows_the_two_weeks_and_nothing_else(aino, make, sessio
     token = make_share(session, aino)
 
     response = client_factory().get(f"/s/{token}")
-    page = text(response)
     assert response.status_code == 200
+    page = html_of(response)
     days = re.findall(r'<li class="week-day">\s*<strong>([^<]+)</strong>:\s*(.*?)\s*</li>', page, re.S)
     assert [d for d, _ in days][:3] == ["Monday 23 November", "Tuesday 24 November", "Wednesday 25 November"]
     assert len(days) == 14
@@ -53,8 +49,9 @@ def test_the_family_page_shows_the_two_weeks_and_nothing_else(aino, make, sessio
     assert summary["Wednesday 25 November"] == "day off", "a date exception"
     assert summary["Saturday 28 November"] == "day off"
     assert summary["Wednesday 2 December"] == "work 12:00–16:00", "other hours: the 10.00 break does not fit"
+    assert "Monday 23 November : work 8:00–14:00 Coffee 10:00–10:15 Tuesday 24 November" in visible_text(response)
     for secret in ["Migraine", "ill", "Doctor at 10", "Therapy", "040 999 8888", "0409998888", "want", "How"]:
-        assert secret not in page, secret
+        assert secret not in page, f"{secret} is nowhere in the page, not even hidden"
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert response.headers["Referrer-Policy"] == "no-referrer"
@@ -64,16 +61,17 @@ def test_the_family_page_is_in_the_clients_language_with_a_switch(make, session,
     client = make.client(name="Aino", language="fi")
     token = make_share(session, client)
     web = client_factory()
-    assert '<html lang="fi">' in text(web.get(f"/s/{token}"))
-    assert "maanantai 23.11." in text(web.get(f"/s/{token}"))
-    assert '<html lang="sv">' in text(web.get(f"/s/{token}?lang=sv"))
-    assert '<html lang="fi">' in text(web.get(f"/s/{token}?lang=xx"))
+    assert '<html lang="fi">' in html_of(web.get(f"/s/{token}"))
+    assert "maanantai 23.11." in visible_text(web.get(f"/s/{token}"))
+    assert '<html lang="sv">' in html_of(web.get(f"/s/{token}?lang=sv"))
+    assert "måndag 23 november" in visible_text(web.get(f"/s/{token}?lang=sv"))
+    assert '<html lang="fi">' in html_of(web.get(f"/s/{token}?lang=xx"))
 
 
 def test_task_titles_only_when_the_share_says_so(aino, make, session, client_factory):
     task = make.task(organisation_id=aino.organisation_id, title="Wash the dishes")
     make.assignment(client=aino, task=task)
-    assert "Wash the dishes" not in text(client_factory().get(f"/s/{make_share(session, aino)}"))
+    assert "Wash the dishes" not in html_of(client_factory().get(f"/s/{make_share(session, aino)}")), "not even hidden"
     assert "Tasks: Wash the dishes" in visible_text(client_factory().get(f"/s/{make_share(session, aino, show_tasks=True)}"))
 
 
@@ -125,7 +123,7 @@ def test_a_stopped_expired_or_unknown_link_is_a_plain_404(aino, make, session, c
     for url in [f"/s/{stopped}", f"/s/{stopped}.ics", "/s/nothing", "/s/nothing.ics"]:
         response = family.get(url)
         assert response.status_code == 404, url
-        assert "Aino" not in text(response)
+        assert "Aino" not in html_of(response), "not even hidden"
     assert family.get(f"/s/{ending}").status_code == 200
     now.set(now.value + timedelta(days=2))
     assert family.get(f"/s/{ending}").status_code == 404
@@ -135,10 +133,9 @@ def test_a_stopped_expired_or_unknown_link_is_a_plain_404(aino, make, session, c
 def test_the_client_makes_a_share_and_sees_who_can_see(aino, client_factory, sign_in, session):
     phone = sign_in(client_factory(), aino)
     response = phone.post("/share", {"name": "Mum", "tasks": "1"})
-    link = re.search(r'<a href="http://localhost(/s/[^"]+)" data-share-url>', text(response)).group(1)
+    link = re.search(r'<a href="http://localhost(/s/[^"]+)" data-share-url>', html_of(response)).group(1)
     assert client_factory().get(link).status_code == 200
-    page = text(phone.get("/share"))
-    assert "<strong>Mum</strong>" in page
+    assert "Mum" in visible_text(phone.get("/share"))
     assert phone.post("/share", {"name": " "}).status_code == 400
     session.expire_all()
     stored = session.scalar(select(Share))
@@ -161,10 +158,10 @@ def test_the_coach_shares_only_with_the_clients_consent(aino, client_factory, si
     desk = sign_in(client_factory(), coach)
     response = desk.post(f"/coach/clients/{aino.id}/shares", {"name": "Dad"})
     assert response.status_code == 400
-    assert "Share only when the client agrees." in text(response)
+    assert "Share only when the client agrees." in visible_text(response)
     assert session.scalar(select(Share)) is None
     response = desk.post(f"/coach/clients/{aino.id}/shares", {"name": "Dad", "agreed": "1", "ends_on": "2026-12-31"})
-    link = re.search(r'<a href="http://localhost(/s/[^"]+)" data-share-url>', text(response)).group(1)
+    link = re.search(r'<a href="http://localhost(/s/[^"]+)" data-share-url>', html_of(response)).group(1)
     assert client_factory().get(link).status_code == 200
     session.expire_all()
     made = session.scalar(select(Share))
@@ -176,8 +173,7 @@ def test_the_coach_shares_only_with_the_clients_consent(aino, client_factory, si
 def test_christmas_day_is_a_day_off_on_the_family_page_and_in_the_feed(aino, session, client_factory, now):
     now.set(datetime(2026, 12, 21, 9, 0, tzinfo=HELSINKI))
     token = make_share(session, aino)
-    page = text(client_factory().get(f"/s/{token}"))
-    assert "Christmas Day" in page
+    assert "Christmas Day" in visible_text(client_factory().get(f"/s/{token}"))
     found = events(client_factory().get(f"/s/{token}.ics").data)
     share_id = session.scalar(select(Share.id))
     assert f"selko-{share_id}-2026-12-23-work" in found
