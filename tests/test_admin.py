@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from selko.models import ClientProfile, DeviceSession, Passkey, Role, User
+from tests.conftest import visible_text
 
 
 @pytest.fixture
@@ -33,16 +34,16 @@ def test_a_deactivated_coach_is_signed_out_everywhere_at_once(organisation, make
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Passkey).where(Passkey.user_id == leaving.id)) == 0
     assert session.scalar(select(func.count()).select_from(DeviceSession).where(DeviceSession.user_id == leaving.id, DeviceSession.revoked_at.is_(None))) == 0
-    page = desk.get(f"/admin/coaches/{leaving.id}").get_data(as_text=True)
+    page = visible_text(desk.get(f"/admin/coaches/{leaving.id}"))
     assert "Deactivated on" in page and "Aino" in page and "Mikko" in page, "the clients are listed for moving"
-    assert "coach deactivated, move the client" in desk.get("/admin/").get_data(as_text=True)
+    assert "coach deactivated, move the client" in visible_text(desk.get("/admin/"))
 
 
 def test_the_admin_moves_a_coachs_clients_to_another_coach(organisation, session, client_factory, sign_in):
     _admin, leaving, staying, (aino, mikko), desk = organisation
     response = desk.post(f"/admin/coaches/{leaving.id}/clients", {"to": str(staying.id), "client": [str(aino.id)]})
     assert response.status_code == 303
-    board = sign_in(client_factory(), staying).get("/coach/").get_data(as_text=True)
+    board = visible_text(sign_in(client_factory(), staying).get("/coach/"))
     assert "Aino" in board and "Mikko" not in board
     session.expire_all()
     assert session.get(ClientProfile, mikko.id).coach_id == leaving.id
@@ -60,7 +61,7 @@ def test_moving_without_a_coach_to_take_them_changes_nothing(organisation, sessi
     _admin, leaving, _staying, (aino, _mikko), desk = organisation
     form = {**form, "client": [str(aino.id)]}
     response = desk.post(f"/admin/coaches/{leaving.id}/clients", form)
-    assert response.status_code == 400 and "Choose the coach who takes the clients." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose the coach who takes the clients." in visible_text(response)
     session.expire_all()
     assert session.get(ClientProfile, aino.id).coach_id == leaving.id
 

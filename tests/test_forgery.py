@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from selko.models import Attendance, Break, SelfAssessment, StepTick, WorkDay
+from tests.conftest import html_of, visible_text
 
 DAY = "2026-11-23"
 
@@ -75,7 +76,7 @@ def test_a_form_from_another_day_is_refused(two_clients, web, sign_in, session, 
     sign_in(web, two_clients[0])
     response = web.post(url, {**data, "day": day})
     assert response.status_code == 400
-    assert "This page is from another day." in response.get_data(as_text=True)
+    assert "This page is from another day." in visible_text(response)
     assert count(session, Attendance) == 0
     assert count(session, SelfAssessment) == 0
 
@@ -110,7 +111,7 @@ def test_a_coach_cannot_reach_another_coachs_client(make, web, sign_in, session)
     response = web.post(f"/coach/clients/{other_client.id}/schedule/0", {"works": ""})
     assert response.status_code == 404
     assert (count(session, WorkDay), count(session, Break)) == before
-    assert "Theirs" not in web.get("/coach/").get_data(as_text=True)
+    assert "Theirs" not in html_of(web.get("/coach/")), "not even hidden"
 
 
 def test_a_client_cannot_reach_coach_pages(two_clients, web, sign_in):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from selko.day import help_request
 from selko.models import DeviceSession, HelpRequest, SignInToken
-from tests.conftest import visible_text
+from tests.conftest import html_of, visible_text
 
 
 @pytest.fixture
@@ -60,12 +60,12 @@ def test_help_at_a_step_of_another_task_is_not_found(phone, make, aino, dishes, 
 def test_the_status_says_the_coach_knows_after_handled_and_goes_after_an_hour(phone, aino, session, now):
     phone.post("/help")
     [asked] = requests_of(session, aino)
-    status = phone.get("/help", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert status.lstrip().startswith('<div id="help-status"') and "<html" not in status, "the partial alone for htmx"
-    assert "Your coach got your message." in status
+    status = phone.get("/help", headers={"HX-Request": "true"})
+    assert html_of(status).lstrip().startswith('<div id="help-status"') and "<html" not in html_of(status), "the partial alone for htmx"
+    assert "Your coach got your message." in visible_text(status)
     help_request.mark_handled(session, asked, aino.client_profile.coach_id)
     session.commit()
-    assert "Your coach knows." in phone.get("/help", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Your coach knows." in visible_text(phone.get("/help", headers={"HX-Request": "true"}))
     assert "Your coach knows." in visible_text(phone.get("/tasks")), "on every client page"
     now.set(now.value + help_request.KNOWN_SHOWN + timedelta(minutes=1))
     assert "You asked for help" not in visible_text(phone.get("/"))
@@ -75,7 +75,7 @@ def test_the_client_cancels_their_help_request(phone, aino, session):
     phone.post("/help")
     [asked] = requests_of(session, aino)
     response = phone.post(f"/help/{asked.id}/cancel", headers={"HX-Request": "true"})
-    assert "You cancelled the help request." in response.get_data(as_text=True)
+    assert "You cancelled the help request." in visible_text(response)
     [asked] = requests_of(session, aino)
     assert asked.cancelled_at is not None
     assert help_request.open_requests(session, [aino.id]) == []
@@ -130,5 +130,5 @@ def test_a_link_opened_where_someone_else_is_signed_in_asks_first(make, aino, se
 
 def test_a_link_opened_by_the_person_already_signed_in_goes_on(phone, make, aino):
     token = make.link(aino)
-    assert "data-auto-submit" in phone.get(f"/signin/{token}").get_data(as_text=True)
+    assert "data-auto-submit" in html_of(phone.get(f"/signin/{token}")), "the page's script signs in at once"
     assert phone.post(f"/signin/{token}").status_code == 303

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from selko.models import AuditEvent, DeviceSession, Passkey, Role, User
 from tests.authenticator import SoftAuthenticator
+from tests.conftest import html_of, visible_text
 
 ORIGIN = "http://localhost"
 
@@ -45,7 +46,7 @@ def test_a_client_adds_a_passkey_and_signs_back_in_with_it(phone_with_passkey, c
     response = sign_in_with(new_phone_session, authenticator)
     assert response.status_code == 200
     assert response.json == {"next": "/"}
-    assert "Today is" in new_phone_session.get("/").get_data(as_text=True)
+    assert "Today is" in visible_text(new_phone_session.get("/"))
     session.expire_all()
     assert session.scalar(select(Passkey)).sign_count == 1
 
@@ -175,7 +176,7 @@ def test_passkeys_are_named_listed_and_removed_only_by_their_owner(phone_with_pa
     client, authenticator = phone_with_passkey
     passkey_id = session.scalar(select(Passkey.id))
     assert web.post(f"/account/passkeys/{passkey_id}/name", {"name": "My phone"}).status_code == 303
-    assert "My phone" in web.get("/account").get_data(as_text=True)
+    assert "My phone" in visible_text(web.get("/account"))
     assert web.post(f"/account/passkeys/{passkey_id}/name", {"name": ""}).status_code == 400
     other = sign_in(client_factory(), make.client(name="Other"))
     assert other.post(f"/account/passkeys/{passkey_id}/delete").status_code == 404
@@ -221,7 +222,7 @@ def test_a_link_lets_a_coach_who_has_a_passkey_only_make_a_new_one(make, web, cl
     session.get(User, admin.id).role = Role.admin
     session.commit()
     make.passkey(coach)
-    page = sign_in(client_factory(), admin).post(f"/admin/coaches/{coach.id}/link").get_data(as_text=True)
+    page = html_of(sign_in(client_factory(), admin).post(f"/admin/coaches/{coach.id}/link"))
     link = re.search(r"http://localhost(/signin/[\w-]+)", page).group(1)
 
     assert web.post(link).headers["Location"] == "/passkeys/new"

@@ -14,6 +14,7 @@ from selko.models import AuditEvent, Role, User
 from selko.people import share
 from selko.web import security
 from selko.web.security import CONTENT_SECURITY_POLICY
+from tests.conftest import html_of, visible_text
 from tests.test_access_matrix import ROUTES, build_world
 
 
@@ -76,7 +77,7 @@ def test_too_many_sign_in_attempts_wait_a_moment(make, client_factory):
     assert statuses[:10] == [404] * 10
     assert statuses[10:] == [429, 429]
     page = web.get("/signin/one-more")
-    assert "Wait one minute." in page.get_data(as_text=True)
+    assert "Wait one minute." in visible_text(page)
     assert "Retry-After" in page.headers
 
 
@@ -155,8 +156,8 @@ def test_the_admin_reads_the_audit_log_and_exports_it(make, admin, client_factor
     stranger_coach = make.coach(name="Elsewhere")
     sign_in(client_factory(), stranger_coach).get("/coach/clients/new")
     desk = sign_in(client_factory(), admin)
-    page = desk.get("/admin/audit").get_data(as_text=True)
-    assert "coach.client_page" in page and "Aino" in page
+    page = visible_text(desk.get("/admin/audit"))
+    assert "read: coach.client_page" in page and "Aino" in page
     rows = list(csv.DictReader(io.StringIO(desk.get(f"/admin/audit.csv?client={client.id}").get_data(as_text=True))))
     assert [(r["who"], r["action"], r["client"], r["what"]) for r in rows] == [("Valmentaja", "read", "Aino", "coach.client_page")]
 
@@ -185,7 +186,7 @@ def test_the_admin_exports_and_erases_a_client(make, admin, client_factory, sign
     assert after["attendance"] == [] and after["work_days"] == [] and after["client"]["name"] == ""
     actions = [a for _actor, c, a, _w in audit_events(session) if c == client.id]
     assert "export" in actions and "erase" in actions
-    assert "Aino" not in sign_in(client_factory(), coach).get("/coach/").get_data(as_text=True)
+    assert "Aino" not in html_of(sign_in(client_factory(), coach).get("/coach/")), "erased: not even hidden"
 
 
 def test_a_form_refused_on_a_clients_page_is_audited_as_a_read(make, client_factory, sign_in, session):
@@ -195,7 +196,7 @@ def test_a_form_refused_on_a_clients_page_is_audited_as_a_read(make, client_fact
     session.commit()
     desk = sign_in(client_factory(), coach)
     refused = desk.post(f"/coach/clients/{client.id}/reminder", {"own": ""})
-    assert refused.status_code == 400 and "040 765 4321" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "040 765 4321" in visible_text(refused), "the page shows the client's phone number"
     assert audit_events(session) == [(coach.id, client.id, "read", "coach.reminder_send")]
 
 

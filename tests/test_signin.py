@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from selko.models import DeviceSession, SignInToken
+from tests.conftest import html_of, visible_text
 
 
 def device_sessions(session) -> int:
@@ -19,7 +20,7 @@ def test_it_signs_in_a_phone_with_a_one_time_link(make, web, session):
 
     page = web.get(f"/signin/{token}")
     assert page.status_code == 200
-    assert "Aino" in page.get_data(as_text=True)
+    assert "Aino" in visible_text(page)
     assert device_sessions(session) == 0, "opening the link must not sign in: previews open links too"
 
     response = web.post(f"/signin/{token}")
@@ -28,7 +29,7 @@ def test_it_signs_in_a_phone_with_a_one_time_link(make, web, session):
     assert device_sessions(session) == 1
     today = web.get("/")
     assert today.status_code == 200
-    assert "maanantai 23.11." in today.get_data(as_text=True)
+    assert "maanantai 23.11." in visible_text(today)
 
 
 def test_it_takes_a_coach_to_the_board(make, web, sign_in):
@@ -48,7 +49,7 @@ def test_it_refuses_a_used_link_and_changes_nothing(make, web, client_factory, s
     assert other_phone.get(f"/signin/{token}").status_code == 410
     response = other_phone.post(f"/signin/{token}")
     assert response.status_code == 410
-    assert "Ask your coach for a new link." in response.get_data(as_text=True)
+    assert "Ask your coach for a new link." in visible_text(response)
     assert device_sessions(session) == 1
     assert other_phone.get("/").headers["Location"] == "/welcome"
 
@@ -133,7 +134,7 @@ def test_pages_that_load_at_once_after_signing_in_keep_each_others_forms_working
     first, second = client_factory(), client_factory()
     for phone in (first, second):
         phone.http.set_cookie(name, signed_in)
-    page = first.get("/").get_data(as_text=True)
+    page = html_of(first.get("/"))
     second.get("/tasks")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     kept_last = second.http.get_cookie(name).value
