@@ -10,6 +10,7 @@ from selko import create_app
 from selko.models import Base
 from selko.words import plain_language
 from tests.authenticator import SoftAuthenticator
+from tests.conftest import html_of, visible_text
 
 ROOT = Path(__file__).parent.parent
 
@@ -78,47 +79,52 @@ def test_the_demo_loads_once_and_prints_fresh_links(app, client_factory, make, s
     assert first != second
     coach_link, client_link, family_link = [line.split(": ", 1)[1].removeprefix("http://localhost") for line in second.splitlines()]
     family_page = client_factory().get(family_link)
-    assert family_page.status_code == 200 and "Aino" in family_page.get_data(as_text=True)
+    assert family_page.status_code == 200 and "Aino" in visible_text(family_page)
     old_family_link = first.splitlines()[2].split(": ", 1)[1].removeprefix("http://localhost")
     assert client_factory().get(old_family_link).status_code == 404, "each run makes a fresh family link"
     coach = client_factory()
     coach.post(coach_link)
     options = coach.post("/passkeys/options").json
     coach.post("/passkeys", {"credential": SoftAuthenticator().create(options, origin="http://localhost")})
-    board = coach.get("/coach/").get_data(as_text=True)
+    # The rows and links of a page are its markup (html_of); what it says, its visible text.
+    board_page = coach.get("/coach/")
+    board, seen = html_of(board_page), visible_text(board_page)
     assert board.count('class="board-row') == 3, "three clients, loaded once"
-    assert re.search(r"Saapui klo [\d.]+ \(tieto Selkoon klo [\d.]+\)", board), "a check-in sent late from a basement"
-    assert board.count('class="help-request"') == 1 and "Jumissa: Lajittele paketit, vaihe 2." in board, "Mikko is stuck"
-    assert "Lähti aikaisin: työ loppuu klo" in board, "Leila went home early"
+    assert re.search(r"Saapui klo [\d.]+ \(tieto Selkoon klo [\d.]+\)", seen), "a check-in sent late from a basement"
+    assert board.count('class="help-request"') == 1 and "Jumissa: Lajittele paketit, vaihe 2." in seen, "Mikko is stuck"
+    assert "Lähti aikaisin: työ loppuu klo" in seen, "Leila went home early"
     phone = client_factory()
     phone.post(client_link)
-    today = phone.get("/").get_data(as_text=True)
-    assert 'action="/arrive"' in today, "the demo client has a work day today"
+    today_page = phone.get("/")
+    today = visible_text(today_page)
+    assert 'action="/arrive"' in html_of(today_page), "the demo client has a work day today"
     assert "Työvalmentaja tietää." in today, "the coach has seen Aino's help request"
-    assert today.count('class="block message"') == 1 and "Muista ottaa hanskat mukaan." in today, "a message waits on Today"
+    assert html_of(today_page).count('class="block message"') == 1 and "Muista ottaa hanskat mukaan." in today, "a message waits on Today"
     aino_id = re.search(r'href="/coach/clients/(\d+)">Aino', board).group(1)
-    sent = coach.get(f"/coach/clients/{aino_id}").get_data(as_text=True)
+    sent = visible_text(coach.get(f"/coach/clients/{aino_id}"))
     assert "Nähty Selkossa klo" in sent and "Soi puhelimessa klo" in sent and "Ei vielä nähty." in sent
-    assert phone.get("/tasks").get_data(as_text=True).count('class="task-link"') == 3
-    assert "Kahvilassa on inventaario. Ei töitä." in phone.get("/week").get_data(as_text=True), "a day off with the coach's note"
-    library = coach.get("/coach/tasks").get_data(as_text=True)
+    assert html_of(phone.get("/tasks")).count('class="task-link"') == 3
+    assert "Kahvilassa on inventaario. Ei töitä." in visible_text(phone.get("/week")), "a day off with the coach's note"
+    library = html_of(coach.get("/coach/tasks"))
     to_improve = re.search(r'href="/coach/tasks/(\d+)"[^>]*>(?:<img[^>]*>)?[^<]*Puhdista kahvinkeitin', library)
     assert to_improve, "a task in the library still to be made plain"
     if plain_language.grammar_available():
-        page = coach.get(f"/coach/tasks/{to_improve.group(1)}").get_data(as_text=True)
-        assert '”<span lang="fi">käynnistetään</span>” on passiivi' in page, "the selko check's suggestion"
+        page = coach.get(f"/coach/tasks/{to_improve.group(1)}")
+        assert "”käynnistetään” on passiivi" in visible_text(page), "the selko check's suggestion"
+        assert '<span lang="fi">käynnistetään</span>' in html_of(page), "the word quoted in its own language"
     assert "Muista hanskat tiskatessa." in today, "the coach's diary note shown to Aino"
-    library = coach.get("/coach/tasks").get_data(as_text=True)
+    library = coach.get("/coach/tasks")
     for example in ("Täytä hylly – 5 vaihetta", "Vie roskat – 5 vaihetta", "Pakkaa paketti – 6 vaihetta", "Siivoa vessa – 5 vaihetta"):
-        assert example.replace(" – ", "</a> – ") in library, "ready-made tasks in the library"
+        assert example in visible_text(library), "ready-made tasks in the library"
+        assert example.replace(" – ", "</a> – ") in html_of(library), "each a link to its task"
     mikko_id = re.search(r'href="/coach/clients/(\d+)">Mikko', board).group(1)
-    mikko = coach.get(f"/coach/clients/{mikko_id}/schedule").get_data(as_text=True)
+    mikko = html_of(coach.get(f"/coach/clients/{mikko_id}/schedule"))
     assert re.search(r'name="one_step" value="1" checked', mikko), "Mikko sees one step at a time"
-    report = coach.get("/coach/reports/attendance", follow_redirects=True).get_data(as_text=True)
-    assert report.count('class="day-present"') > 20, "weeks of history in the register"
+    report = html_of(coach.get("/coach/reports/attendance", follow_redirects=True))
+    assert report.count('class="day-present"') > 20, "weeks of history in the register (each day's mark is its class)"
     assert 'class="day-absent"' in report and 'class="day-half"' in report and 'class="day-missing"' in report
-    dishes = re.search(r'href="(/tasks/\d+)"[^>]*>.*?Tiskaa astiat', phone.get("/tasks").get_data(as_text=True), re.S).group(1)
-    voices = re.findall(r'href="(/media/[0-9a-f]{32}\.webm)"[^>]*data-listen', phone.get(dishes).get_data(as_text=True))
+    dishes = re.search(r'href="(/tasks/\d+)"[^>]*>.*?Tiskaa astiat', html_of(phone.get("/tasks")), re.S).group(1)
+    voices = re.findall(r'href="(/media/[0-9a-f]{32}\.webm)"[^>]*data-listen', html_of(phone.get(dishes)))
     assert len(voices) == 2, "Sanna's voice on the first two steps of the dishes"
     assert phone.get(voices[0]).mimetype == "audio/webm"
     kept = phone.get("/offline-media").get_json()["media"]

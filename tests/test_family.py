@@ -49,7 +49,7 @@ def test_the_family_page_shows_the_two_weeks_and_nothing_else(aino, make, sessio
     assert summary["Wednesday 25 November"] == "day off", "a date exception"
     assert summary["Saturday 28 November"] == "day off"
     assert summary["Wednesday 2 December"] == "work 12:00–16:00", "other hours: the 10.00 break does not fit"
-    assert "Monday 23 November : work 8:00–14:00 Coffee 10:00–10:15 Tuesday 24 November" in visible_text(response)
+    assert "Monday 23 November: work 8:00–14:00 Coffee 10:00–10:15 Tuesday 24 November" in visible_text(response)
     for secret in ["Migraine", "ill", "Doctor at 10", "Therapy", "040 999 8888", "0409998888", "want", "How"]:
         assert secret not in page, f"{secret} is nowhere in the page, not even hidden"
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"

@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from selko.day import attendance
 from selko.models import Attendance, AttendanceCorrection, AuditEvent, Organisation, Role, WorkNote
-from tests.conftest import HELSINKI, visible_text
+from tests.conftest import HELSINKI, html_of, visible_text
 
 NOVEMBER = "/attendance-2026-11"
 
@@ -108,7 +108,7 @@ def test_the_coach_fills_a_missed_day_and_the_history_keeps_the_clients_entry(de
 def test_a_wrong_correction_says_why_and_changes_nothing(desk, aino, session, form, words):
     response = desk.post(f"/coach/clients/{aino.id}/attendance/2026-11-03", form)
     assert response.status_code == 400 and words in visible_text(response)
-    assert 'value="' + form.get("arrived", "") + '"' in response.get_data(as_text=True), "what was typed stays"
+    assert 'value="' + form.get("arrived", "") + '"' in html_of(response), "what was typed stays in its field"
     session.expire_all()
     assert session.scalar(select(Attendance)) is None and session.scalar(select(AttendanceCorrection)) is None
 
@@ -143,8 +143,8 @@ def test_the_caseload_csv_opens_in_finnish_excel_and_adds_up(make, coach, desk, 
 
     page = visible_text(desk.get("/coach/reports/attendance-2026-11"))
     assert "All together 5 1" in page and "€38.25" in page
-    printable = desk.get("/coach/reports/attendance-2026-11/print").get_data(as_text=True)
-    assert printable.count('class="print-page"') == 2
+    printable = html_of(desk.get("/coach/reports/attendance-2026-11/print"))
+    assert printable.count('class="print-page"') == 2, "a printed page for each client"
 
 
 def test_the_diary_note_shown_to_the_client_is_on_their_today(desk, aino, session, sign_in, client_factory):
@@ -173,7 +173,7 @@ def test_the_diary_note_shown_to_the_client_is_on_their_today(desk, aino, sessio
 def test_a_wrong_note_says_why_and_is_not_saved(desk, aino, session, form, words):
     response = desk.post(f"/coach/clients/{aino.id}/diary", form)
     assert response.status_code == 400 and words in visible_text(response)
-    assert re.search(r'<div class="error-summary" role="alert"', response.get_data(as_text=True))
+    assert re.search(r'<div class="error-summary" role="alert"', html_of(response)), "said as an alert"
     session.expire_all()
     assert session.scalar(select(WorkNote)) is None
 
@@ -185,7 +185,7 @@ def test_the_admin_sets_the_daily_compensation(make, coach, session, sign_in, cl
     for amount in ("13", "abc", "8,505", "-1", "NaN"):
         response = admin.post("/admin/compensation", {"amount": amount, "half": "1"})
         assert response.status_code == 400, amount
-        assert f'value="{amount}"' in response.get_data(as_text=True)
+        assert f'value="{amount}"' in html_of(response), "what was typed stays in its field"
     session.expire_all()
     assert session.get(Organisation, coach.organisation_id).daily_compensation == 0
     assert admin.post("/admin/compensation", {"amount": "8,50"}).status_code == 303
@@ -243,7 +243,8 @@ def test_the_report_costs_the_same_queries_for_any_caseload(app, make, coach, de
     caseload_of(make, coach, session, large - small)
     with counted(app) as many:
         page = desk.get(url)
-    assert page.get_data(as_text=True).count("Asiakas ") >= large
+    shown = visible_text(page) if page.mimetype == "text/html" else page.get_data(as_text=True)
+    assert shown.count("Asiakas ") >= large
     assert len(many) == len(few), f"{len(few)} statements for {small} clients, {len(many)} for {large}"
     print(f"\n{url}: {len(few)} SQL statements for {small} clients and for {large}")
 
