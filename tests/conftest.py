@@ -156,13 +156,18 @@ def _seen(element) -> str:
     return "".join(parts)
 
 
+def words_of(html: str) -> str:
+    """The words a person sees in a piece of markup: no tags, nothing
+    `hidden` (nor the <head> and its <title>), spaces collapsed, none added
+    inside a line ("<strong>9</strong>:30" reads "9:30")."""
+    return " ".join(_seen(page_checker.parse(html)).split())
+
+
 def visible_text(response) -> str:
-    """The words a person sees on the page: no tags, nothing `hidden` (nor
-    the <head> and its <title>), spaces collapsed, none added inside a line
-    ("<strong>9</strong>:30" reads "9:30"). Assertions about what a person
-    reads use this: every client page carries hidden states that can follow
-    the current one (data-part), which raw HTML would match."""
-    return " ".join(_seen(page_checker.parse(response.get_data(as_text=True))).split())
+    """The words a person sees on the page (words_of). Assertions about what
+    a person reads use this: every client page carries hidden states that can
+    follow the current one (data-part), which raw HTML would match."""
+    return words_of(response.get_data(as_text=True))
 
 
 def html_of(response) -> str:

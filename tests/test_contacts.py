@@ -4,7 +4,6 @@ the caseload against 20, and "Handled" with the contact logged at once."""
 import re
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event, func, select
@@ -12,7 +11,7 @@ from sqlalchemy import event, func, select
 from selko.day import help_request, self_assessment
 from selko.models import AuditEvent, Contact, ContactKind, HelpRequest, SelfAssessment
 from selko.records import contacts
-from tests.conftest import HELSINKI, MONDAY_0930, visible_text
+from tests.conftest import HELSINKI, MONDAY_0930, html_of, visible_text, words_of
 
 MONDAY = date(2026, 11, 23)  # the frozen today in tests/conftest.py
 
@@ -55,13 +54,9 @@ def wants_to_talk(session, client, day=MONDAY) -> SelfAssessment:
 
 
 def contacts_section(response) -> str:
-    html = response.get_data(as_text=True)
-    return visible_text_of(html[html.index('<section id="contacts"') :])
-
-
-def visible_text_of(html: str) -> str:
-    # visible_text() puts a space between elements: "<strong>Visit</strong>, Monday".
-    return visible_text(SimpleNamespace(get_data=lambda as_text: html)).replace(" ,", ",")
+    """The words of the page from the contacts section on."""
+    html = html_of(response)
+    return words_of(html[html.index('<section id="contacts"') :])
 
 
 def test_a_coach_logs_a_contact_and_the_list_shows_it_newest_first(coach, desk, aino, session, now):
@@ -81,7 +76,7 @@ def test_a_coach_logs_a_contact_and_the_list_shows_it_newest_first(coach, desk, 
 
 
 def test_the_form_offers_today_and_no_later_date(coach, desk, aino):
-    html = desk.get(f"/coach/clients/{aino.id}/contacts").get_data(as_text=True)
+    html = html_of(desk.get(f"/coach/clients/{aino.id}/contacts"))
     field = re.search(r'<input id="contact-date"[^>]*>', html).group(0)
     assert 'value="2026-11-23"' in field and 'max="2026-11-23"' in field
     assert "No contact logged yet" in contacts_section(desk.get(f"/coach/clients/{aino.id}/contacts"))
@@ -103,8 +98,9 @@ def test_a_bad_contact_is_refused_with_the_typed_values_kept(form, error, coach,
     assert response.status_code == 400
     section = contacts_section(response)
     assert "Check the fields marked below." in section and error in section
-    html = response.get_data(as_text=True)
-    assert form["note"] in html, "the note the coach typed is kept"
+    assert form["note"] in section, "the note the coach typed is kept"
+    # The kind and the date stay chosen in their fields.
+    html = html_of(response)
     if form["kind"] == "call":
         assert 'value="call" checked' in html
     if form["date"]:
@@ -146,10 +142,9 @@ def test_the_board_and_the_caseload_page_show_the_caseload_against_20(coach, des
         assert "20 clients of at most 20" in page and "more than the quality criteria allow" not in page
     make.client(coach=coach, name="Client 21", works=())
     for url in ("/coach/", "/coach/caseload"):
-        html = desk.get(url).get_data(as_text=True)
-        size = re.search(r'<p class="caseload-size">(.*?)</p>', html, re.S).group(1)
+        size = re.search(r'<p class="caseload-size">(.*?)</p>', html_of(desk.get(url)), re.S).group(1)
         assert "<strong>" in size, "flagged"
-        assert "21 clients of at most 20. That is more than the quality criteria allow." in visible_text_of(size)
+        assert "21 clients of at most 20. That is more than the quality criteria allow." in words_of(size)
 
 
 def test_the_caseload_page_lists_every_client_longest_without_contact_first(coach, desk, make, session, client_factory, sign_in):
@@ -166,22 +161,22 @@ def test_the_caseload_page_lists_every_client_longest_without_contact_first(coac
     wants_to_talk(session, never, MONDAY - timedelta(days=1))
     wants_to_talk(session, never)
 
-    html = desk.get("/coach/caseload").get_data(as_text=True)
-    rows = [visible_text_of(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)[1:]]
+    html = html_of(desk.get("/coach/caseload"))
+    rows = [words_of(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)[1:]]
     assert rows == [
         "Cecilia No contact logged yet – 0 2",
         "Bertta Wednesday 14 October 40 2 0",
         "Aino Friday 20 November 3 0 0",
     ]
-    assert "Not Mine" not in html
+    assert "Not Mine" not in html, "not even hidden"
     assert '<a href="/coach/caseload">Caseload</a>' in html, "in the coach's navigation"
 
 
 def test_handling_wants_to_talk_with_a_call_logs_the_contact(coach, desk, aino, session):
     answer = wants_to_talk(session, aino)
-    board = desk.get("/coach/").get_data(as_text=True)
-    assert "Wants to talk with you." in visible_text(desk.get("/coach/"))
-    assert f'action="/coach/talks/{answer.id}/handled"' in board
+    board = desk.get("/coach/")
+    assert "Wants to talk with you." in visible_text(board)
+    assert f'action="/coach/talks/{answer.id}/handled"' in html_of(board)
 
     response = desk.post(f"/coach/talks/{answer.id}/handled", {"contact": "call"})
     assert response.status_code == 303
@@ -272,7 +267,7 @@ def test_the_board_refresh_renders_with_open_items(coach, desk, aino, session):
     session.commit()
     response = desk.get("/coach/", headers={"HX-Request": "true"})
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = html_of(response)
     assert html.lstrip().startswith('<div id="board"')
     assert html.count('name="contact"') == 2 and html.count("hx-preserve") == 2
 
@@ -310,7 +305,7 @@ def statements_for(app, make, session, client_factory, sign_in, clients: int) ->
         with statements(app) as sent:
             response = desk.get(url)
         assert response.status_code == 200
-        assert response.get_data(as_text=True).count("Asiakas ") >= clients
+        assert visible_text(response).count("Asiakas ") >= clients
         counts[url] = len(sent)
     return counts
 

@@ -24,6 +24,7 @@ from selko.day.client_action import AGE_HEADER
 from selko.models import Reminder
 from selko.ops import logs
 from selko.web import security
+from tests.conftest import html_of
 
 TOKEN = "scraper-token-0123456789"
 SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
@@ -131,7 +132,7 @@ def test_metrics_without_the_token_are_not_found(configured, header, app, web):
     app.config["METRICS_TOKEN"] = configured
     answer = web.get("/metrics", headers={"Authorization": header} if header else {})
     assert answer.status_code == 404
-    assert "selko_" not in answer.get_data(as_text=True)
+    assert "selko_" not in html_of(answer), "not a word of the metrics, not even hidden"
 
 
 def scrape(web) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from selko.day import self_assessment
 from selko.day.self_assessment import AREAS, by_week, lately, typical_face
-from tests.conftest import visible_text
+from tests.conftest import html_of, visible_text
 
 MONDAY = date(2026, 11, 23)  # the frozen today (tests/conftest.py), ISO week 48
 SAD, SO_SO, HAPPY = 1, 2, 3
@@ -170,7 +170,7 @@ def test_the_coachs_chart_and_table_show_the_same_answers(web, sign_in, make, se
     answer(session, aino, MONDAY, HAPPY, work=SAD)
     page = sign_in(web, coach).get(f"/coach/clients/{aino.id}/self-assessment")
     assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = html_of(page)  # the chart is drawn markup
     assert 'role="img"' in html and 'aria-labelledby="sa-chart-title"' in html
     drawn = ChartAndTable(html)
     assert drawn.chart == drawn.table
@@ -192,7 +192,7 @@ def test_the_coach_reads_that_there_are_no_answers(web, sign_in, make, coach):
     page = sign_in(web, coach).get(f"/coach/clients/{aino.id}/self-assessment")
     words = visible_text(page)
     assert "Self-assessment by week No answers in the last 12 weeks." in words
-    assert "<svg" not in page.get_data(as_text=True)
+    assert "<svg" not in html_of(page), "no empty chart"
 
 
 def test_the_client_reads_their_last_weeks_after_answering(web, sign_in, make, session):
@@ -203,7 +203,7 @@ def test_the_client_reads_their_last_weeks_after_answering(web, sign_in, make, s
         answer(session, aino, MONDAY - timedelta(days=days_ago), SO_SO, mind=mind, work=HAPPY)
     phone = sign_in(web, aino)
     form = phone.get("/today-went")
-    assert "lately" not in form.get_data(as_text=True), "shown after answering, not before"
+    assert "lately" not in visible_text(form), "shown after answering, not before"
     sent = phone.post("/today-went", dict.fromkeys(AREAS, "2") | {"day": MONDAY.isoformat(), "action_key": str(uuid.uuid4())})
     assert sent.status_code == 303
     words = visible_text(phone.get(sent.headers["Location"]))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from selko.models import Task
 from selko.words import plain_language, selko_check
 from selko.words.plain_language import RULES
-from tests.conftest import visible_text
+from tests.conftest import html_of, visible_text
 from tests.test_fuzz import HOSTILE
 
 needs_voikko = pytest.mark.skipif(
@@ -108,7 +108,7 @@ def test_the_endpoint_answers_the_partial_with_the_suggestions(desk):
     assert answer.status_code == 200
     assert "“lakaistaan” is a passive" in shown(answer)
     assert "Shorten the sentence: 15 words." in shown(answer)
-    assert "<html" not in answer.get_data(as_text=True), "only the partial"
+    assert "<html" not in html_of(answer), "only the partial"
     steps = shown(check(desk, "Ota harja.\nLattia lakaistaan.", "steps", "steps"))
     assert re.search(r"Step 2: “lakaistaan” is a passive", steps)
 
@@ -170,7 +170,7 @@ def test_the_check_needs_the_form_token(desk):
 
 @needs_voikko
 def test_the_forms_carry_the_check_and_show_what_is_there(desk, session):
-    page = desk.get("/coach/tasks/new").get_data(as_text=True)
+    page = html_of(desk.get("/coach/tasks/new"))  # the fields' attributes
     for field, what in (("title", "text"), ("steps", "steps")):
         assert re.search(rf'id="{field}"[^>]*hx-post="/coach/selko-check"[^>]*"selko_check": "{what}", "selko_field": "{field}"', page)
         assert f'id="{field}-check" aria-live="polite"' in page
