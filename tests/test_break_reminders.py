@@ -17,7 +17,7 @@ from selko import alarms
 from selko.access import signin
 from selko.alarms.worker import send_due, sender_for
 from selko.models import DeviceSession, PushSubscription, Reminder, User
-from tests.conftest import HELSINKI
+from tests.conftest import HELSINKI, html_of, visible_text
 
 UTC = timezone.utc
 BREAKS = ((time(10), time(10, 15), "Kahvitauko"), (time(12), time(12, 30), "Ruokatauko"))
@@ -256,8 +256,7 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
     coach.language = "en"
     session.commit()
     desk = sign_in(client_factory(), coach)
-    page = desk.get(f"/coach/clients/{ringing_phone.id}/phones").get_data(as_text=True)
-    assert "Alarms can ring." in page
+    assert "Alarms can ring." in visible_text(desk.get(f"/coach/clients/{ringing_phone.id}/phones"))
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"ready": "break"}).status_code == 303
     assert desk.post(f"/coach/clients/{ringing_phone.id}/reminder", {"own": "x" * 301}).status_code == 400
     assert send_due(session, sender).sent == 1
@@ -268,7 +267,7 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
         "reminder": push_service.deliveries[0].message["reminder"],
         "kind": "ready_message",
     }
-    assert "Last alarm sent:" in desk.get(f"/coach/clients/{ringing_phone.id}/phones").get_data(as_text=True)
+    assert "Last alarm sent:" in visible_text(desk.get(f"/coach/clients/{ringing_phone.id}/phones"))
 
 
 def test_the_board_flags_a_client_whose_phone_cannot_ring(make, client_factory, sign_in, session):
@@ -277,7 +276,7 @@ def test_the_board_flags_a_client_whose_phone_cannot_ring(make, client_factory, 
     session.merge(coach)
     session.commit()
     make.client(coach=coach, name="Silent")
-    assert "Alarms cannot ring on the phone." in sign_in(client_factory(), coach).get("/coach/").get_data(as_text=True)
+    assert "Alarms cannot ring on the phone." in visible_text(sign_in(client_factory(), coach).get("/coach/"))
 
 
 def test_the_coach_gets_an_alert_when_a_client_is_absent_or_needs_help(make, app, session, client_factory, sign_in, now, sender, push_service):
@@ -307,7 +306,7 @@ def test_today_carries_the_in_page_alarms_only_where_push_cannot_ring(make, web,
     now.set(datetime(2026, 11, 23, 9, 0, tzinfo=HELSINKI))
     app.config["PUSH_ALLOW_LOCAL"] = True
     sign_in(web, make.client(language="en", breaks=BREAKS))
-    page = web.get("/").get_data(as_text=True)
+    page = html_of(web.get("/"))  # the alarms are the page's data, for its script
     alarms = json.loads(html.unescape(re.search(r"data-alarms='([^']*)'", page).group(1)))
     assert [a["body"] for a in alarms] == [
         "Kahvitauko starts now.",
@@ -318,7 +317,7 @@ def test_today_carries_the_in_page_alarms_only_where_push_cannot_ring(make, web,
     ], "8.00 has passed"
     assert alarms[0]["at"] == int(datetime(2026, 11, 23, 10, tzinfo=HELSINKI).timestamp() * 1000)
     web.http.post("/alarms/subscription", json=push_service.subscribe("phone"), headers={"X-CSRFToken": web.csrf_token()})
-    assert "data-alarms=" not in web.get("/").get_data(as_text=True), "push rings; the page must not ring twice"
+    assert "data-alarms=" not in html_of(web.get("/")), "push rings; the page must not ring twice"
 
 
 def test_the_coach_sees_when_notifications_are_blocked_on_a_phone(make, web, sign_in, client_factory, session):
@@ -330,8 +329,7 @@ def test_the_coach_sees_when_notifications_are_blocked_on_a_phone(make, web, sig
     phone = sign_in(web, client)
     assert phone.post("/alarms/permission", {"permission": "denied"}).status_code == 204
     assert phone.post("/alarms/permission", {"permission": "maybe"}).status_code == 400
-    page = sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones").get_data(as_text=True)
-    assert "Notifications are blocked on this phone." in page
+    assert "Notifications are blocked on this phone." in visible_text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
 
 
 def test_the_worker_sends_also_where_an_event_loop_already_runs(ringing_phone, session, now, sender, push_service):
@@ -359,8 +357,7 @@ def test_a_ready_message_reaches_the_client_in_the_clients_own_language(make, ap
     phone = sign_in(web, client)
     assert phone.http.post("/alarms/subscription", json=push_service.subscribe("phone"), headers={"X-CSRFToken": phone.csrf_token()}).status_code == 201
     desk = sign_in(client_factory(), coach)
-    page = desk.get(f"/coach/clients/{client.id}").get_data(as_text=True)
-    assert "Muista pitää tauko." in page, "the coach reads the choices in Finnish"
+    assert "Muista pitää tauko." in visible_text(desk.get(f"/coach/clients/{client.id}")), "the coach reads the choices in Finnish"
     desk.post(f"/coach/clients/{client.id}/reminder", {"ready": "break"})
     now.set(now.value + timedelta(seconds=1))
     desk.post(f"/coach/clients/{client.id}/reminder", {"own": "Muista hanskat!"})

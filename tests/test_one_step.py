@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from selko.models import ClientProfile, HelpRequest, StepTick
-from tests.conftest import visible_text
+from tests.conftest import html_of, visible_text
 
 DAY = "2026-11-23"
 STEPS = ("Ota harja.", "Lakaise lattia.", "Vie roskat roskikseen.")
@@ -93,8 +93,8 @@ def test_a_step_done_before_says_so_and_the_way_back_leads_to_it(phone, session,
     one_step_on(session, aino)
     first, second, _ = step_ids(session, sweeping)
     phone.post(f"/tasks/{sweeping.id}/steps/{first}", {"day": DAY, "done": "1"})
-    step_two = phone.get(f"/tasks/{sweeping.id}/steps/{second}").get_data(as_text=True)
-    assert f'href="/tasks/{sweeping.id}/steps/{first}"' in step_two
+    step_two = html_of(phone.get(f"/tasks/{sweeping.id}/steps/{second}"))
+    assert f'href="/tasks/{sweeping.id}/steps/{first}"' in step_two, "the way back"
     assert "Teit tämän vaiheen." in visible_text(phone.get(f"/tasks/{sweeping.id}/steps/{first}"))
     assert "Teit tämän vaiheen." not in visible_text(phone.get(f"/tasks/{sweeping.id}/steps/{second}"))
 
@@ -146,7 +146,7 @@ def test_someone_elses_step_page_is_not_found(phone, session, aino, sweeping, ma
 
 def test_the_coach_turns_one_step_at_a_time_on_and_off(web, sign_in, coach, aino, session):
     desk = sign_in(web, coach)
-    page = desk.get(f"/coach/clients/{aino.id}/schedule").get_data(as_text=True)
+    page = html_of(desk.get(f"/coach/clients/{aino.id}/schedule"))  # the checkbox, not ticked
     assert 'name="one_step"' in page and "checked" not in page.split('name="one_step"')[1].split(">")[0]
     response = desk.post(f"/coach/clients/{aino.id}/one-step", {"one_step": "1"})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/coach/clients/{aino.id}/schedule#tasks")
@@ -169,7 +169,7 @@ def test_another_coach_cannot_turn_it_on(web, sign_in, make, aino, session):
 def test_i_need_help_on_a_step_page_tells_the_coach_which_step(phone, session, aino, sweeping):
     one_step_on(session, aino)
     second = step_ids(session, sweeping)[1]
-    page = phone.get(f"/tasks/{sweeping.id}/steps/{second}").get_data(as_text=True)
+    page = html_of(phone.get(f"/tasks/{sweeping.id}/steps/{second}"))
     help_form = page.split('class="help-bar"')[1]
     assert f'name="task" value="{sweeping.id}"' in help_form and f'name="step" value="{second}"' in help_form
     phone.post("/help", {"task": str(sweeping.id), "step": str(second)})

@@ -11,6 +11,7 @@ from PIL import Image
 
 from selko.library import photos
 from selko.models import ClientProfile, MediaFile, Organisation, Task, TaskStep
+from tests.conftest import html_of, visible_text
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -86,7 +87,7 @@ def test_it_keeps_a_phone_photo_upright_without_its_location(app, session, libra
         assert top[2] > 200 and bottom[0] > 200
     row = session.query(MediaFile).filter_by(name=f"{stem}-1600.jpg").one()
     assert (row.width, row.height, row.content_type) == (200, 400, "image/jpeg")
-    page = web.get(f"/coach/tasks/{task.id}").get_data(as_text=True)
+    page = html_of(web.get(f"/coach/tasks/{task.id}"))  # the <picture>'s sources
     assert f"/media/{stem}-480.jpg" in page and 'type="image/webp"' in page
 
 
@@ -142,7 +143,7 @@ def test_it_refuses_what_is_not_a_photo_and_stores_nothing(app, session, library
     before = stored(app, session)
     answer = upload(web, f"/coach/tasks/{task.id}/steps/{step.id}/photo", data, name)
     assert answer.status_code == 400
-    assert words in answer.get_data(as_text=True)
+    assert words in visible_text(answer)
     assert stored(app, session) == before == (0, [])
     assert session.get(TaskStep, step.id).photo is None
 
@@ -152,7 +153,7 @@ def test_it_refuses_a_photo_over_15_mb_in_plain_words(app, session, library):
     big = jpeg_with_gps() + b"\0" * (15 * 1024 * 1024)  # still a JPEG; too big all the same
     answer = upload(web, f"/coach/tasks/{task.id}/photo", big)
     assert answer.status_code == 400
-    assert "A photo can be at most 15 MB" in answer.get_data(as_text=True)
+    assert "A photo can be at most 15 MB" in visible_text(answer)
     assert stored(app, session) == (0, [])
 
 
@@ -160,8 +161,8 @@ def test_a_body_over_16_mb_gets_a_plain_413_page(app, session, library):
     web, task = library
     answer = upload(web, f"/coach/tasks/{task.id}/photo", b"\xff" * (17 * 1024 * 1024))
     assert answer.status_code == 413
-    text = answer.get_data(as_text=True)
-    assert "Tiedosto on liian iso" in text and "Request Entity" not in text  # the error page before the coach's language is read
+    # The error page before the coach's language is read; Werkzeug's words not even hidden.
+    assert "Tiedosto on liian iso" in visible_text(answer) and "Request Entity" not in html_of(answer)
     assert stored(app, session) == (0, [])
 
 
@@ -171,13 +172,14 @@ def test_htmx_gets_the_photo_block_back_and_the_refusal_in_it(app, session, libr
     url = f"/coach/tasks/{task.id}/steps/{step.id}/photo"
     answer = upload(web, url, png(), "k.png", headers={"HX-Request": "true"})
     assert answer.status_code == 200
-    block = answer.get_data(as_text=True)
-    assert f'id="step-{step.id}-photo"' in block and "Photo saved." in block and "<picture" in block
+    block = html_of(answer)
+    assert f'id="step-{step.id}-photo"' in block and "<picture" in block, "the block, with the photo"
+    assert "Photo saved." in visible_text(answer)
     refused = upload(web, url, b"not a photo", headers={"HX-Request": "true"})
     assert refused.status_code == 400
-    assert "This file is not a photo" in refused.get_data(as_text=True)
+    assert "This file is not a photo" in visible_text(refused)
     removed = web.post(f"{url}/remove", headers={"HX-Request": "true"})
-    assert removed.status_code == 200 and "Photo removed." in removed.get_data(as_text=True)
+    assert removed.status_code == 200 and "Photo removed." in visible_text(removed)
     assert stored(app, session) == (0, [])
 
 
@@ -218,15 +220,16 @@ def test_the_client_sees_the_photos_in_the_list_and_one_step_at_a_time(app, sess
     session.expire_all()
     stem, task_stem = session.get(TaskStep, step.id).photo, session.get(Task, task.id).photo
     phone = sign_in(client_factory(), client)
-    listed = phone.get("/tasks").get_data(as_text=True)
+    # Where each photo comes from, at what size: the markup of <picture> and <img>.
+    listed = html_of(phone.get("/tasks"))
     assert f"/media/{task_stem}-480.jpg" in listed
-    steps = phone.get(f"/tasks/{assignment.id}").get_data(as_text=True)
+    steps = html_of(phone.get(f"/tasks/{assignment.id}"))
     assert f'srcset="/media/{stem}-480.webp 480w, /media/{stem}-1600.webp 800w"' in steps
     assert f'src="/media/{stem}-480.jpg"' in steps and 'width="800" height="600"' in steps and 'alt=""' in steps
     assert phone.get(f"/media/{stem}-1600.webp").mimetype == "image/webp"
     session.get(ClientProfile, client.id).one_step_at_a_time = True
     session.commit()
-    one = phone.get(f"/tasks/{assignment.id}/steps/{step.id}").get_data(as_text=True)
+    one = html_of(phone.get(f"/tasks/{assignment.id}/steps/{step.id}"))
     assert f"/media/{stem}-1600.webp 800w" in one and 'loading="eager"' in one
 
 

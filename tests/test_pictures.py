@@ -13,7 +13,7 @@ from selko import demo
 from selko.library import pictures
 from selko.models import Task, User
 from selko.words.client_words import FACE_EMOJI, REASON_EMOJI
-from tests.conftest import visible_text
+from tests.conftest import html_of, visible_text
 
 COFFEE = "/pictures/17.0.0/2615.svg"
 
@@ -106,23 +106,23 @@ def _desk(sign_in, web, session, coach, language):
 def test_the_coach_searches_pictures_in_their_language(web, sign_in, session, coach, language, word, name):
     desk = _desk(sign_in, web, session, coach, language)
     alone = desk.get(f"/coach/tasks/new?q={word}&emoji=", headers={"HX-Request": "true"})
-    html = alone.get_data(as_text=True)
+    html = html_of(alone)  # the pictures are radio buttons, each with its <img>
     assert alone.status_code == 200 and "<form" not in html, "the pictures alone, for htmx"
     assert re.search(r'name="emoji" value="☕"> <img class="picture" src="/pictures/17\.0\.0/2615\.svg" alt=""[^>]*> <span>' + name, html)
     assert 'id="picture-found" hx-swap-oob="innerHTML"' in html
     assert "Vary" in alone.headers and "HX-Request" in alone.headers["Vary"]
     page = desk.get(f"/coach/tasks/new?q={word}")
-    assert "<form" in page.get_data(as_text=True) and 'value="☕"' in page.get_data(as_text=True)
+    assert "<form" in html_of(page) and 'value="☕"' in html_of(page)
 
 
 def test_a_search_finds_by_keyword_and_says_when_nothing_is_found(web, sign_in, session, coach):
     desk = _desk(sign_in, web, session, coach, "fi")
-    found = desk.get("/coach/tasks/new?q=luuta", headers={"HX-Request": "true"}).get_data(as_text=True)
+    found = html_of(desk.get("/coach/tasks/new?q=luuta", headers={"HX-Request": "true"}))
     assert 'value="🧹"' in found, "a keyword, not only the name"
     nothing = desk.get("/coach/tasks/new?q=qqqzzz", headers={"HX-Request": "true"})
-    assert "Ei kuvia haulla ”qqqzzz”. Kokeile toista sanaa." in nothing.get_data(as_text=True)
+    assert "Ei kuvia haulla ”qqqzzz”. Kokeile toista sanaa." in visible_text(nothing)
     # The chosen picture stays chosen whatever the search finds.
-    kept = desk.get("/coach/tasks/new?q=qqqzzz&emoji=☕", headers={"HX-Request": "true"}).get_data(as_text=True)
+    kept = html_of(desk.get("/coach/tasks/new?q=qqqzzz&emoji=☕", headers={"HX-Request": "true"}))
     assert re.search(r'name="emoji" value="☕" checked', kept)
 
 
@@ -130,8 +130,9 @@ def test_search_without_javascript_keeps_the_form_and_saves_nothing(web, sign_in
     desk = _desk(sign_in, web, session, coach, "en")
     response = desk.post("/coach/tasks/new", {"title": "Make coffee", "emoji": "", "steps": "Fill the pot.", "q": "coffee", "search": "1"})
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert 'value="Make coffee"' in page and "Fill the pot." in page and 'name="emoji" value="☕"' in page
+    page = html_of(response)
+    assert 'value="Make coffee"' in page and 'name="emoji" value="☕"' in page, "the title stays in its field, the picture found is offered"
+    assert "Fill the pot." in visible_text(response)
     assert "1 picture for “coffee”." in visible_text(response)
     assert session.scalar(select(func.count()).select_from(Task)) == 0
 
@@ -170,10 +171,10 @@ def test_client_pages_show_the_picture_not_the_phones_emoji(make, client_factory
     assignment = make.assignment(client=client, task=task)
     phone = sign_in(client_factory(), client)
     for path in ("/tasks", f"/tasks/{assignment.id}"):
-        page = phone.get(path).get_data(as_text=True)
+        page = html_of(phone.get(path))  # which <img>, and no emoji character anywhere
         assert f'src="{COFFEE}" alt=""' in page and "☕" not in page, path
-    assert 'src="/pictures/17.0.0/1F9D1-200D-1F373.svg"' in phone.get(f"/tasks/{assignment.id}").get_data(as_text=True)
-    absent = phone.get("/absent").get_data(as_text=True)
+    assert 'src="/pictures/17.0.0/1F9D1-200D-1F373.svg"' in html_of(phone.get(f"/tasks/{assignment.id}"))
+    absent = html_of(phone.get("/absent"))
     assert all(pictures.key(e) not in absent for e in REASON_EMOJI.values()) and "/pictures/17.0.0/1F912.svg" in absent
 
 
@@ -189,7 +190,7 @@ def test_the_about_page_credits_openmoji_and_the_other_parts(web):
     assert licence.status_code == 200 and licence.mimetype == "text/plain"
     assert "Attribution-ShareAlike 4.0 International" in licence.get_data(as_text=True)
     assert web.get("/about/licences/flask.txt").status_code == 404
-    assert 'href="/about"' in web.get("/welcome").get_data(as_text=True), "linked from every page's footer"
+    assert 'href="/about"' in html_of(web.get("/welcome")), "linked from every page's footer"
 
 
 def test_every_picture_a_page_names_is_offered(in_request):

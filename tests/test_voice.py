@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from selko.library import media, voice
 from selko.models import MediaFile, TaskStep
-from tests.conftest import visible_text
+from tests.conftest import html_of, visible_text
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_the_coach_records_listens_redoes_and_removes(app, session, make, web, s
     session.expire_all()
     first = session.get(TaskStep, step.id).voice
     assert first == media.digest(coach.organisation_id, webm)
-    page = desk.get(f"/coach/tasks/{task.id}").get_data(as_text=True)
+    page = html_of(desk.get(f"/coach/tasks/{task.id}"))  # the <audio> the coach can play
     assert f'src="/media/{first}.webm"' in page
     assert desk.get(f"/media/{first}.webm").mimetype == "audio/webm"
 
@@ -176,7 +176,7 @@ def test_the_clients_steps_show_listen_where_the_coach_recorded(app, session, ma
     phone = sign_in(web, client)
 
     page = phone.get(f"/tasks/{assignment.id}")
-    html = page.get_data(as_text=True)
+    html = html_of(page)  # the listen buttons and their sound
     assert html.count("data-listen ") + html.count("data-listen>") == 1
     assert f'href="{sound}"' in html
     assert "Kuuntele" in visible_text(page)
@@ -184,9 +184,9 @@ def test_the_clients_steps_show_listen_where_the_coach_recorded(app, session, ma
 
     client.client_profile.one_step_at_a_time = True
     session.commit()
-    first = phone.get(f"/tasks/{assignment.id}/steps/{task.steps[0].id}").get_data(as_text=True)
+    first = html_of(phone.get(f"/tasks/{assignment.id}/steps/{task.steps[0].id}"))
     assert "data-listen" in first
-    second = phone.get(f"/tasks/{assignment.id}/steps/{task.steps[1].id}").get_data(as_text=True)
+    second = html_of(phone.get(f"/tasks/{assignment.id}/steps/{task.steps[1].id}"))
     assert "data-listen" not in second and "data-read-aloud" in second  # the phone's speech, as before
 
 
@@ -240,7 +240,7 @@ def test_a_task_page_asks_for_its_recordings_once_however_many_steps_have_one(ap
         count = lambda conn, cursor, statement, *args: sent.append(statement)  # noqa: E731
         event.listen(app.extensions["selko.engine"], "before_cursor_execute", count)
         try:
-            html = phone.get(f"/tasks/{assignment.id}").get_data(as_text=True)
+            html = html_of(phone.get(f"/tasks/{assignment.id}"))
         finally:
             event.remove(app.extensions["selko.engine"], "before_cursor_execute", count)
         return html.count("data-listen>"), len(sent)
