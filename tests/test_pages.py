@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.conftest import html_of
+
 LANGUAGES = ["fi", "sv", "en"]
 
 
@@ -77,6 +79,7 @@ def test_client_pages(make, client_factory, sign_in, language):
     ]:
         response = web.get(url)
         assert response.status_code == 200, url
+        assert f'<html lang="{language}">' in html_of(response), url
         check_plain_language(response.get_data(as_text=True), url, language)
 
 
@@ -102,7 +105,9 @@ def test_coach_pages(make, client_factory, sign_in, session, language):
     ]:
         response = web.get(url)
         assert response.status_code == 200, url
-    assert web.post(f"/coach/clients/{client.id}/connect").status_code == 200
+        assert f'<html lang="{language}">' in html_of(response), url
+    connect = web.post(f"/coach/clients/{client.id}/connect")
+    assert connect.status_code == 200 and "<svg" in html_of(connect), "the QR code of the sign-in link"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
