@@ -27,6 +27,12 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 MONDAY_0930 = datetime(2026, 11, 23, 9, 30, tzinfo=HELSINKI)
 
 
+def at(hour: int, minute: int = 0, day: int = 23, month: int = 11) -> datetime:
+    """A time in Helsinki in 2026: on the frozen Monday 23 November unless
+    another day (and month) is given."""
+    return datetime(2026, month, day, hour, minute, tzinfo=HELSINKI)
+
+
 def pytest_report_header(config):
     return f"database: {_database_url('<tmp>').split('@')[-1]}"
 
@@ -219,9 +225,9 @@ class Make:
         self.session.commit()
         return organisation
 
-    def coach(self, *, organisation=None, name="Sanna Valmentaja", phone="040 123 4567") -> User:
+    def coach(self, *, organisation=None, name="Sanna Valmentaja", phone="040 123 4567", language="fi") -> User:
         organisation = organisation or self.organisation()
-        coach = User(organisation_id=organisation.id, role=Role.coach, name=name, phone=phone, created_at=clock.now())
+        coach = User(organisation_id=organisation.id, role=Role.coach, name=name, phone=phone, language=language, created_at=clock.now())
         self.session.add(coach)
         self.session.commit()
         return coach
@@ -315,9 +321,6 @@ def sender(app):
 @pytest.fixture
 def pair(make, client_factory, sign_in, session):
     """A coach's browser and the client's phone, both in English, and the client."""
-    coach = make.coach(name="Sanna Coach")
-    coach.language = "en"
-    session.merge(coach)
-    session.commit()
+    coach = make.coach(name="Sanna Coach", language="en")
     client = make.client(coach=coach, name="Aino", language="en")
     return sign_in(client_factory(), coach), sign_in(client_factory(), client), client

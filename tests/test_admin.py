@@ -10,9 +10,8 @@ from tests.conftest import visible_text
 @pytest.fixture
 def organisation(make, session, client_factory, sign_in):
     organisation = make.organisation()
-    admin = make.coach(organisation=organisation, name="Admin")
+    admin = make.coach(organisation=organisation, name="Admin", language="en")
     session.get(User, admin.id).role = Role.admin
-    session.get(User, admin.id).language = "en"
     session.commit()
     leaving = make.coach(organisation=organisation, name="Lähtevä Valmentaja")
     staying = make.coach(organisation=organisation, name="Staying Coach")

@@ -17,7 +17,7 @@ from selko import alarms
 from selko.access import signin
 from selko.alarms.worker import send_due, sender_for
 from selko.models import DeviceSession, PushSubscription, Reminder, User
-from tests.conftest import HELSINKI, html_of, visible_text
+from tests.conftest import HELSINKI, at, html_of, visible_text
 
 UTC = timezone.utc
 BREAKS = ((time(10), time(10, 15), "Kahvitauko"), (time(12), time(12, 30), "Ruokatauko"))
@@ -29,10 +29,6 @@ def planned(session, client) -> list[tuple[str, datetime]]:
     return [(r.kind, r.due_at) for r in rows]
 
 
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), HELSINKI).astimezone(UTC)
-
-
 def test_planning_follows_the_schedule_and_is_idempotent(make, session, now):
     now.set(datetime(2026, 11, 23, 7, 0, tzinfo=HELSINKI))
     client = make.client(breaks=BREAKS)
@@ -41,12 +37,12 @@ def test_planning_follows_the_schedule_and_is_idempotent(make, session, now):
     session.commit()
     first = planned(session, client)
     assert first == [
-        ("work_start", at(monday, 8)),
-        ("break_start", at(monday, 10)),
-        ("break_end", at(monday, 10, 15)),
-        ("break_start", at(monday, 12)),
-        ("break_end", at(monday, 12, 30)),
-        ("work_end", at(monday, 14)),
+        ("work_start", at(8)),
+        ("break_start", at(10)),
+        ("break_end", at(10, 15)),
+        ("break_start", at(12)),
+        ("break_end", at(12, 30)),
+        ("work_end", at(14)),
     ]
     alarms.plan_day(session, client, monday)
     session.commit()
@@ -65,9 +61,9 @@ def test_a_schedule_change_replans_the_rest_of_the_day(make, web, sign_in, sessi
         {"works": "1", "starts": "8", "ends": "15", "break0_name": "Kahvi", "break0_starts": "10.30", "break0_ends": "10.45"},
     )
     assert planned(session, client) == [
-        ("break_start", at(monday, 10, 30)),
-        ("break_end", at(monday, 10, 45)),
-        ("work_end", at(monday, 15)),
+        ("break_start", at(10, 30)),
+        ("break_end", at(10, 45)),
+        ("work_end", at(15)),
     ], "8.00 has passed; the rest follows the new schedule"
 
 
@@ -271,20 +267,14 @@ def test_the_coach_sends_a_reminder_now_and_sees_whether_alarms_ring(ringing_pho
 
 
 def test_the_board_flags_a_client_whose_phone_cannot_ring(make, client_factory, sign_in, session):
-    coach = make.coach()
-    coach.language = "en"
-    session.merge(coach)
-    session.commit()
+    coach = make.coach(language="en")
     make.client(coach=coach, name="Silent")
     assert "Alarms cannot ring on the phone." in visible_text(sign_in(client_factory(), coach).get("/coach/"))
 
 
 def test_the_coach_gets_an_alert_when_a_client_is_absent_or_needs_help(make, app, session, client_factory, sign_in, now, sender, push_service):
     app.config["PUSH_ALLOW_LOCAL"] = True
-    coach = make.coach(name="Sanna")
-    coach.language = "en"
-    session.merge(coach)
-    session.commit()
+    coach = make.coach(name="Sanna", language="en")
     aino = make.client(coach=coach, name="Aino", language="fi")
     desk = sign_in(client_factory(), coach)
     phone_of_coach = push_service.subscribe("coach-phone")
@@ -321,10 +311,7 @@ def test_today_carries_the_in_page_alarms_only_where_push_cannot_ring(make, web,
 
 
 def test_the_coach_sees_when_notifications_are_blocked_on_a_phone(make, web, sign_in, client_factory, session):
-    coach = make.coach()
-    coach.language = "en"
-    session.merge(coach)
-    session.commit()
+    coach = make.coach(language="en")
     client = make.client(coach=coach)
     phone = sign_in(web, client)
     assert phone.post("/alarms/permission", {"permission": "denied"}).status_code == 204

@@ -11,7 +11,7 @@ import json
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -27,7 +27,7 @@ from selko.models import (
     HelpRequest,
     StepTick,
 )
-from tests.conftest import HELSINKI, html_of, visible_text
+from tests.conftest import at, html_of, visible_text
 
 MONDAY = "2026-11-23"
 AGE = client_action.AGE_HEADER
@@ -35,10 +35,7 @@ AGE = client_action.AGE_HEADER
 
 @pytest.fixture
 def coach(make):
-    coach = make.coach(name="Sanna")
-    coach.language = "en"
-    make.session.commit()
-    return coach
+    return make.coach(name="Sanna", language="en")
 
 
 @pytest.fixture
@@ -68,10 +65,6 @@ def key() -> str:
 
 def minutes(n: float) -> dict:
     return {AGE: str(int(n * 60_000))}
-
-
-def at(hour: int, minute: int, day: int = 23) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=HELSINKI)
 
 
 def record(session, client) -> Attendance | None:

@@ -22,15 +22,11 @@ DAY = "2026-11-23"
 
 @pytest.fixture
 def coach(make):
-    coach = make.coach(name="Sanna")
-    coach.language = "en"
-    return coach
+    return make.coach(name="Sanna", language="en")
 
 
 @pytest.fixture
-def desk(web, sign_in, coach, session):
-    session.merge(coach)
-    session.commit()
+def desk(web, sign_in, coach):
     return sign_in(web, coach)
 
 
@@ -286,8 +282,6 @@ def test_assigning_a_task_of_another_organisation_is_refused(make, coach, desk, 
 
 
 def test_the_clients_page_shows_local_dates_late_in_the_evening(make, coach, client_factory, sign_in, session, now):
-    session.merge(coach)
-    session.commit()
     client = make.client(coach=coach)
     # 0.30 on Tuesday in Helsinki is still Monday in UTC.
     now.set(datetime(2026, 11, 24, 0, 30, tzinfo=HELSINKI))

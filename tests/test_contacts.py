@@ -17,11 +17,8 @@ MONDAY = date(2026, 11, 23)  # the frozen today in tests/conftest.py
 
 
 @pytest.fixture
-def coach(make, session):
-    coach = make.coach(name="Sanna")
-    coach.language = "en"
-    session.commit()
-    return coach
+def coach(make):
+    return make.coach(name="Sanna", language="en")
 
 
 @pytest.fixture

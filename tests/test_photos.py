@@ -48,9 +48,7 @@ def png_claiming(width: int, height: int) -> bytes:
 
 @pytest.fixture
 def library(make, session, client_factory, sign_in):
-    coach = make.coach()
-    coach.language = "en"  # the assertions read the English words
-    session.commit()
+    coach = make.coach(language="en")  # the assertions read the English words
     task = make.task(organisation_id=coach.organisation_id)
     return sign_in(client_factory(), coach), task
 

@@ -5,7 +5,7 @@ import csv
 import io
 import re
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,17 +13,14 @@ from sqlalchemy import event, select
 
 from selko.day import attendance
 from selko.models import Attendance, AttendanceCorrection, AuditEvent, Organisation, Role, WorkNote
-from tests.conftest import HELSINKI, html_of, visible_text
+from tests.conftest import at, html_of, visible_text
 
 NOVEMBER = "/attendance-2026-11"
 
 
 @pytest.fixture
-def coach(make, session):
-    coach = make.coach(name="Sanna")
-    coach.language = "en"
-    session.commit()
-    return coach
+def coach(make):
+    return make.coach(name="Sanna", language="en")
 
 
 @pytest.fixture
@@ -39,10 +36,6 @@ def aino(make, coach, session):
     return client
 
 
-def at(day, hour, minute=0):
-    return datetime(2026, 11, day, hour, minute, tzinfo=HELSINKI)
-
-
 def read_csv(response) -> list[list[str]]:
     body = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and body.startswith("\ufeff")
@@ -50,8 +43,8 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_the_month_shows_every_day_and_its_totals(desk, aino, session):
-    attendance.arrive(session, aino.id, date(2026, 11, 2), at=at(2, 8))
-    attendance.leave(session, aino.id, date(2026, 11, 2), at=at(2, 14))
+    attendance.arrive(session, aino.id, date(2026, 11, 2), at=at(8, day=2))
+    attendance.leave(session, aino.id, date(2026, 11, 2), at=at(14, day=2))
     session.commit()
     page = desk.get(f"/coach/clients/{aino.id}{NOVEMBER}")
     assert page.status_code == 200
@@ -126,10 +119,10 @@ def test_the_caseload_csv_opens_in_finnish_excel_and_adds_up(make, coach, desk, 
     session.get(Organisation, coach.organisation_id).daily_compensation = Decimal("8.50")
     for client, days in ((aino, (2, 3, 4)), (mikko, (2,))):
         for n in days:
-            attendance.arrive(session, client.id, date(2026, 11, n), at=at(n, 8))
-            attendance.leave(session, client.id, date(2026, 11, n), at=at(n, 14, 30))
-    attendance.arrive(session, mikko.id, date(2026, 11, 3), at=at(3, 8))
-    attendance.leave(session, mikko.id, date(2026, 11, 3), at=at(3, 10))  # a half day
+            attendance.arrive(session, client.id, date(2026, 11, n), at=at(8, day=n))
+            attendance.leave(session, client.id, date(2026, 11, n), at=at(14, 30, day=n))
+    attendance.arrive(session, mikko.id, date(2026, 11, 3), at=at(8, day=3))
+    attendance.leave(session, mikko.id, date(2026, 11, 3), at=at(10, day=3))  # a half day
     session.commit()
     header, *rows = read_csv(desk.get("/coach/reports/attendance-2026-11.csv"))
     by_name = {row[0]: dict(zip(header, row)) for row in rows}
@@ -223,7 +216,7 @@ def counted(app):
 def caseload_of(make, coach, session, size):
     for n in range(size):
         client = make.client(coach=coach, name=f"Asiakas {n:03d}")
-        attendance.arrive(session, client.id, date(2026, 11, 2), at=at(2, 8))
+        attendance.arrive(session, client.id, date(2026, 11, 2), at=at(8, day=2))
         attendance.correct(session, client.id, date(2026, 11, 3), coach, present_by_word=True)
     session.commit()
 

@@ -3,7 +3,7 @@
 import csv
 import io
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -15,14 +15,10 @@ from selko.models import AbsenceReason, Organisation, ScheduleException
 from selko.records import register
 from selko.records.register import DayKind
 from selko.words.labels import absence_label, register_kind_label
-from tests.conftest import HELSINKI
+from tests.conftest import at
 
 NOVEMBER = date(2026, 11, 1)
 TODAY = date(2026, 11, 23)  # the suite's frozen Monday
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=HELSINKI)
 
 
 def november(session, client, today=TODAY) -> register.Month:
@@ -48,16 +44,16 @@ def month_of_aino(aino, session):
     coach = aino.client_profile.coach
     day = lambda n: date(2026, 11, n)  # noqa: E731
     for n, arrived, left in [(2, (8, 0), (14, 0)), (3, (8, 5), (13, 55)), (4, (8, 0), (10, 30))]:
-        attendance.arrive(session, aino.id, day(n), at=at(n, *arrived))
-        attendance.leave(session, aino.id, day(n), at=at(n, *left))
+        attendance.arrive(session, aino.id, day(n), at=at(*arrived, day=n))
+        attendance.leave(session, aino.id, day(n), at=at(*left, day=n))
     attendance.report_absence(session, aino.id, day(5), AbsenceReason.ill, "Flu")
     session.add(ScheduleException(client_id=aino.id, date=day(6), day_off=True, note="Closed"))
     session.add(ScheduleException(client_id=aino.id, date=day(7), starts=time(10), ends=time(12)))
-    attendance.arrive(session, aino.id, day(7), at=at(7, 10))
-    attendance.leave(session, aino.id, day(7), at=at(7, 12))
-    attendance.arrive(session, aino.id, day(9), at=at(9, 8, 10))
-    attendance.correct(session, aino.id, day(9), coach, arrived_at=at(9, 8), left_at=at(9, 14))
-    attendance.arrive(session, aino.id, day(10), at=at(10, 22))
+    attendance.arrive(session, aino.id, day(7), at=at(10, day=7))
+    attendance.leave(session, aino.id, day(7), at=at(12, day=7))
+    attendance.arrive(session, aino.id, day(9), at=at(8, 10, day=9))
+    attendance.correct(session, aino.id, day(9), coach, arrived_at=at(8, day=9), left_at=at(14, day=9))
+    attendance.arrive(session, aino.id, day(10), at=at(22, day=10))
     attendance.correct(session, aino.id, day(11), coach, present_by_word=True)
     session.commit()
     return november(session, aino)
@@ -99,15 +95,15 @@ def test_a_half_day_counts_whole_when_the_organisation_says_so(month_of_aino, ai
 
 def test_a_correction_keeps_the_clients_own_entry(month_of_aino):
     ninth = month_of_aino.days[8]
-    assert ninth.record.arrived_at == at(9, 8)
+    assert ninth.record.arrived_at == at(8, day=9)
     [change] = ninth.corrections
-    assert change.before_arrived_at == at(9, 8, 10), "what the client pressed"
-    assert (change.arrived_at, change.left_at, change.corrected_by.name) == (at(9, 8), at(9, 14), "Sanna")
+    assert change.before_arrived_at == at(8, 10, day=9), "what the client pressed"
+    assert (change.arrived_at, change.left_at, change.corrected_by.name) == (at(8, day=9), at(14, day=9), "Sanna")
 
 
 def test_the_coach_confirms_a_day_to_check_and_then_it_counts(month_of_aino, aino, session):
     coach = aino.client_profile.coach
-    attendance.correct(session, aino.id, date(2026, 11, 10), coach, arrived_at=at(10, 8), left_at=at(10, 14))
+    attendance.correct(session, aino.id, date(2026, 11, 10), coach, arrived_at=at(8, day=10), left_at=at(14, day=10))
     session.commit()
     m = november(session, aino)
     assert kinds(m)[10] == DayKind.present and m.present == 7
@@ -124,8 +120,8 @@ def test_a_client_who_started_mid_month_is_not_missing_before(aino, session):
 def test_hours_on_a_daylight_saving_day_are_the_hours_that_passed(aino, session):
     """25.10.2026 the clocks go back at 4.00: 2.00–10.00 on the wall is nine hours."""
     session.add(ScheduleException(client_id=aino.id, date=date(2026, 10, 25), starts=time(2), ends=time(10)))
-    attendance.arrive(session, aino.id, date(2026, 10, 25), at=at(25, 2, month=10))
-    attendance.leave(session, aino.id, date(2026, 10, 25), at=at(25, 10, month=10))
+    attendance.arrive(session, aino.id, date(2026, 10, 25), at=at(2, day=25, month=10))
+    attendance.leave(session, aino.id, date(2026, 10, 25), at=at(10, day=25, month=10))
     session.commit()
     organisation = session.get(Organisation, aino.organisation_id)
     october = register.months(session, organisation, [aino], date(2026, 10, 1), TODAY)[0]

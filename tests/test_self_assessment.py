@@ -155,11 +155,8 @@ class ChartAndTable(HTMLParser):
 
 
 @pytest.fixture
-def coach(make, session):
-    coach = make.coach(name="Sanna")
-    coach.language = "en"
-    session.commit()
-    return coach
+def coach(make):
+    return make.coach(name="Sanna", language="en")
 
 
 def test_the_coachs_chart_and_table_show_the_same_answers(web, sign_in, make, session, coach):
