@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import template_rendered
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from selko import clock, create_app, db, i18n
@@ -17,7 +17,7 @@ from selko.access import signin
 from selko.alarms.worker import sender_for
 from selko.day import schedule
 from selko.library.tasks import set_steps
-from selko.models import Base, Organisation, Passkey, Role, Task, TaskAssignment, User
+from selko.models import Base, Organisation, Passkey, Reminder, Role, Task, TaskAssignment, User
 from selko.people.clients import create_client
 from tests import page_checker
 from tests.fake_push import FakePushService
@@ -68,6 +68,12 @@ def database_url(tmp_path_factory, worker_id):
 
     command.upgrade(db.alembic_config(url), "head")
     return url
+
+
+def count(session, model) -> int:
+    """How many rows the table of a model has now."""
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model))
 
 
 def rows_a_refusal_keeps(table):
@@ -254,6 +260,16 @@ class Make:
         self.session.add(assignment)
         self.session.commit()
         return assignment
+
+    def reminder(self, *, client, text="", kind="coach", due_at=None, day=None, **columns) -> Reminder:
+        """An alarm in the outbox, as the planner or a coach's message writes
+        it: by default a coach's message due now, on the day it is due in Helsinki.
+        Other columns (status, attempts, claimed_at...) as keywords."""
+        due_at = due_at or clock.now()
+        reminder = Reminder(client_id=client.id, day=day or due_at.astimezone(HELSINKI).date(), kind=kind, due_at=due_at, text=text, **columns)
+        self.session.add(reminder)
+        self.session.commit()
+        return reminder
 
     def passkey(self, user) -> Passkey:
         """A stored passkey row, for tests that need a coach past the passkey step.

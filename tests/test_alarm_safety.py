@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -165,16 +165,8 @@ def add_phone(session, client, subscription: dict) -> None:
     )
 
 
-def due_now(session, client, text: str, kind: str = "coach", seconds_ago: int = 0) -> None:
-    session.add(
-        Reminder(
-            client_id=client.id,
-            day=date(2026, 11, 23),
-            kind=kind,
-            due_at=clock.now() - timedelta(seconds=seconds_ago),
-            text=text,
-        )
-    )
+def due_now(make, client, text: str, kind: str = "coach", seconds_ago: int = 0) -> None:
+    make.reminder(client=client, kind=kind, due_at=clock.now() - timedelta(seconds=seconds_ago), text=text)
 
 
 def outcomes(session) -> dict[str, tuple[str, str]]:
@@ -188,7 +180,7 @@ def test_one_bad_subscription_does_not_stop_everyone_elses_alarms(make, session,
     add_phone(session, good, push_service.subscribe("good"))
     add_phone(session, poisoned, {"endpoint": f"{push_service.url}/poisoned", "keys": {"p256dh": "AAAA", "auth": "AAAA"}})
     for n in range(100):
-        due_now(session, poisoned if n == 50 else good, f"alarm {n}", seconds_ago=100 - n)
+        due_now(make, poisoned if n == 50 else good, f"alarm {n}", seconds_ago=100 - n)
     session.commit()
 
     outcome = send_due(session, sender)
@@ -203,8 +195,8 @@ def test_one_bad_subscription_does_not_stop_everyone_elses_alarms(make, session,
 def test_an_alarm_of_an_unknown_kind_fails_alone(make, session, now, sender, push_service):
     client = make.client()
     add_phone(session, client, push_service.subscribe("phone"))
-    due_now(session, client, "from a newer Selko", kind="birthday")
-    due_now(session, client, "Call me")
+    due_now(make, client, "from a newer Selko", kind="birthday")
+    due_now(make, client, "Call me")
     session.commit()
 
     assert send_due(session, sender).sent == 1
@@ -217,19 +209,15 @@ def test_alarms_claimed_by_a_killed_worker_are_sent_by_the_next_one_in_time(make
     now.set(datetime(2026, 11, 23, 10, 1, 35, tzinfo=HELSINKI))
     client = make.client(language="en")
     add_phone(session, client, push_service.subscribe("phone"))
-    session.add(
-        Reminder(
-            client_id=client.id,
-            day=date(2026, 11, 23),
-            kind="break_start",
-            text="Kahvitauko",
-            due_at=datetime(2026, 11, 23, 10, 0, tzinfo=HELSINKI),
-            status="sending",
-            attempts=1,
-            claimed_at=clock.now() - timedelta(seconds=90),  # the worker was killed while sending
-        )
+    make.reminder(
+        client=client,
+        kind="break_start",
+        text="Kahvitauko",
+        due_at=datetime(2026, 11, 23, 10, 0, tzinfo=HELSINKI),
+        status="sending",
+        attempts=1,
+        claimed_at=clock.now() - timedelta(seconds=90),  # the worker was killed while sending
     )
-    session.commit()
 
     assert send_due(session, sender).sent == 1
     assert [d.message["title"] for d in push_service.deliveries] == ["Break time"]
@@ -241,19 +229,14 @@ def test_a_shorter_send_time_gives_a_killed_workers_alarms_back_sooner(make, ses
     client = make.client()
     add_phone(session, client, push_service.subscribe("phone"))
     for text, age in (("claimed 19 s ago", 19), ("claimed 21 s ago", 21)):
-        session.add(
-            Reminder(
-                client_id=client.id,
-                day=date(2026, 11, 23),
-                kind="coach",
-                text=text,
-                due_at=clock.now() - timedelta(seconds=age + 10),
-                status="sending",
-                attempts=1,
-                claimed_at=clock.now() - timedelta(seconds=age),
-            )
+        make.reminder(
+            client=client,
+            text=text,
+            due_at=clock.now() - timedelta(seconds=age + 10),
+            status="sending",
+            attempts=1,
+            claimed_at=clock.now() - timedelta(seconds=age),
         )
-    session.commit()
 
     assert send_due(session, sender, deadline=5).sent == 1
     assert [d.message["body"] for d in push_service.deliveries] == ["claimed 21 s ago"]
@@ -268,8 +251,7 @@ def test_the_worker_stops_cleanly_when_told_to(make, session, push_service, data
     add_phone(session, client, push_service.subscribe("phone"))
     real_now = datetime.now(timezone.utc)
     for n in range(5):
-        session.add(Reminder(client_id=client.id, day=real_now.date(), kind="coach", due_at=real_now - timedelta(seconds=n), text=f"alarm {n}"))
-    session.commit()
+        make.reminder(client=client, day=real_now.date(), due_at=real_now - timedelta(seconds=n), text=f"alarm {n}")
     push_service.delay = 1.0  # each push takes a second: the batch is in flight for a while
 
     env = {**os.environ, "SELKO_DATABASE_URL": database_url, "SELKO_INSTANCE_PATH": str(tmp_path / "worker")}
@@ -301,7 +283,7 @@ def test_a_push_service_that_does_not_answer_cannot_hold_the_claim(make, session
     assert worker.SEND_DEADLINE < worker.STALE_CLAIM.total_seconds()
     client = make.client()
     add_phone(session, client, push_service.subscribe("phone"))
-    due_now(session, client, "Call me")
+    due_now(make, client, "Call me")
     session.commit()
     push_service.delay = 3
 
@@ -320,8 +302,8 @@ def test_each_alarm_of_a_batch_is_recorded_with_its_own_outcome(make, session, n
         add_phone(session, client, push_service.subscribe(name))
         if status != 201:
             push_service.answer(name, status, **headers)
-        due_now(session, client, name)
-    due_now(session, client, "late", kind="break_start", seconds_ago=10 * 60)
+        due_now(make, client, name)
+    due_now(make, client, "late", kind="break_start", seconds_ago=10 * 60)
     session.commit()
 
     outcome = send_due(session, sender)
@@ -341,7 +323,7 @@ def test_each_alarm_of_a_batch_is_recorded_with_its_own_outcome(make, session, n
 def test_an_encryption_process_that_dies_costs_a_retry_not_the_alarm(make, session, now, sender, push_service):
     client = make.client()
     add_phone(session, client, push_service.subscribe("phone"))
-    due_now(session, client, "Call me")
+    due_now(make, client, "Call me")
     session.commit()
     os.kill(sender._encryption.submit(os.getpid).result(), signal.SIGKILL)  # out of memory, say
 
@@ -362,7 +344,7 @@ def test_the_encryption_process_leaves_stopping_to_the_worker(make, session, now
     os.kill(encrypting, stop)
     client = make.client()
     add_phone(session, client, push_service.subscribe("phone"))
-    due_now(session, client, "Call me")
+    due_now(make, client, "Call me")
     session.commit()
 
     assert send_due(session, sender).sent == 1

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
 
 from selko import ids
 from selko.access import audit
@@ -26,14 +25,9 @@ from selko.models import (
     WorkDay,
 )
 from selko.people import share
-from tests.conftest import html_of, visible_text
+from tests.conftest import count, html_of, visible_text
 
 OTHER_DIGITS = ["²", "١٢", "𝟙", "٨"]
-
-
-def count(session, model) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture

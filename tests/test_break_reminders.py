@@ -17,7 +17,7 @@ from selko import alarms
 from selko.access import signin
 from selko.alarms.worker import send_due, sender_for
 from selko.models import DeviceSession, PushSubscription, Reminder, User
-from tests.conftest import HELSINKI, at, html_of, visible_text
+from tests.conftest import HELSINKI, at, count, html_of, visible_text
 
 UTC = timezone.utc
 BREAKS = ((time(10), time(10, 15), "Kahvitauko"), (time(12), time(12, 30), "Ruokatauko"))
@@ -130,19 +130,17 @@ def test_a_late_alarm_is_dropped(ringing_phone, session, now, sender, push_servi
     assert push_service.deliveries == []
 
 
-def test_a_subscription_the_push_service_forgot_is_removed(ringing_phone, session, now, sender, push_service):
+def test_a_subscription_the_push_service_forgot_is_removed(ringing_phone, make, session, now, sender, push_service):
     push_service.answer("phone", 410)
-    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
-    session.commit()
+    make.reminder(client=ringing_phone, text="Call me")
     assert send_due(session, sender).failed == 1
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    assert count(session, PushSubscription) == 0
 
 
-def test_a_busy_push_service_is_asked_again_after_retry_after(ringing_phone, session, now, sender, push_service):
+def test_a_busy_push_service_is_asked_again_after_retry_after(ringing_phone, make, session, now, sender, push_service):
     push_service.answer("phone", 429, **{"Retry-After": "30"})
-    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
-    session.commit()
+    make.reminder(client=ringing_phone, text="Call me")
     assert send_due(session, sender).retried == 1
     assert send_due(session, sender).claimed == 0, "not before Retry-After"
     push_service.answers.clear()
@@ -151,10 +149,9 @@ def test_a_busy_push_service_is_asked_again_after_retry_after(ringing_phone, ses
     assert push_service.deliveries[0].message["body"] == "Call me"
 
 
-def test_a_failing_push_service_is_retried_with_backoff_then_given_up(ringing_phone, session, now, sender, push_service):
+def test_a_failing_push_service_is_retried_with_backoff_then_given_up(ringing_phone, make, session, now, sender, push_service):
     push_service.answer("phone", 503)
-    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Call me"))
-    session.commit()
+    make.reminder(client=ringing_phone, text="Call me")
     waits = []
     for _attempt in range(5):
         outcome = send_due(session, sender)
@@ -195,13 +192,13 @@ def test_a_forged_subscription_cannot_point_the_worker_inside_our_network(make, 
         headers={"X-CSRFToken": web.csrf_token()},
     )
     assert response.status_code == 400
-    assert session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    assert count(session, PushSubscription) == 0
 
 
 def test_signing_out_stops_the_phone_ringing(ringing_phone, web, session):
     web.post("/signout")
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    assert count(session, PushSubscription) == 0
 
 
 def test_two_workers_send_each_reminder_exactly_once(app, make, session, now, push_service):
@@ -319,11 +316,10 @@ def test_the_coach_sees_when_notifications_are_blocked_on_a_phone(make, web, sig
     assert "Notifications are blocked on this phone." in visible_text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
 
 
-def test_the_worker_sends_also_where_an_event_loop_already_runs(ringing_phone, session, now, sender, push_service):
+def test_the_worker_sends_also_where_an_event_loop_already_runs(ringing_phone, make, session, now, sender, push_service):
     """Playwright's sync API keeps a loop running in the test process; a server
     framework might too. The sender's loop lives in its own thread."""
-    session.add(Reminder(client_id=ringing_phone.id, day=date(2026, 11, 23), kind="coach", due_at=now.value.astimezone(UTC), text="Hello"))
-    session.commit()
+    make.reminder(client=ringing_phone, text="Hello")
 
     async def inside_a_loop():
         return send_due(session, sender)

@@ -14,7 +14,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from selko.day import attendance, client_action
 from selko.models import (
@@ -27,7 +27,7 @@ from selko.models import (
     HelpRequest,
     StepTick,
 )
-from tests.conftest import at, html_of, visible_text
+from tests.conftest import at, count, html_of, visible_text
 
 MONDAY = "2026-11-23"
 AGE = client_action.AGE_HEADER
@@ -140,7 +140,7 @@ def test_a_form_without_a_key_still_works_as_a_new_press_each_time(phone, sessio
     now.set(now.value + timedelta(minutes=1))
     assert phone.post("/help", {}).status_code == 303
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(HelpRequest)) == 2
+    assert count(session, HelpRequest) == 2
     assert len({p.key for p in presses(session)}) == 2
 
 
@@ -203,7 +203,7 @@ def test_concurrent_repeats_do_the_action_once(htmx, app, phone, session, client
     assert len(answers) == 8 and len(set(answers)) == 1, {a[:2] for a in answers}
     assert answers[0][0] == (200 if htmx else 303)
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(HelpRequest)) == 1
+    assert count(session, HelpRequest) == 1
     assert len(presses(session)) == 1
 
 
@@ -352,7 +352,7 @@ def test_ticks_and_help_are_never_superseded(phone, desk, aino, task, session, n
     phone.post(url, form, headers=minutes(30))
     phone.post("/help", {}, headers=minutes(30))
     assert {p.outcome for p in presses(session)} == {ActionOutcome.done}
-    assert session.scalar(select(func.count()).select_from(StepTick)) == 1
+    assert count(session, StepTick) == 1
 
 
 def test_the_coach_corrects_today(desk, aino, coach, session, now):

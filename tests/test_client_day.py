@@ -12,7 +12,6 @@ from selko.models import (
     AbsenceReason,
     Attendance,
     HelpRequest,
-    Reminder,
     ScheduleException,
     SelfAssessment,
     StepTick,
@@ -315,7 +314,7 @@ def a_busy_month(make, session, aino, now):
         self_assessment.save(session, aino.id, day, dict.fromkeys(self_assessment.AREAS, 3), days_ago % 2 == 0, at=at)
         work_diary.write(session, aino.id, day, f"Note {days_ago}", True, aino.client_profile.coach)
         help_request.ask(session, aino.id, at=at)
-        session.add(Reminder(client_id=aino.id, day=day, kind=Kind.coach, due_at=at, text=f"Message {days_ago}"))
+        make.reminder(client=aino, kind=Kind.coach, due_at=at, text=f"Message {days_ago}")
     for days_ahead in range(1, 29, 3):
         session.add(ScheduleException(client_id=aino.id, date=today + timedelta(days=days_ahead), day_off=True, note="Away"))
     session.commit()

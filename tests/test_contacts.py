@@ -6,12 +6,12 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from selko.day import help_request, self_assessment
 from selko.models import AuditEvent, Contact, ContactKind, HelpRequest, SelfAssessment
 from selko.records import contacts
-from tests.conftest import HELSINKI, MONDAY_0930, html_of, visible_text, words_of
+from tests.conftest import HELSINKI, MONDAY_0930, count, html_of, visible_text, words_of
 
 MONDAY = date(2026, 11, 23)  # the frozen today in tests/conftest.py
 
@@ -274,15 +274,15 @@ def statements(app):
     """Every SQL statement sent while the block runs."""
     sent = []
 
-    def count(conn, cursor, statement, parameters, context, executemany):
+    def note(conn, cursor, statement, parameters, context, executemany):
         sent.append(statement)
 
     engine = app.extensions["selko.engine"]
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", note)
     try:
         yield sent
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def statements_for(app, make, session, client_factory, sign_in, clients: int) -> dict[str, int]:
@@ -312,4 +312,4 @@ def test_the_board_and_the_caseload_page_send_as_many_statements_for_20_clients_
     twenty = statements_for(app, make, session, client_factory, sign_in, 20)
     print(f"\nSQL statements per page, 3 clients: {three}; 20 clients: {twenty}")
     assert twenty == three
-    assert session.scalar(select(func.count()).select_from(Contact)) == 23
+    assert count(session, Contact) == 23

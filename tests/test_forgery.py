@@ -1,17 +1,11 @@
 """Forged or stale input is refused with a 4xx and changes nothing."""
 
 import pytest
-from sqlalchemy import func, select
 
 from selko.models import Attendance, Break, SelfAssessment, StepTick, WorkDay
-from tests.conftest import html_of, visible_text
+from tests.conftest import count, html_of, visible_text
 
 DAY = "2026-11-23"
-
-
-def count(session, model) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture

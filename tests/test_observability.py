@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,6 @@ from sqlalchemy import event
 
 from selko import access, clock
 from selko.day.client_action import AGE_HEADER
-from selko.models import Reminder
 from selko.ops import logs
 from selko.web import security
 from tests.conftest import html_of
@@ -170,17 +169,7 @@ def test_metrics_count_requests_and_read_the_reminders(app, web, make, session, 
         ("planned", due - timedelta(hours=30)),  # unsent since yesterday (a stopped worker): still due
     ]
     for status, due_at in rows:
-        session.add(
-            Reminder(
-                client_id=client.id,
-                day=date(2026, 11, 23),
-                kind="coach",
-                due_at=due_at,
-                status=status,
-                retry_at=due + timedelta(seconds=20) if due_at == due - timedelta(minutes=1) else None,
-            )
-        )
-    session.commit()
+        make.reminder(client=client, due_at=due_at, status=status, retry_at=due + timedelta(seconds=20) if due_at == due - timedelta(minutes=1) else None)
     before = scrape(web)
 
     assert web.get("/welcome?lang=sv").status_code == 200

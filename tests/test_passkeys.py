@@ -6,18 +6,13 @@ from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from selko.models import AuditEvent, DeviceSession, Passkey, Role, User
 from tests.authenticator import SoftAuthenticator
-from tests.conftest import html_of, visible_text
+from tests.conftest import count, html_of, visible_text
 
 ORIGIN = "http://localhost"
-
-
-def count(session, model) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def register(web, authenticator, **kwargs):

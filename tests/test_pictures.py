@@ -6,14 +6,14 @@ from pathlib import Path
 
 import emoji as unicode_emoji
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import selko
 from selko import demo
 from selko.library import pictures
 from selko.models import Task, User
 from selko.words.client_words import FACE_EMOJI, REASON_EMOJI
-from tests.conftest import html_of, visible_text
+from tests.conftest import count, html_of, visible_text
 
 COFFEE = "/pictures/17.0.0/2615.svg"
 
@@ -134,7 +134,7 @@ def test_search_without_javascript_keeps_the_form_and_saves_nothing(web, sign_in
     assert 'value="Make coffee"' in page and 'name="emoji" value="☕"' in page, "the title stays in its field, the picture found is offered"
     assert "Fill the pot." in visible_text(response)
     assert "1 picture for “coffee”." in visible_text(response)
-    assert session.scalar(select(func.count()).select_from(Task)) == 0
+    assert count(session, Task) == 0
 
 
 def test_a_picture_is_saved_in_unicodes_full_form(web, sign_in, session, coach):
