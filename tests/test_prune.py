@@ -1,7 +1,7 @@
 """`selko prune`: old finished alarms, used or expired sign-in links and
 passkey challenges are deleted; what is still needed stays."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -21,17 +21,7 @@ def test_prune_deletes_what_nobody_needs_any_more(app, make, session, now, web):
         ("planned", "planned", 0),
     ]:
         at = today - timedelta(days=days_ago)
-        session.add(
-            Reminder(
-                client_id=client.id,
-                day=at.date(),
-                kind="coach",
-                due_at=at,
-                text=text,
-                status=status,
-                finished_at=at if status != "planned" else None,
-            )
-        )
+        make.reminder(client=client, due_at=at, text=text, status=status, finished_at=at if status != "planned" else None)
     fresh_link = make.link(client)
     used_link, old_used_link, old_link = make.link(client), make.link(client), make.link(client)
     session.execute(SignInToken.__table__.update().where(SignInToken.token_hash == signin._hash(used_link)).values(used_at=today))
@@ -62,8 +52,7 @@ def test_prune_deletes_what_nobody_needs_any_more(app, make, session, now, web):
 def test_the_worker_prunes_too(app, make, session, now):
     client = make.client()
     long_ago = clock.now() - timedelta(days=31)
-    session.add(Reminder(client_id=client.id, day=date(2026, 10, 23), kind="coach", due_at=long_ago, text="old", status="sent"))
-    session.commit()
+    make.reminder(client=client, due_at=long_ago, text="old", status="sent")
 
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
 
