@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from selko import clock
 from selko.alarms import worker
+from selko.alarms.webpush import Sender
 from selko.alarms.worker import send_due
 from selko.models import DeviceSession, PushSubscription, Reminder
 from tests.conftest import HELSINKI
@@ -320,17 +322,48 @@ def test_each_alarm_of_a_batch_is_recorded_with_its_own_outcome(make, session, n
     assert retry_in == {"busy": 30, "down": 5}
 
 
-def test_an_encryption_process_that_dies_costs_a_retry_not_the_alarm(make, session, now, sender, push_service):
+def test_an_encryption_process_that_died_between_batches_is_replaced_at_once(make, session, now, sender, push_service):
+    """Dead and known to be dead (the pool noticed) before the next batch:
+    Sender._encrypting starts a new process, and the alarm goes on time."""
     client = make.client()
     add_phone(session, client, push_service.subscribe("phone"))
     due_now(make, client, "Call me")
-    session.commit()
     os.kill(sender._encryption.submit(os.getpid).result(), signal.SIGKILL)  # out of memory, say
+    with pytest.raises(BrokenProcessPool):  # waits until the pool knows
+        sender._encryption.submit(os.getpid).result(timeout=30)
 
     first = send_due(session, sender)
-    assert first.sent + first.retried == 1, "sent with a new process, or given back to try again"
+    assert (first.sent, first.retried) == (1, 0), "sent with a new process"
+    assert outcomes(session)["Call me"] == ("sent", "201")
+    assert [d.message["body"] for d in push_service.deliveries] == ["Call me"]
+
+
+def test_an_encryption_process_that_dies_while_an_alarm_waits_costs_a_retry_not_the_alarm(make, session, now, sender, push_service):
+    """Dying with the alarm's encryption already handed to it: the alarm is
+    given back (Sender._send_one answers 0), and the next pass, with a new
+    process, sends it."""
+    client = make.client()
+    add_phone(session, client, push_service.subscribe("phone"))
+    due_now(make, client, "Call me")
+    encrypting = sender._encryption.submit(os.getpid).result()
+    sender._encryption.submit(time.sleep, 60)  # busy: the alarm's encryption waits behind this
+    handed = Sender._encrypting
+
+    def handed_then_killed(messages):
+        queued = handed(sender, messages)
+        os.kill(encrypting, signal.SIGKILL)  # out of memory, say, before it came to the alarm
+        return queued
+
+    sender._encrypting = handed_then_killed
+    try:
+        first = send_due(session, sender)
+    finally:
+        del sender._encrypting
+    assert (first.sent, first.retried) == (0, 1), "given back to try again"
+    assert outcomes(session)["Call me"] == ("planned", "")
+    assert push_service.deliveries == []
     now.set(now.value + timedelta(seconds=5))
-    send_due(session, sender)
+    assert send_due(session, sender).sent == 1
     assert outcomes(session)["Call me"] == ("sent", "201")
     assert [d.message["body"] for d in push_service.deliveries] == ["Call me"]
 
