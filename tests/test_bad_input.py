@@ -114,7 +114,7 @@ def test_a_huge_time_in_a_date_that_differs_is_refused(coach_web, session):
     web, coach, client = coach_web
     response = web.post(f"/coach/clients/{client.id}/exceptions", {"date": "2026-12-01", "kind": "hours", "starts": "9.00", "ends": "99999999999999999999"})
     assert response.status_code == 400
-    assert "Anna päivämäärä ja ajat muodossa 8.00 tai 14.30." in visible_text(response)
+    assert "Kirjoita ajat muodossa 8.00 tai 14.30." in visible_text(response)
     assert count(session, ScheduleException) == 0
 
 

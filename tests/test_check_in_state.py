@@ -8,7 +8,7 @@ import pytest
 
 from selko.day import attendance
 from selko.day.attendance import CheckIn
-from tests.conftest import HELSINKI, visible_text
+from tests.conftest import HELSINKI, html_of, visible_text
 
 DAY = "2026-11-23"  # a Monday, a work day from 8.00 to 14.00
 
@@ -46,9 +46,9 @@ def test_today_the_board_and_the_register_agree_on_the_day(pair, session, now, s
     for other in set(CheckIn) - {state, CheckIn.none}:
         assert TODAY_SAYS[other] not in today, f"{state}: Today shows {other} too"
 
-    board = desk.get("/coach/").get_data(as_text=True)
-    assert f"status-{state.value if state is not CheckIn.none else 'not_yet'}" in board
-    assert BOARD_SAYS[state] in visible_text(desk.get("/coach/"))
+    board = desk.get("/coach/")
+    assert f"status-{state.value if state is not CheckIn.none else 'not_yet'}" in html_of(board), "the row's class"
+    assert BOARD_SAYS[state] in visible_text(board)
 
     register = visible_text(desk.get(f"/coach/clients/{client.id}/attendance/{DAY}"))
     assert REGISTER_SAYS[state] in register
@@ -59,7 +59,7 @@ def test_offline_the_page_holds_only_the_states_a_press_can_lead_to(pair, now):
     hidden exactly the states that can follow the one shown."""
     _desk, phone, _client = pair
     press(phone, CheckIn.arrived, now)
-    html = phone.get("/").get_data(as_text=True)
+    html = html_of(phone.get("/"))
     block = html[html.index('id="check-in"') :]
     block = block[: block.index("</section>")]
     assert re.findall(r'data-part="(\w+)"( hidden)?', block) == [("arrived", ""), ("left", " hidden")]

@@ -203,7 +203,7 @@ def test_a_bad_date_exception_says_why_at_its_field_and_is_refused(make, coach, 
     client = make.client(coach=coach)
     response = desk.post(f"/coach/clients/{client.id}/exceptions", form)
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
+    html = html_of(response)  # the title and the summary's link to the field
     assert "<title>Error: " in html
     assert f'<a href="#{field}">{words}</a>' in html, "the summary links to the field"
     assert f"Error: {words}" in visible_text(response), "and the field says it"
