@@ -11,7 +11,7 @@ from selko.alarms.batch import Outcome
 from selko.alarms.kinds import FINISHED, SCHEDULE_KINDS, Kind, Status
 from selko.day import schedule
 from selko.models import ClientProfile, Reminder
-from tests.conftest import visible_text
+from tests.conftest import html_of, visible_text
 
 
 def test_every_kind_the_client_can_turn_off_has_its_column_on_the_profile():
@@ -43,15 +43,13 @@ def test_the_workers_outcome_counts_every_finished_status_by_its_name():
         assert sum(getattr(outcome, other) for other in FINISHED) == 2
 
 
-def test_the_clients_choices_show_on_both_phones(make, client_factory, sign_in, session):
-    coach = make.coach()
-    coach.language = "en"
-    session.commit()
+def test_the_clients_choices_show_on_both_phones(make, client_factory, sign_in):
+    coach = make.coach(language="en")
     client = make.client(coach=coach, language="en")
     phone = sign_in(client_factory(), client)
     phone.post("/alarms", {"break_start": "1", "work_end": "1"})
 
-    page = phone.get("/alarms").get_data(as_text=True)
+    page = html_of(phone.get("/alarms"))  # which boxes are ticked
     assert re.findall(r'name="(\w+)" value="1" checked', page) == ["break_start", "work_end"]
     coach_page = visible_text(sign_in(client_factory(), coach).get(f"/coach/clients/{client.id}/phones"))
     assert "Alarms the client chose: When a break starts. When work ends." in coach_page
