@@ -29,9 +29,6 @@ def month_or_404(year: int, month: int) -> date:
 
 
 def _report(clients, first: date) -> list[register.Month]:
-    """The month of each client; a read of each one's data, on the audit trail."""
-    for client in clients:
-        audit.note(client, AuditAction.read)
     return register.months(db.session(), g.user.organisation, clients, first, org_now().date())
 
 
@@ -175,8 +172,16 @@ def contact_add(client_id: int):
 # whole organisation for an admin (admin/__init__.py uses the same three).
 
 
+def _caseload_report(clients, first: date) -> list[register.Month]:
+    """A list of clients' month: a read of each one's data, on the audit trail
+    (a single client's month is audited by client_for_coach)."""
+    for client in clients:
+        audit.note(client, AuditAction.read)
+    return _report(clients, first)
+
+
 def report_page(clients, first: date, endpoint: str, link_clients: bool):
-    report = _report(clients, first)
+    report = _caseload_report(clients, first)
     return page(
         "coach/attendance_report.html",
         report=report,
@@ -190,12 +195,12 @@ def report_page(clients, first: date, endpoint: str, link_clients: bool):
 
 
 def report_csv(clients, first: date) -> Response:
-    body = register.caseload_csv(_report(clients, first), absence_label)
+    body = register.caseload_csv(_caseload_report(clients, first), absence_label)
     return _csv(body, f"attendance-{first.year}-{first.month:02d}.csv")
 
 
 def report_print(clients, first: date):
-    return page("coach/attendance_print.html", report=_report(clients, first), first=first, kinds=register.DayKind)
+    return page("coach/attendance_print.html", report=_caseload_report(clients, first), first=first, kinds=register.DayKind)
 
 
 @bp.get(f"/reports/attendance-{MONTH}")

@@ -24,7 +24,7 @@
   }
 
   function words(box) {
-    return JSON.parse(document.getElementById("voice-words").textContent);
+    return JSON.parse(document.getElementById("step-media").dataset.voiceWords);
   }
 
   function setUp(box) {
